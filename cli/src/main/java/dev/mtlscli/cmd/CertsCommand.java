@@ -1,0 +1,18 @@
+package dev.mtlscli.cmd;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "certs",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Create and inspect certificates, keystores and truststores.",
+        subcommands = {CertsCreateCommand.class, CertsInspectCommand.class, CertsSpecCommand.class})
+public final class CertsCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,150 @@
+package dev.mtlscli.cmd;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mtlscli.pki.Fingerprints;
+import dev.mtlscli.pki.KeyAlgorithm;
+import dev.mtlscli.spec.MtlsSpec;
+import dev.mtlscli.spec.ResolvedSpec;
+import dev.mtlscli.spec.SpecOverrides;
+import dev.mtlscli.spec.SpecReader;
+import dev.mtlscli.spec.SpecResolver;
+import dev.mtlscli.store.PasswordFile;
+import dev.mtlscli.store.StoreType;
+import dev.mtlscli.workspace.CertsCreator;
+import dev.mtlscli.workspace.CreateResult;
+import dev.mtlscli.workspace.FileRole;
+import dev.mtlscli.workspace.WrittenFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.Callable;
+
+@Command(name = "create",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+                "Create root CAs, backend server certificates and Lambda client keystores/truststores.",
+                "Without --spec it creates the demo set (service-1 and service-2); 'mtls-cli certs spec' prints it.",
+                "Passwords are generated and written to passwords.json (0600) in the output; they are never printed."
+        })
+public final class CertsCreateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    GlobalOptions global;
+
+    @Option(names = "--spec", paramLabel = "FILE", description = "Spec file (mtls.json) naming services, hosts, subjects, validity and algorithms.")
+    Path specFile;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "mtls-certs",
+            description = "Output directory, created atomically (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--key-algorithm", paramLabel = "ALG", converter = Converters.KeyAlgorithmConverter.class,
+            completionCandidates = Converters.KeyAlgorithms.class,
+            description = "Key algorithm of every key: ${COMPLETION-CANDIDATES} (default: ec-p256, or the spec's).")
+    KeyAlgorithm keyAlgorithm;
+
+    @Option(names = "--validity", paramLabel = "DAYS",
+            description = "Validity of server and client certificates in days; may not exceed the CA's (default: 365, or the spec's).")
+    Integer validityDays;
+
+    @Option(names = "--ca-validity", paramLabel = "DAYS",
+            description = "Validity of the root CAs in days (default: 3650, or the spec's).")
+    Integer caValidityDays;
+
+    @Option(names = "--store-type", paramLabel = "TYPE", converter = Converters.StoreTypeConverter.class,
+            completionCandidates = Converters.StoreTypes.class,
+            description = "Keystore and truststore format: ${COMPLETION-CANDIDATES} (default: pkcs12, or the spec's).")
+    StoreType storeType;
+
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "Use the passwords in this file (the passwords.json format) instead of generating them.")
+    Path passwordFile;
+
+    @Option(names = "--force", description = "Replace an existing non-empty output directory.")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        MtlsSpec source = specFile == null ? SpecReader.demo() : SpecReader.read(specFile);
+        ResolvedSpec resolved = SpecResolver.resolve(source,
+                new SpecOverrides(keyAlgorithm, validityDays, caValidityDays, storeType));
+        PasswordFile passwords = passwordFile == null ? PasswordFile.empty() : PasswordFile.read(passwordFile);
+        CreateResult result = new CertsCreator(new SecureRandom()).create(resolved, out, force, passwords);
+        PrintWriter stdout = spec.commandLine().getOut();
+        if (global.output == OutputFormat.json) {
+            Json.print(stdout, toJson(result, resolved));
+        } else {
+            printText(stdout, result, resolved);
+        }
+        return ExitCodes.OK;
+    }
+
+    private static ObjectNode toJson(CreateResult result, ResolvedSpec resolved) {
+        ObjectNode root = Json.object();
+        root.put("directory", result.directory().toString());
+        root.put("storeType", resolved.storeType().id());
+        ArrayNode files = root.putArray("files");
+        for (WrittenFile file : result.files()) {
+            ObjectNode node = files.addObject();
+            node.put("path", file.path());
+            node.put("role", file.role().id());
+            if (file.service() == null) {
+                node.putNull("service");
+            } else {
+                node.put("service", file.service());
+            }
+        }
+        ArrayNode services = root.putArray("services");
+        for (CreateResult.ServiceSummary service : result.services()) {
+            ObjectNode node = services.addObject();
+            node.put("name", service.name());
+            node.put("host", service.host());
+            node.put("keyAlgorithm", service.keyAlgorithm());
+            certificate(node.putObject("ca"), service.caCertificate());
+            certificate(node.putObject("server"), service.serverCertificate());
+            certificate(node.putObject("client"), service.clientCertificate());
+        }
+        return root;
+    }
+
+    private static void certificate(ObjectNode node, X509Certificate certificate) {
+        node.put("subject", certificate.getSubjectX500Principal().getName());
+        node.put("notAfter", certificate.getNotAfter().toInstant().toString());
+        node.put("sha256", Fingerprints.sha256(certificate));
+    }
+
+    private static void printText(PrintWriter out, CreateResult result, ResolvedSpec resolved) {
+        out.printf("Created %s (%s stores)%n", result.directory(), resolved.storeType().id());
+        for (CreateResult.ServiceSummary service : result.services()) {
+            out.printf("%n%s  host %s  %s%n", service.name(), service.host(), service.keyAlgorithm());
+            for (WrittenFile file : result.files()) {
+                if (service.name().equals(file.service())) {
+                    out.printf("  %-20s %s%n", file.role().id(), file.path());
+                }
+            }
+            out.printf("  client certificate expires %s, sha256 %s%n",
+                    service.clientCertificate().getNotAfter().toInstant(), Fingerprints.sha256(service.clientCertificate()));
+        }
+        out.println();
+        for (WrittenFile file : result.files()) {
+            if (file.service() == null) {
+                out.printf("%-22s %s%n", file.role().id(), file.path());
+            }
+        }
+        out.printf("%nThe passwords are in %s (mode 0600); keep it out of version control.%n",
+                result.files().stream().filter(f -> f.role() == FileRole.PASSWORDS).findFirst().orElseThrow().path());
+        out.flush();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.mtlscli.cmd;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mtlscli.inspect.CertificateReport;
+import dev.mtlscli.inspect.EntryReport;
+import dev.mtlscli.inspect.InspectionReport;
+import dev.mtlscli.inspect.StoreInspector;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+@Command(name = "inspect",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+                "Show the certificates in a PEM, PKCS12 or JKS file: names, usages, keys, validity, fingerprints,",
+                "whether each chain verifies and whether each private key matches its certificate.",
+                "Exits with 3 when a certificate expires within --warn-days."
+        })
+public final class CertsInspectCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    GlobalOptions global;
+
+    @Parameters(paramLabel = "PATH", description = "The file to inspect.")
+    Path path;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "Password of a store or an encrypted key (never on the command line):%n")
+    PasswordSource.Options password;
+
+    @Option(names = "--warn-days", paramLabel = "DAYS", defaultValue = "30",
+            description = "Exit with 3 when a certificate expires within DAYS days (default: ${DEFAULT-VALUE}).")
+    int warnDays;
+
+    @Override
+    public Integer call() {
+        InspectionReport report = StoreInspector.inspect(path, PasswordSource.read(password), Instant.now());
+        PrintWriter out = spec.commandLine().getOut();
+        boolean attention = report.minDaysLeft() < warnDays;
+        if (global.output == OutputFormat.json) {
+            ObjectNode json = toJson(report);
+            json.put("warnDays", warnDays);
+            json.put("needsAttention", attention);
+            Json.print(out, json);
+        } else {
+            printText(out, report);
+        }
+        return attention ? ExitCodes.ATTENTION : ExitCodes.OK;
+    }
+
+    private static ObjectNode toJson(InspectionReport report) {
+        ObjectNode root = Json.object();
+        root.put("path", report.path());
+        root.put("format", report.format());
+        ArrayNode entries = root.putArray("entries");
+        for (EntryReport entry : report.entries()) {
+            ObjectNode node = entries.addObject();
+            node.put("alias", entry.alias());
+            node.put("kind", entry.kind());
+            node.put("chainVerifies", entry.chainVerifies());
+            if (entry.keyMatches() != null) {
+                node.put("keyMatches", entry.keyMatches());
+            }
+            ArrayNode chain = node.putArray("certificates");
+            for (CertificateReport c : entry.chain()) {
+                ObjectNode cert = chain.addObject();
+                cert.put("subject", c.subject());
+                cert.put("issuer", c.issuer());
+                cert.put("serial", c.serial());
+                c.subjectAltNames().forEach(cert.putArray("subjectAltNames")::add);
+                c.keyUsage().forEach(cert.putArray("keyUsage")::add);
+                c.extendedKeyUsage().forEach(cert.putArray("extendedKeyUsage")::add);
+                cert.put("ca", c.ca());
+                cert.put("keyType", c.keyType());
+                cert.put("keySize", c.keySize());
+                cert.put("notBefore", c.notBefore().toString());
+                cert.put("notAfter", c.notAfter().toString());
+                cert.put("daysLeft", c.daysLeft());
+                cert.put("sha256", c.sha256());
+            }
+        }
+        return root;
+    }
+
+    private static void printText(PrintWriter out, InspectionReport report) {
+        out.printf("%s (%s)%n", report.path(), report.format());
+        for (EntryReport entry : report.entries()) {
+            out.printf("%n%s%s: chain %s%s%n",
+                    entry.kind(),
+                    entry.alias() == null ? "" : " '" + entry.alias() + "'",
+                    entry.chainVerifies() ? "verifies" : "DOES NOT VERIFY",
+                    entry.keyMatches() == null ? "" : entry.keyMatches() ? ", private key matches" : ", PRIVATE KEY DOES NOT MATCH");
+            int index = 0;
+            for (CertificateReport c : entry.chain()) {
+                out.printf("  [%d] subject   %s%n", index++, c.subject());
+                out.printf("      issuer    %s%n", c.issuer());
+                out.printf("      serial    %s%n", c.serial());
+                if (!c.subjectAltNames().isEmpty()) {
+                    out.printf("      SAN       %s%n", String.join(", ", c.subjectAltNames()));
+                }
+                out.printf("      key usage %s%s%n", String.join(", ", c.keyUsage()), c.ca() ? " (CA)" : "");
+                if (!c.extendedKeyUsage().isEmpty()) {
+                    out.printf("      EKU       %s%n", String.join(", ", c.extendedKeyUsage()));
+                }
+                out.printf("      key       %s %d%n", c.keyType(), c.keySize());
+                out.printf("      valid     %s to %s (%s)%n", c.notBefore(), c.notAfter(),
+                        c.daysLeft() < 0 ? "EXPIRED" : c.daysLeft() + " days left");
+                out.printf("      sha256    %s%n", c.sha256());
+            }
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,21 @@
+package dev.mtlscli.cmd;
+
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** The version recorded by the build in mtls-cli.properties. */
+public final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = VersionProvider.class.getResourceAsStream("/dev/mtlscli/mtls-cli.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        }
+        return new String[] {"mtls-cli " + properties.getProperty("version", "unknown")};
+    }
+}

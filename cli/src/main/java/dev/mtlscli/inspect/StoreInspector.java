@@ -1,0 +1,136 @@
+package dev.mtlscli.inspect;
+
+import dev.mtlscli.MtlsException;
+import dev.mtlscli.pki.ChainVerifier;
+import dev.mtlscli.pki.KeyPairs;
+import dev.mtlscli.store.KeyStoreFiles;
+import dev.mtlscli.store.PemFiles;
+import dev.mtlscli.store.StoreType;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/** Reads a PEM, PKCS12 or JKS file (told apart by content, not name) and reports on it. */
+public final class StoreInspector {
+    private static final byte[] JKS_MAGIC = {(byte) 0xFE, (byte) 0xED, (byte) 0xFE, (byte) 0xED};
+
+    private StoreInspector() {
+    }
+
+    /** @param password the store or key password; may be null for PEM files without encrypted keys */
+    public static InspectionReport inspect(Path path, char[] password, Instant now) {
+        byte[] bytes = readAll(path);
+        String source = path.toString();
+        if (bytes.length == 0) {
+            throw new MtlsException(source + " is empty");
+        }
+        if (looksLikePem(bytes)) {
+            return inspectPem(new String(bytes, StandardCharsets.US_ASCII), source, password, now);
+        }
+        StoreType type = startsWith(bytes, JKS_MAGIC) ? StoreType.JKS : StoreType.PKCS12;
+        if (type == StoreType.PKCS12 && (bytes[0] & 0xFF) != 0x30) {
+            throw new MtlsException(source + " is neither PEM, PKCS12 nor JKS");
+        }
+        if (password == null) {
+            throw new MtlsException(source + " is a " + type + " store: give its password with --password-file, --password-env or --password-stdin");
+        }
+        return inspectStore(KeyStoreFiles.load(bytes, type, password, source), type, source, password, now);
+    }
+
+    private static InspectionReport inspectPem(String text, String source, char[] password, Instant now) {
+        PemFiles.Contents contents = PemFiles.read(text, source, password);
+        if (contents.encryptedKeys() > 0 && password == null) {
+            throw new MtlsException(source + " holds an encrypted private key: give its password with --password-file, --password-env or --password-stdin");
+        }
+        if (contents.privateKeys().size() > 1) {
+            throw new MtlsException(source + " holds more than one private key");
+        }
+        List<X509Certificate> certificates = contents.certificates();
+        Boolean keyMatches = null;
+        if (!contents.privateKeys().isEmpty() && !certificates.isEmpty()) {
+            keyMatches = KeyPairs.matches(contents.privateKeys().get(0), certificates.get(0).getPublicKey());
+            if (!keyMatches) {
+                throw new MtlsException("the private key in " + source + " does not match its certificate "
+                        + certificates.get(0).getSubjectX500Principal().getName());
+            }
+        }
+        List<EntryReport> entries = certificates.isEmpty()
+                ? List.of(new EntryReport(null, "private-key", List.of(), false, null))
+                : List.of(new EntryReport(null, "certificates", describe(certificates, now), ChainVerifier.verifies(certificates), keyMatches));
+        return new InspectionReport(source, "pem", entries);
+    }
+
+    private static InspectionReport inspectStore(KeyStore store, StoreType type, String source, char[] password, Instant now) {
+        List<EntryReport> entries = new ArrayList<>();
+        try {
+            for (String alias : Collections.list(store.aliases())) {
+                if (store.isKeyEntry(alias)) {
+                    Certificate[] chain = store.getCertificateChain(alias);
+                    List<X509Certificate> certificates = chain == null ? List.of()
+                            : Arrays.stream(chain).map(X509Certificate.class::cast).toList();
+                    Key key = store.getKey(alias, password);
+                    Boolean keyMatches = null;
+                    if (key instanceof PrivateKey privateKey && !certificates.isEmpty()) {
+                        keyMatches = KeyPairs.matches(privateKey, certificates.get(0).getPublicKey());
+                        if (!keyMatches) {
+                            throw new MtlsException("the private key of entry '" + alias + "' in " + source
+                                    + " does not match its certificate " + certificates.get(0).getSubjectX500Principal().getName());
+                        }
+                    }
+                    entries.add(new EntryReport(alias, "key-entry", describe(certificates, now),
+                            ChainVerifier.verifies(certificates), keyMatches));
+                } else if (store.getCertificate(alias) instanceof X509Certificate certificate) {
+                    List<X509Certificate> single = List.of(certificate);
+                    entries.add(new EntryReport(alias, "trusted-certificate", describe(single, now),
+                            ChainVerifier.verifies(single), null));
+                }
+            }
+        } catch (java.security.UnrecoverableKeyException e) {
+            throw new MtlsException("wrong key password for " + type + " store " + source);
+        } catch (GeneralSecurityException e) {
+            throw new MtlsException("cannot read the entries of " + source + ": " + e.getMessage());
+        }
+        entries.sort(java.util.Comparator.comparing(EntryReport::alias));
+        return new InspectionReport(source, type.id(), entries);
+    }
+
+    private static List<CertificateReport> describe(List<X509Certificate> certificates, Instant now) {
+        return certificates.stream().map(c -> CertificateDescriber.describe(c, now)).toList();
+    }
+
+    private static byte[] readAll(Path path) {
+        try {
+            return Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new MtlsException(path + " does not exist");
+        } catch (AccessDeniedException e) {
+            throw new MtlsException(path + " is not readable");
+        } catch (IOException e) {
+            throw new MtlsException("cannot read " + path + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean looksLikePem(byte[] bytes) {
+        String head = new String(bytes, 0, Math.min(bytes.length, 4096), StandardCharsets.ISO_8859_1);
+        return head.contains("-----BEGIN ");
+    }
+
+    private static boolean startsWith(byte[] bytes, byte[] prefix) {
+        return bytes.length >= prefix.length && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+    }
+}

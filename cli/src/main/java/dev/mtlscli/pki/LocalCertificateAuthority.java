@@ -1,0 +1,74 @@
+package dev.mtlscli.pki;
+
+import dev.mtlscli.MtlsException;
+
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/** A root CA whose key is held in memory; it signs the leaves of one service. */
+public final class LocalCertificateAuthority implements CertificateIssuer {
+
+    /** Certificates start a little in the past so that a peer whose clock lags still accepts them. */
+    static final Duration BACKDATE = Duration.ofMinutes(5);
+
+    private final KeyPair keyPair;
+    private final KeyAlgorithm algorithm;
+    private final X509Certificate certificate;
+    private final SecureRandom random;
+
+    public LocalCertificateAuthority(KeyPair keyPair, X509Certificate certificate, SecureRandom random) {
+        this.keyPair = keyPair;
+        this.certificate = certificate;
+        this.algorithm = KeyAlgorithm.of(certificate.getPublicKey());
+        this.random = random;
+    }
+
+    /** Creates a new self-signed root CA. */
+    public static LocalCertificateAuthority createRoot(String subject, KeyAlgorithm algorithm, int validityDays,
+                                                       Instant now, SecureRandom random) {
+        requirePositive(validityDays, subject);
+        KeyPair keyPair = algorithm.generate(random);
+        Instant notBefore = now.minus(BACKDATE).truncatedTo(ChronoUnit.SECONDS);
+        X509Certificate certificate = CertificateBuilder.build(
+                CertificateProfile.ROOT_CA, DistinguishedNames.parse(subject), keyPair.getPublic(),
+                null, keyPair.getPrivate(), algorithm,
+                notBefore, notBefore.plus(Duration.ofDays(validityDays)), List.of(), List.of(), random);
+        return new LocalCertificateAuthority(keyPair, certificate, random);
+    }
+
+    @Override
+    public List<X509Certificate> issue(LeafRequest request) {
+        requirePositive(request.validityDays(), request.subject());
+        Instant notBefore = Instant.now().minus(BACKDATE).truncatedTo(ChronoUnit.SECONDS);
+        Instant notAfter = notBefore.plus(Duration.ofDays(request.validityDays()));
+        if (notAfter.isAfter(certificate.getNotAfter().toInstant())) {
+            throw new MtlsException("validity of " + request.validityDays() + " days for '" + request.subject()
+                    + "' goes beyond its CA's notAfter " + certificate.getNotAfter().toInstant());
+        }
+        X509Certificate leaf = CertificateBuilder.build(
+                request.profile(), DistinguishedNames.parse(request.subject()), request.keyPair().getPublic(),
+                certificate, keyPair.getPrivate(), algorithm, notBefore, notAfter,
+                request.dnsNames(), request.ipAddresses(), random);
+        return List.of(leaf, certificate);
+    }
+
+    @Override
+    public X509Certificate rootCertificate() {
+        return certificate;
+    }
+
+    public KeyPair keyPair() {
+        return keyPair;
+    }
+
+    private static void requirePositive(int validityDays, String subject) {
+        if (validityDays <= 0) {
+            throw new MtlsException("validity must be at least 1 day, got " + validityDays + " for '" + subject + "'");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.mtlscli.spec;
+
+import org.bouncycastle.util.IPAddress;
+
+import java.util.regex.Pattern;
+
+/** Validation of the names that go into subjectAltName (RFC 1123 host names, IP literals). */
+public final class HostNames {
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+
+    private HostNames() {
+    }
+
+    /** A DNS name; a wildcard is allowed only as the whole left-most label, and only where wildcards are. */
+    public static boolean isValidDnsName(String name, boolean allowWildcard) {
+        if (name == null || name.isEmpty() || name.length() > 253 || name.endsWith(".")) {
+            return false;
+        }
+        String[] labels = name.split("\\.", -1);
+        for (int i = 0; i < labels.length; i++) {
+            if (i == 0 && allowWildcard && labels.length > 2 && "*".equals(labels[0])) {
+                continue;
+            }
+            if (!LABEL.matcher(labels[i]).matches()) {
+                return false;
+            }
+        }
+        // an all-numeric last label would be read as an IPv4 address by most clients
+        return !labels[labels.length - 1].chars().allMatch(Character::isDigit);
+    }
+
+    public static boolean isValidIpAddress(String address) {
+        return address != null && IPAddress.isValid(address);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.mtlscli.workspace;
+
+import java.util.Locale;
+
+/** What a written file is for; the names appear in `certs create --output json`. */
+public enum FileRole {
+    CA_CERTIFICATE,
+    CA_KEY,
+    SERVER_CERTIFICATE,
+    SERVER_KEY,
+    SERVER_CHAIN,
+    SERVER_CLIENT_CA,
+    CLIENT_KEYSTORE,
+    CLIENT_TRUSTSTORE,
+    PASSWORDS;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}
