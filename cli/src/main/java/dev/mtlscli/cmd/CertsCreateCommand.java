@@ -1,7 +1,6 @@
 package dev.mtlscli.cmd;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mtlscli.json.Json;
 import dev.mtlscli.pki.Fingerprints;
 import dev.mtlscli.pki.KeyAlgorithm;
 import dev.mtlscli.spec.MtlsSpec;
@@ -25,6 +24,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "create",
@@ -84,45 +87,48 @@ public final class CertsCreateCommand implements Callable<Integer> {
         CreateResult result = new CertsCreator(new SecureRandom()).create(resolved, out, force, passwords);
         PrintWriter stdout = spec.commandLine().getOut();
         if (global.output == OutputFormat.json) {
-            Json.print(stdout, toJson(result, resolved));
+            stdout.println(Json.write(toJson(result, resolved)));
+            stdout.flush();
         } else {
             printText(stdout, result, resolved);
         }
         return ExitCodes.OK;
     }
 
-    private static ObjectNode toJson(CreateResult result, ResolvedSpec resolved) {
-        ObjectNode root = Json.object();
+    private static Map<String, Object> toJson(CreateResult result, ResolvedSpec resolved) {
+        Map<String, Object> root = new LinkedHashMap<>();
         root.put("directory", result.directory().toString());
         root.put("storeType", resolved.storeType().id());
-        ArrayNode files = root.putArray("files");
+        List<Object> files = new ArrayList<>();
         for (WrittenFile file : result.files()) {
-            ObjectNode node = files.addObject();
+            Map<String, Object> node = new LinkedHashMap<>();
             node.put("path", file.path());
             node.put("role", file.role().id());
-            if (file.service() == null) {
-                node.putNull("service");
-            } else {
-                node.put("service", file.service());
-            }
+            node.put("service", file.service());
+            files.add(node);
         }
-        ArrayNode services = root.putArray("services");
+        root.put("files", files);
+        List<Object> services = new ArrayList<>();
         for (CreateResult.ServiceSummary service : result.services()) {
-            ObjectNode node = services.addObject();
+            Map<String, Object> node = new LinkedHashMap<>();
             node.put("name", service.name());
             node.put("host", service.host());
             node.put("keyAlgorithm", service.keyAlgorithm());
-            certificate(node.putObject("ca"), service.caCertificate());
-            certificate(node.putObject("server"), service.serverCertificate());
-            certificate(node.putObject("client"), service.clientCertificate());
+            node.put("ca", certificate(service.caCertificate()));
+            node.put("server", certificate(service.serverCertificate()));
+            node.put("client", certificate(service.clientCertificate()));
+            services.add(node);
         }
+        root.put("services", services);
         return root;
     }
 
-    private static void certificate(ObjectNode node, X509Certificate certificate) {
+    private static Map<String, Object> certificate(X509Certificate certificate) {
+        Map<String, Object> node = new LinkedHashMap<>();
         node.put("subject", certificate.getSubjectX500Principal().getName());
         node.put("notAfter", certificate.getNotAfter().toInstant().toString());
         node.put("sha256", Fingerprints.sha256(certificate));
+        return node;
     }
 
     private static void printText(PrintWriter out, CreateResult result, ResolvedSpec resolved) {

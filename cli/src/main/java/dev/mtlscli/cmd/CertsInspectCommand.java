@@ -1,7 +1,6 @@
 package dev.mtlscli.cmd;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mtlscli.json.Json;
 import dev.mtlscli.inspect.CertificateReport;
 import dev.mtlscli.inspect.EntryReport;
 import dev.mtlscli.inspect.InspectionReport;
@@ -17,6 +16,10 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "inspect",
@@ -51,38 +54,39 @@ public final class CertsInspectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         boolean attention = report.minDaysLeft() < warnDays;
         if (global.output == OutputFormat.json) {
-            ObjectNode json = toJson(report);
+            Map<String, Object> json = toJson(report);
             json.put("warnDays", warnDays);
             json.put("needsAttention", attention);
-            Json.print(out, json);
+            out.println(Json.write(json));
+            out.flush();
         } else {
             printText(out, report);
         }
         return attention ? ExitCodes.ATTENTION : ExitCodes.OK;
     }
 
-    private static ObjectNode toJson(InspectionReport report) {
-        ObjectNode root = Json.object();
+    private static Map<String, Object> toJson(InspectionReport report) {
+        Map<String, Object> root = new LinkedHashMap<>();
         root.put("path", report.path());
         root.put("format", report.format());
-        ArrayNode entries = root.putArray("entries");
+        List<Object> entries = new ArrayList<>();
         for (EntryReport entry : report.entries()) {
-            ObjectNode node = entries.addObject();
+            Map<String, Object> node = new LinkedHashMap<>();
             node.put("alias", entry.alias());
             node.put("kind", entry.kind());
             node.put("chainVerifies", entry.chainVerifies());
             if (entry.keyMatches() != null) {
                 node.put("keyMatches", entry.keyMatches());
             }
-            ArrayNode chain = node.putArray("certificates");
+            List<Object> chain = new ArrayList<>();
             for (CertificateReport c : entry.chain()) {
-                ObjectNode cert = chain.addObject();
+                Map<String, Object> cert = new LinkedHashMap<>();
                 cert.put("subject", c.subject());
                 cert.put("issuer", c.issuer());
                 cert.put("serial", c.serial());
-                c.subjectAltNames().forEach(cert.putArray("subjectAltNames")::add);
-                c.keyUsage().forEach(cert.putArray("keyUsage")::add);
-                c.extendedKeyUsage().forEach(cert.putArray("extendedKeyUsage")::add);
+                cert.put("subjectAltNames", c.subjectAltNames());
+                cert.put("keyUsage", c.keyUsage());
+                cert.put("extendedKeyUsage", c.extendedKeyUsage());
                 cert.put("ca", c.ca());
                 cert.put("keyType", c.keyType());
                 cert.put("keySize", c.keySize());
@@ -90,8 +94,12 @@ public final class CertsInspectCommand implements Callable<Integer> {
                 cert.put("notAfter", c.notAfter().toString());
                 cert.put("daysLeft", c.daysLeft());
                 cert.put("sha256", c.sha256());
+                chain.add(cert);
             }
+            node.put("certificates", chain);
+            entries.add(node);
         }
+        root.put("entries", entries);
         return root;
     }
 

@@ -1,21 +1,27 @@
 package dev.mtlscli.spec;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.mtlscli.MtlsException;
+import dev.mtlscli.json.Json;
+import dev.mtlscli.json.JsonObject;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 
 /** Reads mtls.json. Unknown fields are errors, so a typo is reported instead of silently ignored. */
 public final class SpecReader {
     private static final String DEMO_SPEC = "/dev/mtlscli/demo-spec.json";
+    private static final Set<String> SPEC_FIELDS =
+            Set.of("version", "keyAlgorithm", "storeType", "caValidityDays", "validityDays", "services");
+    private static final Set<String> SERVICE_FIELDS =
+            Set.of("name", "host", "dnsNames", "ipAddresses", "keyAlgorithm", "ca", "server", "client");
+    private static final Set<String> CERTIFICATE_FIELDS = Set.of("subject", "validityDays");
 
     private SpecReader() {
     }
@@ -36,37 +42,50 @@ public final class SpecReader {
 
     /** The demo set: two services, as in the well-known Lambda mTLS sample. */
     public static MtlsSpec demo() {
-        try (InputStream in = SpecReader.class.getResourceAsStream(DEMO_SPEC)) {
-            return parse(in.readAllBytes(), "the built-in demo spec");
-        } catch (IOException e) {
-            throw new IllegalStateException("the demo spec is missing from the jar", e);
-        }
+        return parse(demoJson().getBytes(StandardCharsets.UTF_8), "the built-in demo spec");
     }
 
     public static String demoJson() {
         try (InputStream in = SpecReader.class.getResourceAsStream(DEMO_SPEC)) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IOException e) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
             throw new IllegalStateException("the demo spec is missing from the jar", e);
         }
     }
 
     static MtlsSpec parse(byte[] bytes, String source) {
-        ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        try {
-            MtlsSpec spec = mapper.readValue(bytes, MtlsSpec.class);
-            if (spec == null) {
-                throw new MtlsException(source + " is empty");
-            }
-            return spec;
-        } catch (UnrecognizedPropertyException e) {
-            throw new MtlsException(source + ": unknown field '" + e.getPropertyName() + "' at line "
-                    + e.getLocation().getLineNr());
-        } catch (JacksonException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            throw new MtlsException(source + " is not a valid spec" + where + ": " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new MtlsException("cannot read " + source + ": " + e.getMessage());
+        JsonObject root = Json.parseObject(bytes, source).allowOnly(SPEC_FIELDS);
+        List<JsonObject> services = root.objects("services");
+        return new MtlsSpec(
+                root.integer("version"),
+                root.string("keyAlgorithm"),
+                root.string("storeType"),
+                root.integer("caValidityDays"),
+                root.integer("validityDays"),
+                services == null ? null : services.stream().map(SpecReader::service).toList());
+    }
+
+    private static MtlsSpec.Service service(JsonObject service) {
+        if (service == null) {
+            return null;
         }
+        service.allowOnly(SERVICE_FIELDS);
+        return new MtlsSpec.Service(
+                service.string("name"),
+                service.string("host"),
+                service.strings("dnsNames"),
+                service.strings("ipAddresses"),
+                service.string("keyAlgorithm"),
+                certificate(service.object("ca")),
+                certificate(service.object("server")),
+                certificate(service.object("client")));
+    }
+
+    private static MtlsSpec.Certificate certificate(JsonObject certificate) {
+        if (certificate == null) {
+            return null;
+        }
+        certificate.allowOnly(CERTIFICATE_FIELDS);
+        return new MtlsSpec.Certificate(certificate.string("subject"), certificate.integer("validityDays"));
     }
 }

@@ -1,18 +1,16 @@
 package dev.mtlscli.store;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mtlscli.MtlsException;
+import dev.mtlscli.json.Json;
+import dev.mtlscli.json.JsonObject;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,6 +22,11 @@ import java.util.TreeMap;
 public final class PasswordFile {
     public static final String FILE_NAME = "passwords.json";
     private static final int VERSION = 1;
+    /**
+     * Supplied passwords protect keys with the same KDF rounds as generated ones (see
+     * PemFiles.PBKDF2_ITERATIONS), which is only sound if they carry real entropy too.
+     */
+    static final int MIN_LENGTH = 16;
 
     private final Map<String, String> passwords = new TreeMap<>();
 
@@ -32,41 +35,44 @@ public final class PasswordFile {
     }
 
     public static PasswordFile read(Path path) {
-        JsonNode root;
+        byte[] bytes;
         try {
-            root = new ObjectMapper().readTree(Files.readAllBytes(path));
+            bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             throw new MtlsException("password file " + path + " does not exist");
-        } catch (JacksonException e) {
-            throw new MtlsException("password file " + path + " is not valid JSON (line "
-                    + e.getLocation().getLineNr() + ")");
         } catch (IOException e) {
             throw new MtlsException("cannot read password file " + path + ": " + e.getMessage());
         }
-        if (root == null || !root.isObject() || root.path("version").asInt() != VERSION || !root.path("passwords").isObject()) {
-            throw new MtlsException("password file " + path + " is not a version " + VERSION
+        String source = "password file " + path;
+        JsonObject root = Json.parseObject(bytes, source);
+        JsonObject entries = root.object("passwords");
+        if (!Integer.valueOf(VERSION).equals(root.integer("version")) || entries == null) {
+            throw new MtlsException(source + " is not a version " + VERSION
                     + " mtls-cli password file ({\"version\": 1, \"passwords\": {...}})");
         }
         PasswordFile file = new PasswordFile();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.get("passwords").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            if (!entry.getValue().isTextual() || entry.getValue().asText().isEmpty()) {
-                throw new MtlsException("password file " + path + ": the password of '" + entry.getKey() + "' must be a non-empty string");
+        for (String key : entries.values().keySet()) {
+            String password = entries.string(key);
+            if (password == null || password.length() < MIN_LENGTH) {
+                throw new MtlsException(source + ": the password of '" + key
+                        + "' is shorter than " + MIN_LENGTH + " characters");
             }
-            file.passwords.put(entry.getKey(), entry.getValue().asText());
+            file.passwords.put(key, password);
         }
         return file;
     }
 
-    /** The password of the file at this workspace-relative path, or the generator's next one. */
-    public char[] getOrGenerate(String relativePath, PasswordGenerator generator) {
-        String existing = passwords.get(relativePath);
-        if (existing != null) {
-            return existing.toCharArray();
+    /**
+     * The passwords of exactly these files: the ones this file holds, generated ones for the rest.
+     * Entries for other files are dropped, so an output never carries stale secrets.
+     */
+    public PasswordFile forFiles(Collection<String> relativePaths, PasswordGenerator generator) {
+        PasswordFile assigned = new PasswordFile();
+        for (String path : relativePaths) {
+            String existing = passwords.get(path);
+            assigned.passwords.put(path, existing != null ? existing : new String(generator.next()));
         }
-        char[] generated = generator.next();
-        passwords.put(relativePath, new String(generated));
-        return generated;
+        return assigned;
     }
 
     public char[] get(String relativePath) {
@@ -77,31 +83,11 @@ public final class PasswordFile {
         return password.toCharArray();
     }
 
-    /** Keeps only the entries of files that were written, so the output never carries stale secrets. */
-    public PasswordFile restrictTo(Collection<String> relativePaths) {
-        PasswordFile restricted = new PasswordFile();
-        relativePaths.forEach(p -> {
-            if (passwords.containsKey(p)) {
-                restricted.passwords.put(p, passwords.get(p));
-            }
-        });
-        return restricted;
-    }
-
     public void write(Path path) {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", VERSION);
-        ObjectNode entries = root.putObject("passwords");
-        passwords.forEach(entries::put);
-        try {
-            byte[] json = mapper.writeValueAsBytes(root);
-            SecureFiles.writePrivate(path, out -> {
-                out.write(json);
-                out.write('\n');
-            });
-        } catch (JacksonException e) {
-            throw new IllegalStateException("cannot serialize the password file", e);
-        }
+        root.put("passwords", passwords);
+        byte[] json = (Json.write(root) + "\n").getBytes(StandardCharsets.UTF_8);
+        SecureFiles.writePrivate(path, out -> out.write(json));
     }
 }
