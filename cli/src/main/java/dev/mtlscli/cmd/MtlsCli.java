@@ -14,7 +14,7 @@ import java.io.UncheckedIOException;
         description = "Certificate lifecycle for mutual-TLS clients running in AWS Lambda.",
         subcommands = {
                 CertsCommand.class,
-                CommandLine.HelpCommand.class,
+                HelpCommand.class,
                 AutoComplete.GenerateCompletion.class
         },
         exitCodeListHeading = "%nExit codes:%n",
