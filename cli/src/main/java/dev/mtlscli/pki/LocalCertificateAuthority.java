@@ -5,8 +5,10 @@ import dev.mtlscli.MtlsException;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
@@ -20,15 +22,21 @@ public final class LocalCertificateAuthority implements CertificateIssuer {
     private final KeyAlgorithm algorithm;
     private final X509Certificate certificate;
     private final SecureRandom random;
+    private final Clock clock;
 
-    public LocalCertificateAuthority(KeyPair keyPair, X509Certificate certificate, SecureRandom random) {
+    /** @param clock the time leaves are issued at; a fixed clock dates a whole run alike */
+    public LocalCertificateAuthority(KeyPair keyPair, X509Certificate certificate, SecureRandom random, Clock clock) {
         this.keyPair = keyPair;
         this.certificate = certificate;
         this.algorithm = KeyAlgorithm.of(certificate.getPublicKey());
         this.random = random;
+        this.clock = clock;
     }
 
-    /** Creates a new self-signed root CA. */
+    /**
+     * Creates a new self-signed root CA. Its leaves are issued at the same instant, so a leaf
+     * as long-lived as its CA ends exactly with it instead of a few milliseconds after.
+     */
     public static LocalCertificateAuthority createRoot(String subject, KeyAlgorithm algorithm, int validityDays,
                                                        Instant now, SecureRandom random) {
         requirePositive(validityDays, subject);
@@ -38,13 +46,13 @@ public final class LocalCertificateAuthority implements CertificateIssuer {
                 CertificateProfile.ROOT_CA, DistinguishedNames.parse(subject), keyPair.getPublic(),
                 null, keyPair.getPrivate(), algorithm,
                 notBefore, notBefore.plus(Duration.ofDays(validityDays)), List.of(), List.of(), random);
-        return new LocalCertificateAuthority(keyPair, certificate, random);
+        return new LocalCertificateAuthority(keyPair, certificate, random, Clock.fixed(now, ZoneOffset.UTC));
     }
 
     @Override
     public List<X509Certificate> issue(LeafRequest request) {
         requirePositive(request.validityDays(), request.subject());
-        Instant notBefore = Instant.now().minus(BACKDATE).truncatedTo(ChronoUnit.SECONDS);
+        Instant notBefore = clock.instant().minus(BACKDATE).truncatedTo(ChronoUnit.SECONDS);
         Instant notAfter = notBefore.plus(Duration.ofDays(request.validityDays()));
         if (notAfter.isAfter(certificate.getNotAfter().toInstant())) {
             throw new MtlsException("validity of " + request.validityDays() + " days for '" + request.subject()

@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 
 /** Validation of the names that go into subjectAltName (RFC 1123 host names, IP literals). */
 public final class HostNames {
+    private static final Pattern LEADING_ZERO = Pattern.compile("(^|\\.)0\\d");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
     private HostNames() {
@@ -29,7 +30,11 @@ public final class HostNames {
         return !labels[labels.length - 1].chars().allMatch(Character::isDigit);
     }
 
+    /** An IPv4 or IPv6 literal; IPv4 octets with leading zeros are refused, as some tools read them as octal. */
     public static boolean isValidIpAddress(String address) {
-        return address != null && IPAddress.isValid(address);
+        if (address == null || !IPAddress.isValid(address)) {
+            return false;
+        }
+        return !IPAddress.isValidIPv4(address) || !LEADING_ZERO.matcher(address).find();
     }
 }

@@ -20,6 +20,8 @@ import java.util.Set;
 public final class SpecResolver {
     public static final int DEFAULT_CA_VALIDITY_DAYS = 3650;
     public static final int DEFAULT_VALIDITY_DAYS = 365;
+    /** Beyond this, notAfter dates get near the year 9999 that X.509 time encodings end at. */
+    public static final int MAX_VALIDITY_DAYS = 36_500;
     private static final int SUPPORTED_VERSION = 1;
 
     private SpecResolver() {
@@ -79,11 +81,11 @@ public final class SpecResolver {
                 : service.keyAlgorithm() != null ? KeyAlgorithm.fromId(service.keyAlgorithm()) : specAlgorithm;
 
         ResolvedSpec.Certificate ca = certificate(service.ca(), flags.caValidityDays(), caDays,
-                "CN=" + name + " Root CA", name + " CA");
+                DefaultSubjects.ca(name), name + " CA");
         ResolvedSpec.Certificate server = certificate(service.server(), flags.validityDays(), leafDays,
-                "CN=" + service.host(), name + " server certificate");
+                DefaultSubjects.server(name, service.host()), name + " server certificate");
         ResolvedSpec.Certificate client = certificate(service.client(), flags.validityDays(), leafDays,
-                "CN=" + name + " client", name + " client certificate");
+                DefaultSubjects.client(name), name + " client certificate");
         for (ResolvedSpec.Certificate leaf : List.of(server, client)) {
             if (leaf.validityDays() > ca.validityDays()) {
                 throw new MtlsException("validity of " + leaf.validityDays() + " days for service " + name
@@ -100,6 +102,10 @@ public final class SpecResolver {
         int days = firstNonNull(flagDays, ownDays, defaultDays);
         if (days <= 0) {
             throw new MtlsException("validity must be at least 1 day, got " + days + " for the " + what);
+        }
+        if (days > MAX_VALIDITY_DAYS) {
+            throw new MtlsException("validity of " + days + " days for the " + what + " is more than "
+                    + MAX_VALIDITY_DAYS + " days (100 years)");
         }
         String subject = given == null || given.subject() == null ? defaultSubject : given.subject();
         DistinguishedNames.parse(subject);

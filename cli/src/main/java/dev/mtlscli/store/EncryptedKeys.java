@@ -16,6 +16,7 @@ import javax.crypto.spec.PBEParameterSpec;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -54,12 +55,17 @@ final class EncryptedKeys {
         PKCS8EncodedKeySpec spec;
         try {
             EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(der);
-            Cipher cipher = Cipher.getInstance(info.getAlgName());
-            SecretKey secret = SecretKeyFactory.getInstance(info.getAlgName()).generateSecret(new PBEKeySpec(password));
+            // For PBES2 the JDK names the scheme only through its parameters
+            // ("PBEWithHmacSHA256AndAES_256"); getAlgName() says just "PBES2", which no cipher is.
+            String algorithm = info.getAlgParameters() != null ? info.getAlgParameters().toString() : info.getAlgName();
+            Cipher cipher = Cipher.getInstance(algorithm);
+            SecretKey secret = SecretKeyFactory.getInstance(algorithm).generateSecret(new PBEKeySpec(password));
             cipher.init(Cipher.DECRYPT_MODE, secret, info.getAlgParameters());
             spec = info.getKeySpec(cipher);
         } catch (IOException e) {
             throw new MtlsException("the encrypted private key in " + source + " is corrupted");
+        } catch (NoSuchAlgorithmException e) {
+            throw new MtlsException("the private key in " + source + " is encrypted with an unsupported scheme");
         } catch (GeneralSecurityException e) {
             throw new MtlsException("wrong password for the encrypted private key in " + source);
         }

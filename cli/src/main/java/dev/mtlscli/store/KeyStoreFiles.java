@@ -62,7 +62,8 @@ public final class KeyStoreFiles {
             return store;
         } catch (IOException e) {
             if (e.getCause() instanceof UnrecoverableKeyException || String.valueOf(e.getMessage()).contains("password was incorrect")) {
-                throw new MtlsException("wrong password for " + type + " store " + source);
+                // both formats check the password through an integrity check, which damage fails too
+                throw new MtlsException("wrong password for " + type + " store " + source + ", or the file is corrupted");
             }
             throw new MtlsException(source + " is not a valid " + type + " store (truncated or corrupted)");
         } catch (GeneralSecurityException | RuntimeException e) {

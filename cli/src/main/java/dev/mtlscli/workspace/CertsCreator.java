@@ -17,6 +17,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * The core of `certs create`: issues the material of every service of a spec with local root
@@ -39,14 +44,10 @@ public final class CertsCreator {
         try (StagedDirectory staged = StagedDirectory.open(out, force)) {
             WorkspaceWriter writer = new WorkspaceWriter(staged.path(), spec.storeType(), passwords, random);
             Instant now = Instant.now();
-            // Key generation (RSA) and key-store encryption (PBKDF2) dominate, and services share
-            // nothing, so each one is issued and written on its own core.
-            List<IssuedService> issued = spec.services().parallelStream()
-                    .map(service -> {
-                        ServiceMaterial material = issue(service, now);
-                        return new IssuedService(material, writer.writeService(material));
-                    })
-                    .toList();
+            List<IssuedService> issued = inParallel(spec.services(), service -> {
+                ServiceMaterial material = issue(service, now);
+                return new IssuedService(material, writer.writeService(material));
+            });
 
             List<WrittenFile> files = new ArrayList<>();
             Map<String, X509Certificate> cas = new LinkedHashMap<>();
@@ -63,6 +64,49 @@ public final class CertsCreator {
     }
 
     private record IssuedService(ServiceMaterial material, List<WrittenFile> files) {
+    }
+
+    /**
+     * Key generation (RSA) and key-store encryption (PBKDF2) dominate, and services share
+     * nothing, so each one is issued and written on its own thread. Every task is waited for
+     * before a failure is reported: a task still running would write into the staging
+     * directory after it was removed.
+     */
+    private static <T, R> List<R> inParallel(List<T> items, Function<T, R> task) {
+        int threads = Math.min(items.size(), Runtime.getRuntime().availableProcessors());
+        if (threads <= 1) {
+            return items.stream().map(task).toList();
+        }
+        ExecutorService executor = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "mtls-issue");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<R>> futures = items.stream().map(item -> executor.submit(() -> task.apply(item))).toList();
+            List<R> results = new ArrayList<>();
+            RuntimeException failure = null;
+            for (Future<R> future : futures) {
+                try {
+                    results.add(future.get());
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof RuntimeException runtime ? runtime
+                                : new IllegalStateException(e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    futures.forEach(f -> f.cancel(true));
+                    throw new IllegalStateException("interrupted while issuing certificates", e);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return results;
+        } finally {
+            executor.shutdownNow();
+        }
     }
 
     private ServiceMaterial issue(ResolvedSpec.Service service, Instant now) {
