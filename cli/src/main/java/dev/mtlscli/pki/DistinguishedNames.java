@@ -2,8 +2,13 @@ package dev.mtlscli.pki;
 
 import dev.mtlscli.MtlsException;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 
-/** Parses the subject names users write in specs ("CN=..., O=..."). */
+import java.util.Arrays;
+import java.util.Collections;
+
+/** Parses the subject names users write in specs (RFC 4514: "CN=..., O=..."). */
 public final class DistinguishedNames {
     private DistinguishedNames() {
     }
@@ -13,7 +18,11 @@ public final class DistinguishedNames {
             throw new MtlsException("empty certificate subject");
         }
         try {
-            X500Name name = new X500Name(subject);
+            // RFC 4514 strings list the most specific RDN first, the DER encoding the least
+            // specific, so the parsed order is reversed; readers then print what was written.
+            RDN[] rdns = new X500Name(BCStyle.INSTANCE, subject).getRDNs();
+            Collections.reverse(Arrays.asList(rdns));
+            X500Name name = new X500Name(BCStyle.INSTANCE, rdns);
             if (name.getRDNs().length == 0) {
                 throw new MtlsException("invalid certificate subject '" + subject + "'");
             }
