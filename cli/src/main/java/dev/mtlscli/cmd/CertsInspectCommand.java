@@ -75,6 +75,7 @@ public final class CertsInspectCommand implements Callable<Integer> {
             node.put("alias", entry.alias());
             node.put("kind", entry.kind());
             node.put("chainVerifies", entry.chainVerifies());
+            node.put("chainComplete", entry.chainComplete());
             if (entry.keyMatches() != null) {
                 node.put("keyMatches", entry.keyMatches());
             }
@@ -109,7 +110,7 @@ public final class CertsInspectCommand implements Callable<Integer> {
             out.printf("%n%s%s: chain %s%s%n",
                     entry.kind(),
                     entry.alias() == null ? "" : " '" + entry.alias() + "'",
-                    entry.chainVerifies() ? "verifies" : "DOES NOT VERIFY",
+                    !entry.chainVerifies() ? "DOES NOT VERIFY" : entry.chainComplete() ? "verifies" : "verifies, but does not end at a root",
                     entry.keyMatches() == null ? "" : entry.keyMatches() ? ", private key matches" : ", PRIVATE KEY DOES NOT MATCH");
             int index = 0;
             for (CertificateReport c : entry.chain()) {

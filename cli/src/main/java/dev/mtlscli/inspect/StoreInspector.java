@@ -7,6 +7,7 @@ import dev.mtlscli.store.KeyStoreFiles;
 import dev.mtlscli.store.PemFiles;
 import dev.mtlscli.store.StoreType;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -18,6 +19,8 @@ import java.security.Key;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,7 +47,12 @@ public final class StoreInspector {
         }
         StoreType type = startsWith(bytes, JKS_MAGIC) ? StoreType.JKS : StoreType.PKCS12;
         if (type == StoreType.PKCS12 && (bytes[0] & 0xFF) != 0x30) {
-            throw new MtlsException(source + " is neither PEM, PKCS12 nor JKS");
+            throw new MtlsException(source + " is neither PEM, DER, PKCS12 nor JKS");
+        }
+        List<X509Certificate> der = type == StoreType.PKCS12 ? derCertificates(bytes) : List.of();
+        if (!der.isEmpty()) {
+            return new InspectionReport(source, "der", List.of(new EntryReport(null, "certificates",
+                    describe(der, now), ChainVerifier.verifies(der), ChainVerifier.endsAtRoot(der), null)));
         }
         if (password == null) {
             throw new MtlsException(source + " is a " + type + " store: give its password with --password-file, --password-env or --password-stdin");
@@ -70,8 +78,8 @@ public final class StoreInspector {
             }
         }
         List<EntryReport> entries = certificates.isEmpty()
-                ? List.of(new EntryReport(null, "private-key", List.of(), false, null))
-                : List.of(new EntryReport(null, "certificates", describe(certificates, now), ChainVerifier.verifies(certificates), keyMatches));
+                ? List.of(new EntryReport(null, "private-key", List.of(), false, false, null))
+                : List.of(new EntryReport(null, "certificates", describe(certificates, now), ChainVerifier.verifies(certificates), ChainVerifier.endsAtRoot(certificates), keyMatches));
         return new InspectionReport(source, "pem", entries);
     }
 
@@ -93,11 +101,11 @@ public final class StoreInspector {
                         }
                     }
                     entries.add(new EntryReport(alias, "key-entry", describe(certificates, now),
-                            ChainVerifier.verifies(certificates), keyMatches));
+                            ChainVerifier.verifies(certificates), ChainVerifier.endsAtRoot(certificates), keyMatches));
                 } else if (store.getCertificate(alias) instanceof X509Certificate certificate) {
                     List<X509Certificate> single = List.of(certificate);
                     entries.add(new EntryReport(alias, "trusted-certificate", describe(single, now),
-                            ChainVerifier.verifies(single), null));
+                            ChainVerifier.verifies(single), ChainVerifier.endsAtRoot(single), null));
                 }
             }
         } catch (java.security.UnrecoverableKeyException e) {
@@ -111,6 +119,16 @@ public final class StoreInspector {
 
     private static List<CertificateReport> describe(List<X509Certificate> certificates, Instant now) {
         return certificates.stream().map(c -> CertificateDescriber.describe(c, now)).toList();
+    }
+
+    /** A DER certificate (or PKCS#7 bundle); both start like PKCS12, so parsing tells them apart. */
+    private static List<X509Certificate> derCertificates(byte[] bytes) {
+        try {
+            return CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(bytes)).stream()
+                    .map(X509Certificate.class::cast).toList();
+        } catch (CertificateException | RuntimeException e) {
+            return List.of();
+        }
     }
 
     private static byte[] readAll(Path path) {

@@ -1,7 +1,9 @@
 package dev.mtlscli.pki;
 
 import dev.mtlscli.MtlsException;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -9,6 +11,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -82,13 +85,27 @@ final class CertificateBuilder {
 
     private static void addLeafExtensions(X509v3CertificateBuilder builder, JcaX509ExtensionUtils extensions,
                                           X509Certificate issuer, boolean rsa, KeyPurposeId purpose)
-            throws CertIOException, CertificateException {
-        builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(issuer));
+            throws CertIOException {
+        builder.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier(extensions, issuer));
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         // keyEncipherment only matters for RSA key transport; EC keys never encipher.
         int usage = rsa ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment : KeyUsage.digitalSignature;
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
         builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+    }
+
+    /**
+     * The key identifier alone, taken from the issuer's SKI: issuer name and serial in the AKI
+     * would tie leaves to one CA certificate and break chain building once a CA is re-issued
+     * with the same key (CA rollover, DESIGN.md decision 7).
+     */
+    private static AuthorityKeyIdentifier authorityKeyIdentifier(JcaX509ExtensionUtils extensions, X509Certificate issuer) {
+        byte[] ski = issuer.getExtensionValue(Extension.subjectKeyIdentifier.getId());
+        if (ski != null) {
+            return new AuthorityKeyIdentifier(
+                    SubjectKeyIdentifier.getInstance(ASN1OctetString.getInstance(ski).getOctets()).getKeyIdentifier());
+        }
+        return extensions.createAuthorityKeyIdentifier(issuer.getPublicKey());
     }
 
     private static GeneralNames subjectAltNames(List<String> dnsNames, List<String> ipAddresses) {

@@ -35,4 +35,13 @@ public final class ChainVerifier {
             return false;
         }
     }
+
+    /** Whether the chain ends at a self-issued certificate, i.e. nothing is missing above it. */
+    public static boolean endsAtRoot(List<X509Certificate> chain) {
+        if (chain.isEmpty()) {
+            return false;
+        }
+        X509Certificate last = chain.get(chain.size() - 1);
+        return last.getIssuerX500Principal().equals(last.getSubjectX500Principal());
+    }
 }
