@@ -3,26 +3,42 @@
 #
 # Usage:  bench/certs-create.sh [RUNS]        (default RUNS=7)
 #
-# Both sides build the same "demo set" for two services (service-1 on
-# backend-service-1.com, service-2 on backend-service-2.com):
-#   - 2 self-signed root CAs
-#   - 2 server keys + certificates (signed by the service's CA)
-#   - 2 client PKCS12 keystores (client key + certificate + CA chain)
-#   - 1 client PKCS12 truststore that trusts both CAs
+# Both sides build the mTLS material for two services (service-1 on
+# backend-service-1.com, service-2 on backend-service-2.com): two root CAs,
+# two server keys + certificates, one client keystore per service and one
+# client truststore.
 #
-# The baseline follows the well-known AWS Lambda mTLS sample script: one
-# openssl/keytool process per step, password "secret" everywhere, and keytool
-# for the Java stores (each keytool call starts a JVM). It is run in two
-# variants: RSA-2048 (what the sample does) and EC P-256.
+# The baseline ("openssl+keytool") follows the flow of the AWS sample 'Mutual
+# TLS for Java based AWS Lambda functions' (generate-certs script), call for
+# call, one process per step: 24 processes per run, 12 openssl and 12 keytool
+# (every keytool call starts a JVM):
+#   1. per service: root CA key (openssl), self-signed CA certificate
+#      (openssl req -x509)                                      4 openssl
+#   2. per service: server key, CSR, certificate signed by the service's CA
+#      (openssl x509 -req, no extensions)                       6 openssl
+#   3. client_truststore.jks: both root CAs and both server certificates
+#      (keytool -importcert)                                    4 keytool
+#   4. per service, client_keystore_N.jks: key pair (keytool -genkeypair),
+#      CSR (keytool -certreq), certificate signed by the CA (openssl x509
+#      -req), CA certificate and then the signed certificate imported
+#      (keytool -importcert)                    2 openssl +     8 keytool
+# All Java stores are JKS with the password "secret" (store and key). It is
+# run in two variants: RSA-2048 (what the sample does) and EC P-256 (same
+# calls; EC keys from openssl ecparam / keytool -keyalg EC -groupname
+# secp256r1, signatures SHA256withECDSA).
+#
+# The comparison does not favour mtls-cli: its side produces more than the
+# baseline -- encrypted CA private keys, generated passwords, certificates
+# with SANs, PKCS12 stores and nginx-ready certificate chains.
 #
 # The mtls-cli side is run as a fresh process each time, so JVM start-up is
 # included in its figures. Build it first with:
 #     mvn -B -q -DskipTests package
 #
-# Per key type: one warm-up run of each side (not counted), then RUNS
-# measured runs of each, interleaved (the side that goes first alternates
-# between iterations). Wall time of each whole run is taken with
-# `date +%s%N`. Every run gets a fresh temporary directory. No network.
+# Per key type: one warm-up run of each side (not counted, but its output is
+# checked), then RUNS measured runs of each, interleaved (the side that goes
+# first alternates between iterations). Wall time of each whole run is taken
+# with `date +%s%N`. Every run gets a fresh temporary directory. No network.
 #
 # Environment:
 #   BENCH_BASELINE_ONLY=1   time only the openssl+keytool flow (no mtls-cli
@@ -89,8 +105,13 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ---------------------------------------------------------------------------
-# Baseline: openssl + keytool, one process per step (22 processes in total)
+# Baseline: the AWS sample's flow, one process per step
+# (24 processes per run: 12 openssl, 12 keytool; JKS stores, password "secret")
 # ---------------------------------------------------------------------------
+
+# Subject details per service (locality / state), as the sample varies them.
+declare -A SVC_L=([1]="Seattle" [2]="Columbus")
+declare -A SVC_ST=([1]="Washington" [2]="Ohio")
 
 # genkey KEYTYPE OUTFILE -- one openssl process
 genkey() {
@@ -101,92 +122,119 @@ genkey() {
     esac
 }
 
-# baseline_service KEYTYPE DIR INDEX HOST  -- 10 processes (8 openssl, 1 openssl pkcs12, 1 keytool)
-baseline_service() {
-    local kt=$1 d=$2 n=$3 host=$4
-    local ca_key="$d/rootCA-service-$n.key" ca_crt="$d/rootCA-service-$n.crt"
+# baseline_ca KEYTYPE DIR N -- 2 openssl
+baseline_ca() {
+    local kt=$1 d=$2 n=$3
+    local ca_key="$d/rootCA-service-$n.key"
 
-    # Root CA: private key + self-signed certificate
     genkey "$kt" "$ca_key"
-    openssl req -x509 -new -nodes -key "$ca_key" -sha256 -days 3650 \
-        -subj "/O=mtls-cli demo/CN=service-$n Root CA" \
-        -out "$ca_crt"
-
-    # Server: key, CSR, certificate signed by the CA (with SAN + serverAuth)
-    local ku=digitalSignature
-    [[ $kt == rsa ]] && ku=digitalSignature,keyEncipherment
-    printf '%s\n' \
-        "basicConstraints=critical,CA:FALSE" \
-        "keyUsage=critical,$ku" \
-        "extendedKeyUsage=serverAuth" \
-        "subjectAltName=DNS:$host" >"$d/server_$n.ext"
-    genkey "$kt" "$d/backend_service_$n.key"
-    openssl req -new -sha256 -key "$d/backend_service_$n.key" \
-        -subj "/O=mtls-cli demo/CN=$host" \
-        -out "$d/backend_service_$n.csr"
-    openssl x509 -req -in "$d/backend_service_$n.csr" -days 365 -sha256 \
-        -CA "$ca_crt" -CAkey "$ca_key" \
-        -CAserial "$d/rootCA-service-$n.srl" -CAcreateserial \
-        -extfile "$d/server_$n.ext" \
-        -out "$d/backend_service_$n.crt"
-
-    # Client (the Lambda side): key, CSR, certificate signed by the same CA
-    printf '%s\n' \
-        "basicConstraints=critical,CA:FALSE" \
-        "keyUsage=critical,$ku" \
-        "extendedKeyUsage=clientAuth" >"$d/client_$n.ext"
-    genkey "$kt" "$d/client_$n.key"
-    openssl req -new -sha256 -key "$d/client_$n.key" \
-        -subj "/O=mtls-cli demo/CN=service-$n Lambda client" \
-        -out "$d/client_$n.csr"
-    openssl x509 -req -in "$d/client_$n.csr" -days 365 -sha256 \
-        -CA "$ca_crt" -CAkey "$ca_key" \
-        -CAserial "$d/rootCA-service-$n.srl" \
-        -extfile "$d/client_$n.ext" \
-        -out "$d/client_$n.crt"
-
-    # Client keystore: openssl PKCS12 bundle (key + cert + CA chain), then
-    # keytool -importkeystore into the keystore the Java client loads.
-    openssl pkcs12 -export -name lambda \
-        -inkey "$d/client_$n.key" -in "$d/client_$n.crt" -certfile "$ca_crt" \
-        -passout "pass:$PASS" -out "$d/client_$n.openssl.p12"
-    keytool -importkeystore -noprompt \
-        -srckeystore "$d/client_$n.openssl.p12" -srcstoretype PKCS12 -srcstorepass "$PASS" \
-        -destkeystore "$d/client_keystore_$n.p12" -deststoretype PKCS12 -deststorepass "$PASS"
+    openssl req -x509 -new -nodes -key "$ca_key" -sha256 -days 365 \
+        -subj "/C=US/ST=${SVC_ST[$n]}/L=${SVC_L[$n]}/O=Demo Root CA/OU=CA" \
+        -out "$d/rootCA-service-$n.crt"
 }
 
-# baseline_flow KEYTYPE DIR -- the whole demo set, sequentially, 22 processes
-baseline_flow() {
-    local kt=$1 d=$2
-    baseline_service "$kt" "$d" 1 backend-service-1.com
-    baseline_service "$kt" "$d" 2 backend-service-2.com
+# baseline_server KEYTYPE DIR N -- 3 openssl
+baseline_server() {
+    local kt=$1 d=$2 n=$3
+    local base="$d/backend_service_$n"
 
-    # One client truststore trusting both CAs
-    local n
+    genkey "$kt" "$base.key"
+    openssl req -new -sha256 -key "$base.key" \
+        -subj "/C=US/ST=${SVC_ST[$n]}/L=${SVC_L[$n]}/O=Demo Company/OU=Backend Service $n/CN=backend-service-$n.com" \
+        -out "$base.csr"
+    openssl x509 -req -in "$base.csr" -days 365 -sha256 \
+        -CA "$d/rootCA-service-$n.crt" -CAkey "$d/rootCA-service-$n.key" \
+        -CAserial "$d/rootCA-service-$n.srl" -CAcreateserial \
+        -out "$base.crt"
+}
+
+# baseline_truststore DIR -- 4 keytool: both root CAs, then both server certificates
+baseline_truststore() {
+    local d=$1 n
     for n in 1 2; do
         keytool -importcert -noprompt \
-            -keystore "$d/client_truststore.p12" -storetype PKCS12 -storepass "$PASS" \
-            -alias "rootca-service-$n" -file "$d/rootCA-service-$n.crt"
+            -keystore "$d/client_truststore.jks" -storetype JKS -storepass "$PASS" \
+            -alias "rootCA-service-$n" -file "$d/rootCA-service-$n.crt"
     done
+    for n in 1 2; do
+        keytool -importcert -noprompt \
+            -keystore "$d/client_truststore.jks" -storetype JKS -storepass "$PASS" \
+            -alias "backend_service_$n" -file "$d/backend_service_$n.crt"
+    done
+}
+
+# baseline_client KEYTYPE DIR N -- 4 keytool + 1 openssl
+baseline_client() {
+    local kt=$1 d=$2 n=$3
+    local ks="$d/client_keystore_$n.jks" keyopts sigalg
+    case $kt in
+        rsa) keyopts=(-keyalg RSA -keysize 2048) sigalg=SHA256withRSA ;;
+        ec) keyopts=(-keyalg EC -groupname secp256r1) sigalg=SHA256withECDSA ;;
+        *) echo "unknown key type $kt" >&2; return 1 ;;
+    esac
+
+    # Client key pair (self-signed placeholder certificate) in a new JKS keystore
+    keytool -genkeypair "${keyopts[@]}" -sigalg "$sigalg" -alias lambda \
+        -keystore "$ks" -storetype JKS -storepass "$PASS" -keypass "$PASS" -validity 365 \
+        -dname "CN=Lambda for Backend Service $n, OU=Platform, O=Demo Company, L=${SVC_L[$n]}, ST=${SVC_ST[$n]}, C=US"
+    # CSR from the keystore
+    keytool -certreq -alias lambda -sigalg "$sigalg" \
+        -keystore "$ks" -storetype JKS -storepass "$PASS" \
+        -file "$d/client_$n.csr"
+    # Sign it with the service's root CA (own serial file, as the sample does)
+    openssl x509 -req -in "$d/client_$n.csr" -sha256 -days 365 \
+        -CA "$d/rootCA-service-$n.crt" -CAkey "$d/rootCA-service-$n.key" \
+        -CAserial "$d/client_$n.srl" -CAcreateserial \
+        -out "$d/client_$n.crt"
+    # Root CA into the keystore, then the signed certificate as reply for 'lambda'
+    keytool -importcert -noprompt \
+        -keystore "$ks" -storetype JKS -storepass "$PASS" \
+        -alias "rootCA-service-$n" -file "$d/rootCA-service-$n.crt"
+    keytool -importcert -noprompt -trustcacerts \
+        -keystore "$ks" -storetype JKS -storepass "$PASS" \
+        -alias lambda -file "$d/client_$n.crt"
+}
+
+# baseline_flow KEYTYPE DIR -- the whole set, sequentially, in the sample's order
+baseline_flow() {
+    local kt=$1 d=$2 n
+    for n in 1 2; do baseline_ca "$kt" "$d" "$n"; done
+    for n in 1 2; do baseline_server "$kt" "$d" "$n"; done
+    baseline_truststore "$d"
+    for n in 1 2; do baseline_client "$kt" "$d" "$n"; done
+}
+
+# ks_list FILE [keytool -list options...] -- prints the listing (stderr folded in);
+# on failure prints it to stderr and fails.
+ks_list() {
+    local f=$1 out
+    shift
+    if ! out=$(keytool -list -keystore "$f" -storetype JKS -storepass "$PASS" "$@" 2>&1); then
+        echo "error: keytool -list failed for $f:" >&2
+        printf '%s\n' "$out" >&2
+        return 1
+    fi
+    printf '%s\n' "$out"
 }
 
 # Sanity check of a baseline result (run once, outside the timed region).
 verify_baseline() {
-    local d=$1 n listing
+    local d=$1 n listing entries
     for n in 1 2; do
         openssl verify -CAfile "$d/rootCA-service-$n.crt" \
             "$d/backend_service_$n.crt" "$d/client_$n.crt" >/dev/null
-        listing=$(keytool -list -keystore "$d/client_keystore_$n.p12" -storetype PKCS12 -storepass "$PASS")
-        if [[ $listing != *PrivateKeyEntry* ]]; then
-            echo "error: baseline client keystore $n has no private key entry" >&2
+        # Keystore N: PrivateKeyEntry 'lambda' whose chain is client cert + root CA
+        listing=$(ks_list "$d/client_keystore_$n.jks" -v -alias lambda)
+        if [[ $listing != *"Entry type: PrivateKeyEntry"* ]] ||
+            ! grep -q '^Certificate chain length: 2$' <<<"$listing"; then
+            echo "error: baseline client keystore $n: 'lambda' is not a PrivateKeyEntry with chain length 2" >&2
             return 1
         fi
     done
-    local entries
-    listing=$(keytool -list -keystore "$d/client_truststore.p12" -storetype PKCS12 -storepass "$PASS")
+    listing=$(ks_list "$d/client_truststore.jks")
     entries=$(grep -c trustedCertEntry <<<"$listing" || true)
-    if [[ $entries != 2 ]]; then
-        echo "error: baseline truststore has $entries trusted entries, expected 2" >&2
+    if [[ $entries != 4 ]]; then
+        echo "error: baseline truststore has $entries trusted entries, expected 4" >&2
         return 1
     fi
 }
@@ -251,7 +299,9 @@ ms() { printf '%.0f' "$1"; }
 # ---------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------
-java_version=$(java -version 2>&1 | awk 'NR == 1')
+# The same java the ./mtls-cli launcher picks (JAVA_HOME first, else PATH).
+JAVA_BIN="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+java_version=$("$JAVA_BIN" -version 2>&1 | awk 'NR == 1')
 cpu_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
 
 echo "## certs create: openssl + keytool vs. mtls-cli"
@@ -261,9 +311,11 @@ echo "- nproc: $(nproc)"
 if [[ -n $cpu_model ]]; then echo "- cpu: $cpu_model"; fi
 echo "- kernel: $(uname -sr)"
 echo "- java: $java_version"
+echo "- keytool: $(command -v keytool)"
 echo "- openssl: $(openssl version)"
+if [[ -r /proc/loadavg ]]; then echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"; fi
 echo "- runs per cell: $RUNS measured (+1 warm-up each, not counted), interleaved"
-echo "- baseline: 22 processes per run (16 openssl req/x509/genkey, 2 openssl pkcs12, 2 keytool -importkeystore, 2 keytool -importcert)"
+echo "- baseline: flow of the AWS sample 'Mutual TLS for Java based AWS Lambda functions' (generate-certs script), 24 processes per run (12 openssl, 12 keytool), JKS stores, password 'secret'"
 echo
 
 declare -A MED MIN MAX RATIO

@@ -185,7 +185,7 @@ class CertsInspectBadInputTest {
     @Test
     void textGarbage() {
         Path garbage = write(dir.resolve("notes.txt"), "this is not a certificate, a key or a store\n");
-        String line = assertOneLineFailure(inspect(garbage), ExitCodes.FAILED, "neither PEM, PKCS12 nor JKS");
+        String line = assertOneLineFailure(inspect(garbage), ExitCodes.FAILED, "neither PEM, DER, PKCS12 nor JKS");
         assertTrue(line.contains(garbage.toString()), line);
     }
 
@@ -197,7 +197,7 @@ class CertsInspectBadInputTest {
         }
         Path garbage = Files.write(dir.resolve("blob.bin"), bytes);
         assertOneLineFailure(inspect(garbage, "--password-file", p12KeyStorePassword.toString()), ExitCodes.FAILED,
-                "neither PEM, PKCS12 nor JKS");
+                "neither PEM, DER, PKCS12 nor JKS");
     }
 
     @Test
