@@ -1,6 +1,8 @@
 package dev.mtlscli.cmd;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 @Command(name = "certs",
         mixinStandardHelpOptions = true,
@@ -8,8 +10,8 @@ import picocli.CommandLine.Command;
         description = "Create and inspect certificates, keystores and truststores.",
         subcommands = {CertsCreateCommand.class, CertsInspectCommand.class, CertsSpecCommand.class})
 public final class CertsCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {

@@ -18,6 +18,7 @@ import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 
 /** Reads a PEM, PKCS12 or JKS file (told apart by content, not name) and reports on it. */
@@ -108,12 +110,12 @@ public final class StoreInspector {
                             ChainVerifier.verifies(single), ChainVerifier.endsAtRoot(single), null));
                 }
             }
-        } catch (java.security.UnrecoverableKeyException e) {
+        } catch (UnrecoverableKeyException e) {
             throw new MtlsException("wrong key password for " + type + " store " + source);
         } catch (GeneralSecurityException e) {
             throw new MtlsException("cannot read the entries of " + source + ": " + e.getMessage());
         }
-        entries.sort(java.util.Comparator.comparing(EntryReport::alias));
+        entries.sort(Comparator.comparing(EntryReport::alias));
         return new InspectionReport(source, type.id(), entries);
     }
 

@@ -4,6 +4,7 @@ import dev.mtlscli.MtlsException;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -81,7 +82,7 @@ public final class KeyStoreFiles {
         }
     }
 
-    private static void store(KeyStore store, java.io.OutputStream out, char[] password) throws IOException {
+    private static void store(KeyStore store, OutputStream out, char[] password) throws IOException {
         try {
             store.store(out, password);
         } catch (GeneralSecurityException e) {

@@ -20,6 +20,7 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
@@ -79,7 +80,7 @@ public final class PemFiles {
         List<X509Certificate> certificates = new ArrayList<>();
         List<PrivateKey> keys = new ArrayList<>();
         int encrypted = 0;
-        JcaPEMKeyConverter keys2 = new JcaPEMKeyConverter();
+        JcaPEMKeyConverter keyConverter = new JcaPEMKeyConverter();
         JcaX509CertificateConverter certs = new JcaX509CertificateConverter();
         try (Reader reader = new StringReader(text); PEMParser parser = new PEMParser(reader)) {
             Object object;
@@ -87,9 +88,9 @@ public final class PemFiles {
                 if (object instanceof X509CertificateHolder holder) {
                     certificates.add(certs.getCertificate(holder));
                 } else if (object instanceof PrivateKeyInfo info) {
-                    keys.add(keys2.getPrivateKey(info));
+                    keys.add(keyConverter.getPrivateKey(info));
                 } else if (object instanceof PEMKeyPair pair) {
-                    keys.add(keys2.getKeyPair(pair).getPrivate());
+                    keys.add(keyConverter.getKeyPair(pair).getPrivate());
                 } else if (object instanceof PKCS8EncryptedPrivateKeyInfo encryptedInfo) {
                     encrypted++;
                     if (password != null) {
@@ -116,7 +117,7 @@ public final class PemFiles {
     public static PrivateKey readEncryptedPrivateKey(Path path, char[] password) {
         Contents contents;
         try {
-            contents = read(java.nio.file.Files.readString(path, StandardCharsets.US_ASCII), path.toString(), password);
+            contents = read(Files.readString(path, StandardCharsets.US_ASCII), path.toString(), password);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -20,7 +20,6 @@ public final class SecureFiles {
     public static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
     public static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
     public static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
-    public static final Set<PosixFilePermission> PUBLIC_DIR = PosixFilePermissions.fromString("rwxr-xr-x");
 
     private SecureFiles() {
     }
@@ -36,10 +35,6 @@ public final class SecureFiles {
 
     public static void writePublic(Path target, Content content) {
         write(target, content, PUBLIC);
-    }
-
-    public static void write(Path target, byte[] bytes, Set<PosixFilePermission> permissions) {
-        write(target, out -> out.write(bytes), permissions);
     }
 
     public static void write(Path target, Content content, Set<PosixFilePermission> permissions) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -79,7 +80,7 @@ final class WorkspaceWriter {
     /** One truststore for the clients that trusts the CA of every service, alias "service-ca". */
     WrittenFile writeTrustStore(Map<String, X509Certificate> caByService) {
         String trustStore = WorkspaceLayout.clientTrustStore(storeType);
-        Map<String, X509Certificate> anchors = new java.util.LinkedHashMap<>();
+        Map<String, X509Certificate> anchors = new LinkedHashMap<>();
         caByService.forEach((service, ca) -> anchors.put(service + "-ca", ca));
         KeyStoreFiles.writeTrustStore(root.resolve(trustStore), storeType, anchors, passwords.get(trustStore));
         return new WrittenFile(trustStore, FileRole.CLIENT_TRUSTSTORE, null);
