@@ -1,0 +1,72 @@
+package dev.mtlscli.runtime;
+
+import dev.mtlscli.runtime.layer.LayerManifest;
+import dev.mtlscli.runtime.tls.HandshakeDiagnostics;
+import dev.mtlscli.runtime.tls.TlsPolicy;
+
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * The client side of one service: its SSLContext (this service's identity and truststore, the
+ * TLS policy) and an HttpClient built on it. Handshake failures come back explained.
+ */
+public final class MtlsClient {
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final LayerManifest manifest;
+    private final SSLContext sslContext;
+    private final HttpClient httpClient;
+    private final String trustStoreName;
+
+    MtlsClient(LayerManifest manifest, SSLContext sslContext, TlsPolicy policy, String trustStoreName) {
+        this.manifest = manifest;
+        this.sslContext = sslContext;
+        this.trustStoreName = trustStoreName;
+        this.httpClient = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_2)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .sslContext(sslContext)
+                .sslParameters(policy.parametersFor(sslContext))
+                .build();
+    }
+
+    public LayerManifest manifest() {
+        return manifest;
+    }
+
+    public SSLContext sslContext() {
+        return sslContext;
+    }
+
+    public HttpClient httpClient() {
+        return httpClient;
+    }
+
+    /**
+     * Sends a request; a TLS handshake failure is rethrown as an {@link MtlsRuntimeException}
+     * whose message says which side is wrong (see {@link HandshakeDiagnostics}).
+     */
+    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+            throws IOException, InterruptedException {
+        try {
+            return httpClient.send(request, handler);
+        } catch (IOException e) {
+            if (HandshakeDiagnostics.isHandshakeFailure(e)) {
+                URI uri = request.uri();
+                throw new MtlsRuntimeException(HandshakeDiagnostics.explain(e, manifest.service(), uri.getHost(), trustStoreName), e);
+            }
+            throw e;
+        }
+    }
+
+    /** GET https://host[:port]/path and the body as text. */
+    public HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,121 @@
+package dev.mtlscli.runtime;
+
+import dev.mtlscli.runtime.layer.LayerLayout;
+import dev.mtlscli.runtime.layer.LayerManifest;
+import dev.mtlscli.runtime.layer.LayerManifests;
+import dev.mtlscli.runtime.layer.ParameterRef;
+import dev.mtlscli.runtime.secrets.PasswordProvider;
+import dev.mtlscli.runtime.secrets.SsmPasswords;
+import dev.mtlscli.runtime.tls.SslContexts;
+import dev.mtlscli.runtime.tls.TlsPolicy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Entry point for a Lambda function: reads the manifests of the services it calls from the
+ * layer, fetches all their passwords in one go, and builds one {@link MtlsClient} per service.
+ * Build it once, during init (a static field of the handler), not per invocation.
+ *
+ * <pre>{@code
+ * static final MtlsClients CLIENTS = MtlsClients.forServices("service-1", "service-2");
+ * HttpResponse<String> r = CLIENTS.client("service-1").get(URI.create("https://backend-service-1.com/"));
+ * }</pre>
+ */
+public final class MtlsClients {
+    private final Map<String, MtlsClient> clients;
+
+    private MtlsClients(Map<String, MtlsClient> clients) {
+        this.clients = clients;
+    }
+
+    /** The Lambda defaults: layer under /opt (or MTLS_LAYER_ROOT), passwords from SSM, policy from the environment. */
+    public static MtlsClients forServices(String... services) {
+        SsmClient ssm = SsmClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        return builder().passwords(new SsmPasswords(ssm)).services(services).build();
+    }
+
+    public static MtlsClient forService(String service) {
+        return forServices(service).client(service);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public MtlsClient client(String service) {
+        MtlsClient client = clients.get(service);
+        if (client == null) {
+            throw new MtlsRuntimeException("service " + service + " was not set up; set up: " + clients.keySet());
+        }
+        return client;
+    }
+
+    public static final class Builder {
+        private Path layerRoot = LayerLayout.root(System.getenv());
+        private TlsPolicy policy = TlsPolicy.fromEnvironment(System.getenv());
+        private PasswordProvider passwords;
+        private final List<String> services = new ArrayList<>();
+
+        public Builder layerRoot(Path root) {
+            this.layerRoot = root;
+            return this;
+        }
+
+        public Builder tlsPolicy(TlsPolicy policy) {
+            this.policy = policy;
+            return this;
+        }
+
+        public Builder passwords(PasswordProvider passwords) {
+            this.passwords = passwords;
+            return this;
+        }
+
+        public Builder services(String... names) {
+            services.addAll(Arrays.asList(names));
+            return this;
+        }
+
+        public MtlsClients build() {
+            if (services.isEmpty()) {
+                throw new MtlsRuntimeException("no service named");
+            }
+            if (passwords == null) {
+                throw new MtlsRuntimeException("no password provider: use SsmPasswords, or opt in to EnvironmentPasswords");
+            }
+            Map<String, LayerManifest> manifests = new LinkedHashMap<>();
+            List<ParameterRef> parameters = new ArrayList<>();
+            for (String service : services) {
+                LayerManifest manifest = LayerManifests.read(LayerLayout.manifest(layerRoot, service));
+                if (!manifest.service().equals(service)) {
+                    throw new MtlsRuntimeException("the manifest in " + LayerLayout.serviceDirectory(layerRoot, service)
+                            + " is for service " + manifest.service());
+                }
+                manifests.put(service, manifest);
+                parameters.add(manifest.keyStore().password());
+                parameters.add(manifest.trustStore().password());
+            }
+            Map<ParameterRef, char[]> secrets = passwords.passwords(parameters);
+            Map<String, MtlsClient> clients = new LinkedHashMap<>();
+            manifests.forEach((service, manifest) -> clients.put(service, client(manifest, secrets)));
+            return new MtlsClients(clients);
+        }
+
+        private MtlsClient client(LayerManifest manifest, Map<ParameterRef, char[]> secrets) {
+            Path directory = LayerLayout.serviceDirectory(layerRoot, manifest.service());
+            char[] keyPassword = secrets.get(manifest.keyStore().password());
+            Path trustFile = directory.resolve(manifest.trustStore().file());
+            KeyStore keyStore = SslContexts.load(directory.resolve(manifest.keyStore().file()), manifest.keyStore().type(), keyPassword);
+            KeyStore trustStore = SslContexts.load(trustFile, manifest.trustStore().type(), secrets.get(manifest.trustStore().password()));
+            return new MtlsClient(manifest, SslContexts.create(keyStore, keyPassword, trustStore, trustFile.toString()), policy, trustFile.toString());
+        }
+    }
+}

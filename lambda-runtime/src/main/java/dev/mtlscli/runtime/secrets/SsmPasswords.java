@@ -1,0 +1,61 @@
+package dev.mtlscli.runtime.secrets;
+
+import dev.mtlscli.runtime.MtlsRuntimeException;
+import dev.mtlscli.runtime.layer.ParameterRef;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.GetParametersResponse;
+import software.amazon.awssdk.services.ssm.model.Parameter;
+import software.amazon.awssdk.services.ssm.model.SsmException;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Store passwords from SSM Parameter Store SecureStrings, each pinned to the version the layer
+ * was built for. All parameters of a function's services are fetched in one GetParameters call
+ * with decryption (GetParameters takes up to 10 names, so more than 10 take one call per 10).
+ */
+public final class SsmPasswords implements PasswordProvider {
+    static final int MAX_NAMES_PER_CALL = 10;
+
+    private final SsmClient ssm;
+
+    public SsmPasswords(SsmClient ssm) {
+        this.ssm = ssm;
+    }
+
+    @Override
+    public Map<ParameterRef, char[]> passwords(Collection<ParameterRef> parameters) {
+        List<ParameterRef> wanted = new ArrayList<>(new LinkedHashSet<>(parameters));
+        Map<ParameterRef, char[]> found = new LinkedHashMap<>();
+        for (int from = 0; from < wanted.size(); from += MAX_NAMES_PER_CALL) {
+            List<String> names = wanted.subList(from, Math.min(from + MAX_NAMES_PER_CALL, wanted.size()))
+                    .stream().map(ParameterRef::selector).toList();
+            GetParametersResponse response;
+            try {
+                response = ssm.getParameters(request -> request.names(names).withDecryption(true));
+            } catch (SsmException e) {
+                throw new MtlsRuntimeException("SSM GetParameters failed for " + names + ": "
+                        + e.awsErrorDetails().errorCode() + " (does the function's role allow ssm:GetParameters and kms:Decrypt?)", e);
+            }
+            if (!response.invalidParameters().isEmpty()) {
+                throw new MtlsRuntimeException("SSM has no parameter version " + response.invalidParameters()
+                        + " (was the layer published with these passwords?)");
+            }
+            for (Parameter parameter : response.parameters()) {
+                // SSM answers "name:3" with Name "name" and Version 3: the same ParameterRef
+                found.put(new ParameterRef(parameter.name(), parameter.version()), parameter.value().toCharArray());
+            }
+        }
+        for (ParameterRef ref : wanted) {
+            if (!found.containsKey(ref)) {
+                throw new MtlsRuntimeException("SSM did not return " + ref);
+            }
+        }
+        return found;
+    }
+}

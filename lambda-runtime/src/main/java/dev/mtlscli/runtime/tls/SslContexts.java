@@ -1,0 +1,68 @@
+package dev.mtlscli.runtime.tls;
+
+import dev.mtlscli.runtime.MtlsRuntimeException;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.UnrecoverableKeyException;
+import java.util.Arrays;
+
+/** Builds SSLContexts from a client KeyStore and a TrustStore with the JDK's own factories. */
+public final class SslContexts {
+    private SslContexts() {
+    }
+
+    public static KeyStore load(Path file, String type, char[] password) {
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore store = KeyStore.getInstance(type);
+            store.load(in, password);
+            return store;
+        } catch (NoSuchFileException e) {
+            throw new MtlsRuntimeException("store " + file + " does not exist");
+        } catch (IOException e) {
+            if (e.getCause() instanceof UnrecoverableKeyException || String.valueOf(e.getMessage()).contains("password")) {
+                throw new MtlsRuntimeException("wrong password for store " + file + " (does the password version match the layer?)");
+            }
+            throw new MtlsRuntimeException("store " + file + " cannot be read: " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new MtlsRuntimeException("store " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param keyStore       the client identity, or null for a client without a certificate
+     * @param trustStoreName named in the error when the server is not trusted
+     */
+    public static SSLContext create(KeyStore keyStore, char[] keyPassword, KeyStore trustStore, String trustStoreName) {
+        try {
+            KeyManagerFactory keyManagers = null;
+            if (keyStore != null) {
+                keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                keyManagers.init(keyStore, keyPassword);
+            }
+            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(trustStore);
+            SSLContext context = SSLContext.getInstance("TLS");
+            TrustManager[] trust = Arrays.stream(trustManagers.getTrustManagers())
+                    .map(manager -> manager instanceof X509ExtendedTrustManager extended
+                            ? new DiagnosingTrustManager(extended, trustStoreName) : manager)
+                    .toArray(TrustManager[]::new);
+            context.init(keyManagers == null ? null : keyManagers.getKeyManagers(), trust, null);
+            return context;
+        } catch (UnrecoverableKeyException e) {
+            throw new MtlsRuntimeException("the client key cannot be opened with the keystore password", e);
+        } catch (GeneralSecurityException e) {
+            throw new MtlsRuntimeException("cannot build the SSLContext: " + e.getMessage(), e);
+        }
+    }
+}
