@@ -1,6 +1,7 @@
 package dev.mtlscli.cmd;
 
 import dev.mtlscli.json.Json;
+import dev.mtlscli.layer.LayerDirectoryWriter;
 import dev.mtlscli.pki.Fingerprints;
 import dev.mtlscli.pki.KeyAlgorithm;
 import dev.mtlscli.spec.MtlsSpec;
@@ -13,6 +14,7 @@ import dev.mtlscli.store.StoreType;
 import dev.mtlscli.workspace.CertsCreator;
 import dev.mtlscli.workspace.CreateResult;
 import dev.mtlscli.workspace.FileRole;
+import dev.mtlscli.workspace.StagedDirectory;
 import dev.mtlscli.workspace.WrittenFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,19 +80,38 @@ public final class CertsCreateCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing non-empty output directory.")
     boolean force;
 
+    @Option(names = "--layer-dir", paramLabel = "DIR",
+            description = "Also write the Lambda layer content (mtls/<service>/ stores and manifest.json) to DIR.")
+    Path layerDir;
+
     @Override
     public Integer call() {
         MtlsSpec source = specFile == null ? SpecReader.demo() : SpecReader.read(specFile);
         ResolvedSpec resolved = SpecResolver.resolve(source,
                 new SpecOverrides(keyAlgorithm, validityDays, caValidityDays, storeType));
+        if (layerDir != null) {
+            StagedDirectory.checkTarget(layerDir, force);
+        }
         PasswordFile passwords = passwordFile == null ? PasswordFile.empty() : PasswordFile.read(passwordFile);
         CreateResult result = new CertsCreator(new SecureRandom()).create(resolved, out, force, passwords);
+        List<String> layerFiles = layerDir == null ? List.of()
+                : LayerDirectoryWriter.write(result, resolved.storeType(), layerDir, force);
         PrintWriter stdout = spec.commandLine().getOut();
         if (global.output == OutputFormat.json) {
-            stdout.println(Json.write(toJson(result, resolved)));
+            Map<String, Object> json = toJson(result, resolved);
+            if (layerDir != null) {
+                json.put("layerDirectory", layerDir.toAbsolutePath().normalize().toString());
+                json.put("layerFiles", layerFiles);
+            }
+            stdout.println(Json.write(json));
             stdout.flush();
         } else {
             printText(stdout, result, resolved);
+            if (layerDir != null) {
+                stdout.printf("%nLayer content in %s:%n", layerDir);
+                layerFiles.forEach(file -> stdout.printf("  %s%n", file));
+                stdout.flush();
+            }
         }
         return ExitCodes.OK;
     }

@@ -27,16 +27,22 @@ public final class StagedDirectory implements AutoCloseable {
         this.replace = replace;
     }
 
-    /** Refuses an existing non-empty target unless force is set, before any work is done. */
-    public static StagedDirectory open(Path target, boolean force) {
+    /** Refuses an existing non-empty target unless force is set; callers with several outputs check all first. */
+    public static void checkTarget(Path target, boolean force) {
         Path absolute = target.toAbsolutePath().normalize();
-        boolean exists = Files.exists(absolute);
-        if (exists && !Files.isDirectory(absolute)) {
+        if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
             throw new MtlsException("output " + target + " exists and is not a directory");
         }
-        if (exists && !force && !isEmpty(absolute)) {
+        if (Files.exists(absolute) && !force && !isEmpty(absolute)) {
             throw new MtlsException("output " + target + " already exists and is not empty (use --force to replace it)");
         }
+    }
+
+    /** Refuses an existing non-empty target unless force is set, before any work is done. */
+    public static StagedDirectory open(Path target, boolean force) {
+        checkTarget(target, force);
+        Path absolute = target.toAbsolutePath().normalize();
+        boolean exists = Files.exists(absolute);
         try {
             Path parent = absolute.getParent();
             Files.createDirectories(parent);
