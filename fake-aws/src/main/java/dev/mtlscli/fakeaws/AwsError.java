@@ -1,0 +1,37 @@
+package dev.mtlscli.fakeaws;
+
+/**
+ * An error answer as an AWS service gives it: an HTTP status, an error type (the {@code __type} of
+ * the JSON body and the {@code x-amzn-ErrorType} header) and a message. Thrown by the operation
+ * code and turned into the response by the protocol handler.
+ */
+public final class AwsError extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private final int status;
+    private final String type;
+
+    public AwsError(int status, String type, String message) {
+        super(message, null, false, false);
+        this.status = status;
+        this.type = type;
+    }
+
+    /** A 400 answer, as most AWS client errors are. */
+    public static AwsError badRequest(String type, String message) {
+        return new AwsError(400, type, message);
+    }
+
+    /** AWS's wording for a request that does not pass a model constraint. */
+    public static AwsError validation(String message) {
+        return badRequest("ValidationException", message);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.mtlscli.fakeaws;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fake AWS endpoint on loopback (plain HTTP) for wire tests: the real SDK clients, pointed at
+ * {@link #endpoint()} with {@code endpointOverride} and the {@link #ACCESS_KEY_ID} /
+ * {@link #SECRET_ACCESS_KEY} credentials, talk to it in the real protocol. Every request must be
+ * SigV4-signed with those credentials for the fake's region. Serves SSM Parameter Store
+ * ({@link #ssm()}), records every request ({@link #requests()}), and injects faults
+ * ({@link #failNext}, {@link #delayNext}).
+ *
+ * <pre>{@code
+ * try (FakeAws aws = FakeAws.start()) {
+ *     aws.ssm().put("/mtls/svc/keystore-password", "secret", true);
+ *     SsmClient ssm = SsmClient.builder().endpointOverride(aws.endpoint()) ... .build();
+ * }
+ * }</pre>
+ */
+public final class FakeAws implements AutoCloseable {
+    public static final String ACCESS_KEY_ID = "AKIDFAKEAWS000000000";
+    public static final String SECRET_ACCESS_KEY = "fake-secret-access-key";
+    public static final String DEFAULT_REGION = "us-east-1";
+    public static final String ACCOUNT_ID = "123456789012";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String region;
+    private final FakeSsm ssm;
+    private final Faults faults = new Faults();
+    private final List<RecordedRequest> recorded = new CopyOnWriteArrayList<>();
+
+    private FakeAws(String region, Clock clock) throws IOException {
+        this.region = region;
+        this.ssm = new FakeSsm(region, ACCOUNT_ID, clock);
+        SigV4Verifier verifier = new SigV4Verifier(Map.of(ACCESS_KEY_ID, SECRET_ACCESS_KEY), region, clock);
+        JsonProtocolHandler handler = new JsonProtocolHandler(List.of(new SsmService(ssm)), verifier, faults,
+                recorded::add);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this.executor = Executors.newCachedThreadPool(daemonThreads());
+        server.createContext("/", handler);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    /** Starts a fake for {@value #DEFAULT_REGION} on an ephemeral port of 127.0.0.1. */
+    public static FakeAws start() {
+        return start(DEFAULT_REGION);
+    }
+
+    /** Starts a fake that accepts signatures scoped to {@code region}. */
+    public static FakeAws start(String region) {
+        return start(region, Clock.systemUTC());
+    }
+
+    static FakeAws start(String region, Clock clock) {
+        try {
+            return new FakeAws(region, clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start fake-aws on loopback", e);
+        }
+    }
+
+    /** {@code http://127.0.0.1:<port>}, for {@code endpointOverride}. */
+    public URI endpoint() {
+        InetSocketAddress address = server.getAddress();
+        return URI.create("http://" + address.getAddress().getHostAddress() + ":" + address.getPort());
+    }
+
+    public String region() {
+        return region;
+    }
+
+    /** The Parameter Store state, to seed and to inspect. */
+    public FakeSsm ssm() {
+        return ssm;
+    }
+
+    /** Every request received so far, in the order they were answered. */
+    public List<RecordedRequest> requests() {
+        return List.copyOf(recorded);
+    }
+
+    /** The requests received so far for one operation, e.g. {@code "GetParameters"}. */
+    public List<RecordedRequest> requests(String operation) {
+        return recorded.stream().filter(r -> operation.equals(r.operation())).toList();
+    }
+
+    public void clearRequests() {
+        recorded.clear();
+    }
+
+    /**
+     * Makes the next request for {@code operation} (after its signature is checked) fail with this
+     * status and AWS error type, e.g. {@code failNext("GetParameters", 400, "ThrottlingException")}.
+     * Calls queue: each failure is used by one request.
+     */
+    public void failNext(String operation, int httpStatus, String awsErrorType) {
+        failNext(operation, httpStatus, awsErrorType, "Injected by fake-aws: " + awsErrorType);
+    }
+
+    public void failNext(String operation, int httpStatus, String awsErrorType, String message) {
+        if (httpStatus < 400 || httpStatus > 599) {
+            throw new IllegalArgumentException("an error status is 4xx or 5xx: " + httpStatus);
+        }
+        faults.failNext(operation, new AwsError(httpStatus, awsErrorType, message));
+    }
+
+    /** Makes the next request for {@code operation} wait this long (at most 30 s) before it is answered. */
+    public void delayNext(String operation, Duration delay) {
+        faults.delayNext(operation, delay);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "fake-aws-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

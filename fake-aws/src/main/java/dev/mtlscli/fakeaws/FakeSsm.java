@@ -1,0 +1,155 @@
+package dev.mtlscli.fakeaws;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The state of the fake Parameter Store: parameters by name, each with its versions (1, 2, ...),
+ * type, KMS key id, description and the tags given at creation. Tests seed it with
+ * {@link #put(String, String, boolean)} and read it back with {@link #latest(String)} and
+ * {@link #version(String, long)}; the SSM operations go through {@link #putParameter}.
+ */
+public final class FakeSsm {
+    /** The KMS key SSM uses for a SecureString when none is named. */
+    public static final String DEFAULT_KEY_ID = "alias/aws/ssm";
+
+    /** One version of a parameter. {@code keyId} is null unless the type is SecureString. */
+    public record ParameterVersion(String name, long version, String type, String value, String keyId,
+                                   String description, Instant lastModified) {
+
+        public boolean secure() {
+            return "SecureString".equals(type);
+        }
+
+        /**
+         * What AWS returns as the value of a SecureString read without decryption: its ciphertext.
+         * The fake's stand-in is a Base64 string that does not contain the plaintext.
+         */
+        public String encryptedValue() {
+            String blob = "fake-aws-kms-ciphertext|" + keyId + "|" + name + "|" + version;
+            return Base64.getEncoder().encodeToString(blob.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The arguments of a PutParameter call. {@code type}, {@code keyId}, {@code description} may be null. */
+    record Put(String name, String value, String type, String keyId, String description, boolean overwrite,
+               Map<String, String> tags) {
+    }
+
+    private final String region;
+    private final String accountId;
+    private final Clock clock;
+    private final Map<String, List<ParameterVersion>> parameters = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> tags = new HashMap<>();
+
+    FakeSsm(String region, String accountId, Clock clock) {
+        this.region = region;
+        this.accountId = accountId;
+        this.clock = clock;
+    }
+
+    /**
+     * Stores a value as a new version of the parameter (creating it at version 1), as PutParameter
+     * with Overwrite=true would; a secure value is a SecureString under {@link #DEFAULT_KEY_ID}.
+     *
+     * @return the version stored
+     */
+    public long put(String name, String value, boolean secure) {
+        try {
+            return putParameter(new Put(name, value, secure ? "SecureString" : "String", null, null, true, Map.of()));
+        } catch (AwsError e) {
+            throw new IllegalArgumentException(e.type() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public synchronized Optional<ParameterVersion> latest(String name) {
+        List<ParameterVersion> versions = parameters.get(name);
+        return versions == null ? Optional.empty() : Optional.of(versions.get(versions.size() - 1));
+    }
+
+    public synchronized Optional<ParameterVersion> version(String name, long version) {
+        List<ParameterVersion> versions = parameters.get(name);
+        if (versions == null || version < 1 || version > versions.size()) {
+            return Optional.empty();
+        }
+        return Optional.of(versions.get((int) (version - 1)));
+    }
+
+    /** All versions of the parameter, oldest first; empty when there is no such parameter. */
+    public synchronized List<ParameterVersion> history(String name) {
+        return List.copyOf(parameters.getOrDefault(name, List.of()));
+    }
+
+    /** The tags the parameter was created with. */
+    public synchronized Map<String, String> tags(String name) {
+        return Map.copyOf(tags.getOrDefault(name, Map.of()));
+    }
+
+    public synchronized boolean exists(String name) {
+        return parameters.containsKey(name);
+    }
+
+    /** The parameter's ARN, as AWS forms it for a name with or without a leading slash. */
+    public String arn(String name) {
+        return "arn:aws:ssm:" + region + ":" + accountId + ":parameter" + (name.startsWith("/") ? "" : "/") + name;
+    }
+
+    /** PutParameter's rules: a new version on Overwrite, ParameterAlreadyExists without it. */
+    synchronized long putParameter(Put put) throws AwsError {
+        SsmNames.check(put.name());
+        List<ParameterVersion> versions = parameters.get(put.name());
+        ParameterVersion previous = versions == null ? null : versions.get(versions.size() - 1);
+        if (previous != null && !put.overwrite()) {
+            throw AwsError.badRequest("ParameterAlreadyExists", "The parameter already exists. To overwrite this"
+                    + " value, set the overwrite option in the request to true.");
+        }
+        if (previous != null && !put.tags().isEmpty()) {
+            throw AwsError.validation("Invalid request: tags and overwrite can't be used together. To create a"
+                    + " parameter with tags, please remove overwrite flag. To update tags for an existing parameter,"
+                    + " please use AddTagsToResource or RemoveTagsFromResource.");
+        }
+        String type = put.type() != null ? put.type() : previous != null ? previous.type() : null;
+        if (type == null) {
+            throw AwsError.validation("A parameter type is required when you create a parameter.");
+        }
+        if (!List.of("String", "StringList", "SecureString").contains(type)) {
+            throw AwsError.validation("1 validation error detected: Value '" + type + "' at 'type' failed to satisfy"
+                    + " constraint: Member must satisfy enum value set: [SecureString, StringList, String]");
+        }
+        if (put.value() == null || put.value().isEmpty()) {
+            throw AwsError.validation("1 validation error detected: Value at 'value' failed to satisfy constraint:"
+                    + " Member must have length greater than or equal to 1");
+        }
+        String keyId = null;
+        if ("SecureString".equals(type)) {
+            keyId = put.keyId() != null ? put.keyId()
+                    : previous != null && previous.secure() ? previous.keyId() : DEFAULT_KEY_ID;
+        } else if (put.keyId() != null) {
+            throw AwsError.validation("KeyId is required for SecureString type parameter only.");
+        }
+        String description = put.description() != null ? put.description()
+                : previous != null ? previous.description() : null;
+        long number = previous == null ? 1 : previous.version() + 1;
+        ParameterVersion created = new ParameterVersion(put.name(), number, type, put.value(), keyId, description,
+                clock.instant());
+        parameters.computeIfAbsent(put.name(), k -> new ArrayList<>()).add(created);
+        if (previous == null && !put.tags().isEmpty()) {
+            tags.put(put.name(), Map.copyOf(put.tags()));
+        }
+        return number;
+    }
+
+    /** Deletes the parameter with all its versions; false when there was none. */
+    synchronized boolean delete(String name) {
+        tags.remove(name);
+        return parameters.remove(name) != null;
+    }
+}
