@@ -45,7 +45,7 @@ public final class LayerManifests {
             }
             throw new MtlsRuntimeException("layer manifest " + source + " is not valid JSON");
         }
-        int version = (int) number(root, "manifestVersion", source);
+        long version = number(root, "manifestVersion", source);
         if (version != LayerManifest.VERSION) {
             throw new MtlsRuntimeException("layer manifest " + source + " has version " + version
                     + ", this runtime reads version " + LayerManifest.VERSION);
@@ -57,7 +57,7 @@ public final class LayerManifests {
         } catch (DateTimeParseException e) {
             throw new MtlsRuntimeException("layer manifest " + source + ": certificate.notAfter is not an ISO-8601 instant");
         }
-        return new LayerManifest(version,
+        return new LayerManifest(LayerManifest.VERSION,
                 string(root, "service", source),
                 string(root, "host", source),
                 store(object(root, "keyStore", source), source),
