@@ -1,6 +1,7 @@
 package dev.mtlscli.runtime;
 
 import dev.mtlscli.runtime.layer.LayerManifest;
+import dev.mtlscli.runtime.tls.ClientSslContext;
 import dev.mtlscli.runtime.tls.HandshakeDiagnostics;
 import dev.mtlscli.runtime.tls.TlsPolicy;
 
@@ -20,13 +21,15 @@ public final class MtlsClient {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final LayerManifest manifest;
+    private final ClientSslContext tls;
     private final SSLContext sslContext;
     private final HttpClient httpClient;
     private final String trustStoreName;
 
-    MtlsClient(LayerManifest manifest, SSLContext sslContext, TlsPolicy policy, String trustStoreName) {
+    MtlsClient(LayerManifest manifest, ClientSslContext tls, TlsPolicy policy, String trustStoreName) {
         this.manifest = manifest;
-        this.sslContext = sslContext;
+        this.tls = tls;
+        this.sslContext = tls.sslContext();
         this.trustStoreName = trustStoreName;
         this.httpClient = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_2)
@@ -59,7 +62,8 @@ public final class MtlsClient {
         } catch (IOException e) {
             if (HandshakeDiagnostics.isHandshakeFailure(e)) {
                 URI uri = request.uri();
-                throw new MtlsRuntimeException(HandshakeDiagnostics.explain(e, manifest.service(), uri.getHost(), trustStoreName), e);
+                throw new MtlsRuntimeException(HandshakeDiagnostics.explain(e, manifest.service(), uri.getHost(),
+                        trustStoreName, tls.declinedIssuers()), e);
             }
             throw e;
         }

@@ -59,8 +59,10 @@ public final class MtlsClients {
     }
 
     public static final class Builder {
-        private Path layerRoot = LayerLayout.root(System.getenv());
-        private TlsPolicy policy = TlsPolicy.fromEnvironment(System.getenv());
+        // read from the environment at build() only when not set, so a bad variable cannot
+        // break a caller that configures these in code
+        private Path layerRoot;
+        private TlsPolicy policy;
         private PasswordProvider passwords;
         private final List<String> services = new ArrayList<>();
 
@@ -87,6 +89,12 @@ public final class MtlsClients {
         public MtlsClients build() {
             if (services.isEmpty()) {
                 throw new MtlsRuntimeException("no service named");
+            }
+            if (layerRoot == null) {
+                layerRoot = LayerLayout.root(System.getenv());
+            }
+            if (policy == null) {
+                policy = TlsPolicy.fromEnvironment(System.getenv());
             }
             if (passwords == null) {
                 throw new MtlsRuntimeException("no password provider: use SsmPasswords, or opt in to EnvironmentPasswords");
@@ -115,7 +123,8 @@ public final class MtlsClients {
             Path trustFile = directory.resolve(manifest.trustStore().file());
             KeyStore keyStore = SslContexts.load(directory.resolve(manifest.keyStore().file()), manifest.keyStore().type(), keyPassword);
             KeyStore trustStore = SslContexts.load(trustFile, manifest.trustStore().type(), secrets.get(manifest.trustStore().password()));
-            return new MtlsClient(manifest, SslContexts.create(keyStore, keyPassword, trustStore, trustFile.toString()), policy, trustFile.toString());
+            return new MtlsClient(manifest, SslContexts.createClient(keyStore, keyPassword, trustStore, trustFile.toString()),
+                    policy, trustFile.toString());
         }
     }
 }

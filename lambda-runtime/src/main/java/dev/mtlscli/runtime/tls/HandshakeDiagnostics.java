@@ -15,10 +15,19 @@ public final class HandshakeDiagnostics {
     }
 
     /**
-     * @param service   the service called, for the message
+     * @param service    the service called, for the message
      * @param trustStore the truststore in use, named when the server is not trusted
      */
     public static String explain(Throwable failure, String service, String host, String trustStore) {
+        return explain(failure, service, host, trustStore, null);
+    }
+
+    /**
+     * @param declinedIssuers null if we sent a client certificate, else the CAs the server asked
+     *                        for (see {@link ClientSslContext#declinedIssuers()}): a server answers
+     *                        "no certificate" with the same alert as "untrusted certificate"
+     */
+    public static String explain(Throwable failure, String service, String host, String trustStore, String declinedIssuers) {
         String all = messages(failure);
         String lower = all.toLowerCase(Locale.ROOT);
         String cause;
@@ -30,13 +39,17 @@ public final class HandshakeDiagnostics {
         } else if (lower.contains("pkix path building failed") || lower.contains("unable to find valid certification path")) {
             cause = "the server's certificate is not trusted by truststore " + trustStore
                     + ": it does not hold the CA that issued it (see the issuer below)";
+        } else if (lower.contains("signature check failed")) {
+            cause = "the server's certificate is not trusted by truststore " + trustStore
+                    + ": it holds a CA of the issuer's name, but with another key (a re-created CA?)";
         } else if (lower.contains("no subject alternative") || lower.contains("no name matching")
                 || has(failure, SSLPeerUnverifiedException.class)) {
             cause = "the server's certificate does not name host " + host;
         } else if (lower.contains("bad_certificate") || lower.contains("unknown_ca") || lower.contains("certificate_unknown")
                 || lower.contains("certificate_required") || lower.contains("access_denied")) {
-            cause = lower.contains("certificate_required")
+            cause = lower.contains("certificate_required") || declinedIssuers != null
                     ? "the server asked for a client certificate and we sent none"
+                            + (declinedIssuers == null ? "" : " (the keystore has none from the CAs it accepts: " + declinedIssuers + ")")
                     : "the server rejected our client certificate";
         } else if (lower.contains("protocol_version") || lower.contains("no appropriate protocol")) {
             cause = "the server and the TLS policy share no protocol version";

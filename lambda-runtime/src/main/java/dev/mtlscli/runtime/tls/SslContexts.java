@@ -2,7 +2,9 @@ package dev.mtlscli.runtime.tls;
 
 import dev.mtlscli.runtime.MtlsRuntimeException;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -44,21 +46,31 @@ public final class SslContexts {
      * @param trustStoreName named in the error when the server is not trusted
      */
     public static SSLContext create(KeyStore keyStore, char[] keyPassword, KeyStore trustStore, String trustStoreName) {
+        return createClient(keyStore, keyPassword, trustStore, trustStoreName).sslContext();
+    }
+
+    /** Like {@link #create}, keeping hold of what the key manager did, for handshake diagnostics. */
+    public static ClientSslContext createClient(KeyStore keyStore, char[] keyPassword, KeyStore trustStore, String trustStoreName) {
         try {
-            KeyManagerFactory keyManagers = null;
+            RecordingKeyManager keyManager = null;
             if (keyStore != null) {
-                keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 keyManagers.init(keyStore, keyPassword);
+                for (KeyManager manager : keyManagers.getKeyManagers()) {
+                    if (manager instanceof X509ExtendedKeyManager extended) {
+                        keyManager = new RecordingKeyManager(extended);
+                    }
+                }
             }
             TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trustManagers.init(trustStore);
-            SSLContext context = SSLContext.getInstance("TLS");
             TrustManager[] trust = Arrays.stream(trustManagers.getTrustManagers())
                     .map(manager -> manager instanceof X509ExtendedTrustManager extended
                             ? new DiagnosingTrustManager(extended, trustStoreName) : manager)
                     .toArray(TrustManager[]::new);
-            context.init(keyManagers == null ? null : keyManagers.getKeyManagers(), trust, null);
-            return context;
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManager == null ? null : new KeyManager[] {keyManager}, trust, null);
+            return new ClientSslContext(context, keyManager);
         } catch (UnrecoverableKeyException e) {
             throw new MtlsRuntimeException("the client key cannot be opened with the keystore password", e);
         } catch (GeneralSecurityException e) {
