@@ -1,0 +1,234 @@
+package dev.mtlscli.runtime.it;
+
+import dev.mtlscli.testing.NginxBackends;
+import dev.mtlscli.testing.Tool;
+import dev.mtlscli.testing.Workspace;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A real nginx on 127.0.0.1 with mTLS backends like {@link NginxBackends} (one server block per
+ * backend, ssl_verify_client on), where each backend can also restrict its TLS versions
+ * (ssl_protocols), which the runtime's TLS policy tests need. {@link NginxBackends} stays as
+ * the interop tests know it.
+ */
+final class RuntimeBackends implements AutoCloseable {
+    private static final Duration PID_FILE_TIMEOUT = Duration.ofSeconds(20);
+    private static final int START_ATTEMPTS = 3;
+
+    /** @param sslProtocols nginx's ssl_protocols value, e.g. "TLSv1.2" */
+    record Backend(String name, Path serverChain, Path serverKey, Path clientCa, String json, String sslProtocols) {
+    }
+
+    private final Path dir;
+    private final Map<String, Integer> ports;
+    private final long pid;
+
+    private RuntimeBackends(Path dir, Map<String, Integer> ports, long pid) {
+        this.dir = dir;
+        this.ports = ports;
+        this.pid = pid;
+    }
+
+    /** The demo backend of a service, {"hello": "from backend service N"}, with TLS 1.2 and 1.3. */
+    static Backend demo(String name, Workspace workspace, String service) {
+        return demo(name, workspace, service, "TLSv1.2 TLSv1.3");
+    }
+
+    static Backend demo(String name, Workspace workspace, String service, String sslProtocols) {
+        NginxBackends.Backend demo = NginxBackends.demoBackend(name, workspace, service);
+        return new Backend(name, demo.serverChain(), demo.serverKey(), demo.clientCa(), demo.json(), sslProtocols);
+    }
+
+    static RuntimeBackends start(Path dir, List<Backend> backends) {
+        Path nginx = Tool.require("nginx");
+        String lastFailure = "";
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            Path prefix = dir.resolve("attempt-" + attempt);
+            Map<String, Integer> ports = freePorts(backends);
+            Path conf = writeConfig(prefix, backends, ports);
+            Tool.Result result = Tool.of(nginx.toString(), "-p", prefix + "/", "-c", conf.toString(),
+                    "-e", prefix.resolve("error.log").toString()).run();
+            if (result.exitCode() == 0) {
+                return new RuntimeBackends(prefix, ports, readPid(prefix.resolve("nginx.pid")));
+            }
+            lastFailure = result.describe() + "\n--- error.log\n" + read(prefix.resolve("error.log"));
+            if (!lastFailure.contains("Address already in use")) {
+                break;
+            }
+        }
+        return fail("nginx did not start:\n" + lastFailure);
+    }
+
+    int port(String backend) {
+        Integer port = ports.get(backend);
+        if (port == null) {
+            throw new IllegalArgumentException("no backend " + backend + " (have " + ports.keySet() + ")");
+        }
+        return port;
+    }
+
+    /** https://localhost:PORT/ */
+    URI uri(String backend) {
+        return URI.create("https://localhost:" + port(backend) + "/");
+    }
+
+    /** https://127.0.0.1:PORT/ */
+    URI ipUri(String backend) {
+        return URI.create("https://127.0.0.1:" + port(backend) + "/");
+    }
+
+    String errorLog() {
+        return read(dir.resolve("error.log"));
+    }
+
+    @Override
+    public void close() {
+        ProcessHandle.of(pid).ifPresent(master -> {
+            master.destroy();
+            try {
+                master.onExit().get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                fail("nginx (pid " + pid + ") did not stop: " + e);
+            }
+        });
+    }
+
+    private static Map<String, Integer> freePorts(List<Backend> backends) {
+        List<ServerSocket> sockets = new ArrayList<>();
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        try {
+            for (Backend backend : backends) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets.add(socket);
+                ports.put(backend.name(), socket.getLocalPort());
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // the port is released either way
+                }
+            }
+        }
+    }
+
+    private static Path writeConfig(Path prefix, List<Backend> backends, Map<String, Integer> ports) {
+        StringBuilder conf = new StringBuilder();
+        conf.append("daemon on;\n")
+                .append("master_process on;\n")
+                .append("worker_processes 1;\n")
+                .append("pid ").append(quote(prefix.resolve("nginx.pid"))).append(";\n")
+                .append("error_log ").append(quote(prefix.resolve("error.log"))).append(" info;\n")
+                .append("events { worker_connections 256; }\n")
+                .append("http {\n")
+                .append("  access_log ").append(quote(prefix.resolve("access.log"))).append(";\n");
+        for (String temp : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) {
+            conf.append("  ").append(temp).append("_temp_path ").append(quote(prefix.resolve("temp").resolve(temp))).append(";\n");
+        }
+        for (Backend backend : backends) {
+            conf.append("  # ").append(backend.name()).append("\n")
+                    .append("  server {\n")
+                    .append("    listen 127.0.0.1:").append(ports.get(backend.name())).append(" ssl;\n")
+                    .append("    server_name localhost;\n")
+                    .append("    ssl_protocols ").append(backend.sslProtocols()).append(";\n")
+                    .append("    ssl_certificate ").append(quote(backend.serverChain())).append(";\n")
+                    .append("    ssl_certificate_key ").append(quote(backend.serverKey())).append(";\n")
+                    .append("    ssl_client_certificate ").append(quote(backend.clientCa())).append(";\n")
+                    .append("    ssl_verify_client on;\n")
+                    .append("    ssl_verify_depth 1;\n")
+                    .append("    location / {\n")
+                    .append("      default_type application/json;\n")
+                    .append("      return 200 '").append(backend.json()).append("';\n")
+                    .append("    }\n")
+                    .append("  }\n");
+        }
+        conf.append("}\n");
+        try {
+            Files.createDirectories(prefix.resolve("temp"));
+            Path file = prefix.resolve("nginx.conf");
+            Files.writeString(file, conf.toString(), StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String quote(Path path) {
+        return "\"" + path.toAbsolutePath() + "\"";
+    }
+
+    /** The daemonized master writes its pid file just after the nginx command returned: wait for it with inotify. */
+    private static long readPid(Path pidFile) {
+        long deadline = System.nanoTime() + PID_FILE_TIMEOUT.toNanos();
+        try (WatchService watch = FileSystems.getDefault().newWatchService()) {
+            pidFile.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+            while (true) {
+                Optional<Long> pid = parsePid(pidFile);
+                if (pid.isPresent()) {
+                    return pid.get();
+                }
+                WatchKey key = watch.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (key == null) {
+                    return fail("nginx started but wrote no pid file " + pidFile + " within " + PID_FILE_TIMEOUT);
+                }
+                key.pollEvents();
+                key.reset();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Optional<Long> parsePid(Path pidFile) throws IOException {
+        try {
+            String text = Files.readString(pidFile, StandardCharsets.US_ASCII);
+            if (text.endsWith("\n") && text.trim().matches("\\d+")) {
+                return Optional.of(Long.parseLong(text.trim()));
+            }
+            return Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "(no " + file.getFileName() + ")";
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e + ")";
+        }
+    }
+}
