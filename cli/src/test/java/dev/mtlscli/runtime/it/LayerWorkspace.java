@@ -18,10 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A workspace made by `certs create --layer-dir` (PKCS12, EC P-256): the workspace with its
  * passwords.json, and the layer directory the runtime reads (&lt;layer&gt;/mtls/&lt;service&gt;/).
+ * Public for the demo handlers' tests (dev.mtlscli.runtime.demo).
  */
-record LayerWorkspace(Workspace workspace, Path layer) {
+public record LayerWorkspace(Workspace workspace, Path layer) {
 
-    static LayerWorkspace create(Path dir, Path spec) {
+    public static LayerWorkspace create(Path dir, Path spec) {
         Path out = dir.resolve("workspace");
         Path layer = dir.resolve("layer");
         Cli.runOk("certs", "create", "--out", out.toString(), "--layer-dir", layer.toString(),
@@ -33,16 +34,16 @@ record LayerWorkspace(Workspace workspace, Path layer) {
         return created;
     }
 
-    static ParameterRef keyStoreParameter(String service) {
+    public static ParameterRef keyStoreParameter(String service) {
         return new ParameterRef("/mtls/" + service + "/keystore-password", 1);
     }
 
-    static ParameterRef trustStoreParameter(String service) {
+    public static ParameterRef trustStoreParameter(String service) {
         return new ParameterRef("/mtls/" + service + "/truststore-password", 1);
     }
 
     /** What `layer publish` would put in SSM: each layer parameter with its password from passwords.json. */
-    MapPasswords passwords() {
+    public MapPasswords passwords() {
         MapPasswords passwords = new MapPasswords();
         for (String service : Workspace.DEMO_SERVICES) {
             passwords.put(keyStoreParameter(service), workspace.password(workspace.keyStore(service)));
@@ -51,7 +52,7 @@ record LayerWorkspace(Workspace workspace, Path layer) {
         return passwords;
     }
 
-    Path serviceDirectory(String service) {
+    public Path serviceDirectory(String service) {
         return LayerLayout.serviceDirectory(layer, service);
     }
 

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A PasswordProvider standing in for SSM: a map from pinned parameter to password, and a record of each call. */
-final class MapPasswords implements PasswordProvider {
+public final class MapPasswords implements PasswordProvider {
     private final Map<ParameterRef, String> values = new LinkedHashMap<>();
     final List<List<ParameterRef>> calls = new ArrayList<>();
 
@@ -20,7 +20,7 @@ final class MapPasswords implements PasswordProvider {
         return this;
     }
 
-    String get(ParameterRef parameter) {
+    public String get(ParameterRef parameter) {
         return values.get(parameter);
     }
 

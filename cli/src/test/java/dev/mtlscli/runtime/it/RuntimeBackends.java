@@ -33,14 +33,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  * A real nginx on 127.0.0.1 with mTLS backends like {@link NginxBackends} (one server block per
  * backend, ssl_verify_client on), where each backend can also restrict its TLS versions
  * (ssl_protocols), which the runtime's TLS policy tests need. {@link NginxBackends} stays as
- * the interop tests know it.
+ * the interop tests know it. Public for the demo handlers' tests (dev.mtlscli.runtime.demo).
  */
-final class RuntimeBackends implements AutoCloseable {
+public final class RuntimeBackends implements AutoCloseable {
     private static final Duration PID_FILE_TIMEOUT = Duration.ofSeconds(20);
     private static final int START_ATTEMPTS = 3;
 
     /** @param sslProtocols nginx's ssl_protocols value, e.g. "TLSv1.2" */
-    record Backend(String name, Path serverChain, Path serverKey, Path clientCa, String json, String sslProtocols) {
+    public record Backend(String name, Path serverChain, Path serverKey, Path clientCa, String json, String sslProtocols) {
     }
 
     private final Path dir;
@@ -54,7 +54,7 @@ final class RuntimeBackends implements AutoCloseable {
     }
 
     /** The demo backend of a service, {"hello": "from backend service N"}, with TLS 1.2 and 1.3. */
-    static Backend demo(String name, Workspace workspace, String service) {
+    public static Backend demo(String name, Workspace workspace, String service) {
         return demo(name, workspace, service, "TLSv1.2 TLSv1.3");
     }
 
@@ -63,7 +63,7 @@ final class RuntimeBackends implements AutoCloseable {
         return new Backend(name, demo.serverChain(), demo.serverKey(), demo.clientCa(), demo.json(), sslProtocols);
     }
 
-    static RuntimeBackends start(Path dir, List<Backend> backends) {
+    public static RuntimeBackends start(Path dir, List<Backend> backends) {
         Path nginx = Tool.require("nginx");
         String lastFailure = "";
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
@@ -83,7 +83,7 @@ final class RuntimeBackends implements AutoCloseable {
         return fail("nginx did not start:\n" + lastFailure);
     }
 
-    int port(String backend) {
+    public int port(String backend) {
         Integer port = ports.get(backend);
         if (port == null) {
             throw new IllegalArgumentException("no backend " + backend + " (have " + ports.keySet() + ")");
@@ -101,7 +101,7 @@ final class RuntimeBackends implements AutoCloseable {
         return URI.create("https://127.0.0.1:" + port(backend) + "/");
     }
 
-    String errorLog() {
+    public String errorLog() {
         return read(dir.resolve("error.log"));
     }
 
