@@ -3,6 +3,7 @@ package dev.mtlscli.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -37,8 +38,17 @@ public final class NginxBackends implements AutoCloseable {
     private static final Duration PID_FILE_TIMEOUT = Duration.ofSeconds(20);
     private static final int START_ATTEMPTS = 3;
 
-    /** A backend: its server chain and key, the CA its clients must be signed by, and the JSON it answers. */
-    public record Backend(String name, Path serverChain, Path serverKey, Path clientCa, String json) {
+    /** nginx's default ssl_protocols */
+    public static final String TLS_1_2_AND_1_3 = "TLSv1.2 TLSv1.3";
+
+    /**
+     * A backend: its server chain and key, the CA its clients must be signed by, the JSON it
+     * answers, and its ssl_protocols (the runtime's TLS policy tests restrict them).
+     */
+    public record Backend(String name, Path serverChain, Path serverKey, Path clientCa, String json, String sslProtocols) {
+        public Backend(String name, Path serverChain, Path serverKey, Path clientCa, String json) {
+            this(name, serverChain, serverKey, clientCa, json, TLS_1_2_AND_1_3);
+        }
     }
 
     private final Path dir;
@@ -53,12 +63,17 @@ public final class NginxBackends implements AutoCloseable {
 
     /** The backend that the demo's nginx runs for a service: {"hello": "from backend service N"}. */
     public static Backend demoBackend(String name, Workspace workspace, String service) {
+        return demoBackend(name, workspace, service, TLS_1_2_AND_1_3);
+    }
+
+    public static Backend demoBackend(String name, Workspace workspace, String service, String sslProtocols) {
         String number = service.substring(service.lastIndexOf('-') + 1);
         return new Backend(name,
                 workspace.file(Workspace.serverChain(service)),
                 workspace.file(Workspace.serverKey(service)),
                 workspace.file(Workspace.clientCa(service)),
-                "{\"hello\": \"from backend service " + number + "\"}");
+                "{\"hello\": \"from backend service " + number + "\"}",
+                sslProtocols);
     }
 
     public static NginxBackends start(Path dir, List<Backend> backends) {
@@ -88,6 +103,16 @@ public final class NginxBackends implements AutoCloseable {
             throw new IllegalArgumentException("no backend " + backend + " (have " + ports.keySet() + ")");
         }
         return port;
+    }
+
+    /** https://localhost:PORT/ */
+    public URI uri(String backend) {
+        return URI.create("https://localhost:" + port(backend) + "/");
+    }
+
+    /** https://127.0.0.1:PORT/, for host name checks (the demo certificates name only DNS hosts) */
+    public URI ipUri(String backend) {
+        return URI.create("https://127.0.0.1:" + port(backend) + "/");
     }
 
     public String errorLog() {
@@ -154,6 +179,7 @@ public final class NginxBackends implements AutoCloseable {
                     .append("    ssl_certificate ").append(quote(backend.serverChain())).append(";\n")
                     .append("    ssl_certificate_key ").append(quote(backend.serverKey())).append(";\n")
                     .append("    ssl_client_certificate ").append(quote(backend.clientCa())).append(";\n")
+                    .append("    ssl_protocols ").append(backend.sslProtocols()).append(";\n")
                     .append("    ssl_verify_client on;\n")
                     .append("    ssl_verify_depth 1;\n")
                     .append("    location / {\n")

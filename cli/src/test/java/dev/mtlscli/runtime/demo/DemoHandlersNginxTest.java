@@ -6,7 +6,7 @@ import dev.mtlscli.fakeaws.FakeAws;
 import dev.mtlscli.fakeaws.RecordedRequest;
 import dev.mtlscli.runtime.it.LayerWorkspace;
 import dev.mtlscli.runtime.it.MapPasswords;
-import dev.mtlscli.runtime.it.RuntimeBackends;
+import dev.mtlscli.testing.NginxBackends;
 import dev.mtlscli.testing.Tool;
 import dev.mtlscli.testing.Workspace;
 import org.junit.jupiter.api.AfterAll;
@@ -52,7 +52,7 @@ class DemoHandlersNginxTest {
     static Path temp;
 
     private static LayerWorkspace layer;
-    private static RuntimeBackends nginx;
+    private static NginxBackends nginx;
 
     private FakeAws aws;
     private SsmClient ssm;
@@ -63,9 +63,9 @@ class DemoHandlersNginxTest {
         // the localhost spec adds dnsNames ["localhost"], so BACKEND_*_HOST_NAME=localhost:PORT verifies
         Path spec = Workspace.writeLocalhostSpec(temp.resolve("mtls.json"));
         layer = LayerWorkspace.create(temp.resolve("main"), spec);
-        nginx = RuntimeBackends.start(temp.resolve("nginx"), List.of(
-                RuntimeBackends.demo("service-1", layer.workspace(), "service-1"),
-                RuntimeBackends.demo("service-2", layer.workspace(), "service-2")));
+        nginx = NginxBackends.start(temp.resolve("nginx"), List.of(
+                NginxBackends.demoBackend("service-1", layer.workspace(), "service-1"),
+                NginxBackends.demoBackend("service-2", layer.workspace(), "service-2")));
     }
 
     @AfterAll

@@ -4,6 +4,7 @@ import dev.mtlscli.runtime.MtlsClient;
 import dev.mtlscli.runtime.MtlsClients;
 import dev.mtlscli.runtime.MtlsRuntimeException;
 import dev.mtlscli.runtime.tls.TlsPolicy;
+import dev.mtlscli.testing.NginxBackends;
 import dev.mtlscli.testing.Tool;
 import dev.mtlscli.testing.Workspace;
 import org.junit.jupiter.api.AfterAll;
@@ -54,7 +55,7 @@ class HandshakeDiagnosticsNginxTest {
     /** CAs of other names. */
     private static LayerWorkspace other;
     private static ExpiredServerCertificate expired;
-    private static RuntimeBackends nginx;
+    private static NginxBackends nginx;
 
     @BeforeAll
     static void start() {
@@ -65,11 +66,11 @@ class HandshakeDiagnosticsNginxTest {
         other = LayerWorkspace.create(temp.resolve("other"), LayerWorkspace.writeOtherCaSpec(temp.resolve("other.json")));
         Workspace ws = main.workspace();
         expired = ExpiredServerCertificate.issue(ws, "service-1", temp.resolve("expired"));
-        RuntimeBackends.Backend service1 = RuntimeBackends.demo("service-1", ws, "service-1");
-        nginx = RuntimeBackends.start(temp.resolve("nginx"), List.of(
+        NginxBackends.Backend service1 = NginxBackends.demoBackend("service-1", ws, "service-1");
+        nginx = NginxBackends.start(temp.resolve("nginx"), List.of(
                 service1,
-                RuntimeBackends.demo("service-2", ws, "service-2"),
-                new RuntimeBackends.Backend(EXPIRED, expired.chain(), expired.key(), service1.clientCa(), service1.json(),
+                NginxBackends.demoBackend("service-2", ws, "service-2"),
+                new NginxBackends.Backend(EXPIRED, expired.chain(), expired.key(), service1.clientCa(), service1.json(),
                         "TLSv1.2 TLSv1.3")));
     }
 

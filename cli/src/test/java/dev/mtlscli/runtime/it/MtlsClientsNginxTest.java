@@ -7,6 +7,7 @@ import dev.mtlscli.runtime.layer.LayerLayout;
 import dev.mtlscli.runtime.layer.ParameterRef;
 import dev.mtlscli.runtime.secrets.EnvironmentPasswords;
 import dev.mtlscli.runtime.tls.TlsPolicy;
+import dev.mtlscli.testing.NginxBackends;
 import dev.mtlscli.testing.Pem;
 import dev.mtlscli.testing.Tool;
 import dev.mtlscli.testing.Workspace;
@@ -48,7 +49,7 @@ class MtlsClientsNginxTest {
     static Path temp;
 
     private static LayerWorkspace layer;
-    private static RuntimeBackends nginx;
+    private static NginxBackends nginx;
 
     @BeforeAll
     static void start() {
@@ -56,10 +57,10 @@ class MtlsClientsNginxTest {
         Path spec = Workspace.writeLocalhostSpec(temp.resolve("mtls.json"));
         layer = LayerWorkspace.create(temp.resolve("main"), spec);
         Workspace ws = layer.workspace();
-        nginx = RuntimeBackends.start(temp.resolve("nginx"), List.of(
-                RuntimeBackends.demo("service-1", ws, "service-1"),
-                RuntimeBackends.demo("service-2", ws, "service-2"),
-                RuntimeBackends.demo(TLS12_ONLY, ws, "service-1", "TLSv1.2")));
+        nginx = NginxBackends.start(temp.resolve("nginx"), List.of(
+                NginxBackends.demoBackend("service-1", ws, "service-1"),
+                NginxBackends.demoBackend("service-2", ws, "service-2"),
+                NginxBackends.demoBackend(TLS12_ONLY, ws, "service-1", "TLSv1.2")));
     }
 
     @AfterAll
