@@ -38,7 +38,8 @@ fi
 # shell variables only; each variant's subshell exports what that variant gets
 # shellcheck disable=SC1090
 . "$env_file"
-export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION SSM_ENDPOINT MTLS_LAYER_ROOT \
+AWS_ENDPOINT_URL_SSM="$SSM_ENDPOINT"
+export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION SSM_ENDPOINT AWS_ENDPOINT_URL_SSM MTLS_LAYER_ROOT \
   KEYSTORE_FILE TRUSTSTORE_FILE KEYSTORE_PASSWORD_PARAMETER TRUSTSTORE_PASSWORD_PARAMETER
 
 cp_library="$bench/library/target/classes:$(cat "$bench/library/target/classpath.txt")"

@@ -1,26 +1,21 @@
 package dev.mtlscli.bench;
 
 import dev.mtlscli.runtime.MtlsClients;
-import dev.mtlscli.runtime.secrets.SsmPasswords;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpResponse;
 
 /**
- * Variant (a): the library as a function uses it. The layer from MTLS_LAYER_ROOT, both passwords
- * in one SSM GetParameters call (region and credentials from the environment, as on Lambda; the
- * endpoint is the loopback fake SSM), then one GET. Prints the milliseconds since JVM start.
+ * Variant (a): the library as a function uses it, MtlsClients.forServices. The layer from
+ * MTLS_LAYER_ROOT, both passwords in one SSM GetParameters call (region and credentials from the
+ * environment, as on Lambda; AWS_ENDPOINT_URL_SSM is the loopback fake SSM), then one GET. Prints the milliseconds since JVM start.
  */
 public final class ColdStartLibrary {
     public static void main(String[] args) throws Exception {
-        SsmClient ssm = SsmClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .endpointOverride(URI.create(System.getenv("SSM_ENDPOINT")))
-                .build();
-        MtlsClients clients = MtlsClients.builder().passwords(new SsmPasswords(ssm)).services("service-1").build();
+        // exactly what a function does: the library's defaults, with AWS_ENDPOINT_URL_SSM
+        // pointing the SDK at the loopback fake SSM
+        MtlsClients clients = MtlsClients.forServices("service-1");
         HttpResponse<String> response = clients.client("service-1").get(URI.create(args[0]));
         long now = System.currentTimeMillis();
         if (response.statusCode() != 200) {
