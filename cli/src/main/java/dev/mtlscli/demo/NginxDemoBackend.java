@@ -149,7 +149,8 @@ public final class NginxDemoBackend implements DemoBackend {
         }
     }
 
-    static String config(Path prefix, List<Spec> backends, Map<String, Integer> ports) {
+    /** The nginx.conf of these backends, with nginx's pid, logs and temp files under prefix. */
+    public static String config(Path prefix, List<Spec> backends, Map<String, Integer> ports) {
         StringBuilder conf = new StringBuilder();
         conf.append("daemon on;\n")
                 .append("master_process on;\n")
@@ -172,8 +173,7 @@ public final class NginxDemoBackend implements DemoBackend {
                     .append("    ssl_client_certificate ").append(quote(backend.clientCa())).append(";\n")
                     .append("    ssl_verify_client on;\n")
                     .append("    ssl_verify_depth 1;\n")
-                    // nginx before 1.23.4 leaves TLSv1.3 out of its default, and the runtime's default TLS policy is TLSv1.3
-                    .append("    ssl_protocols TLSv1.2 TLSv1.3;\n")
+                    .append("    ssl_protocols ").append(backend.sslProtocols()).append(";\n")
                     .append("    location / {\n")
                     .append("      default_type application/json;\n")
                     .append("      return 200 '").append(backend.json()).append("';\n")

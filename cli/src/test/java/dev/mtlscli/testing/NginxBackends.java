@@ -1,5 +1,8 @@
 package dev.mtlscli.testing;
 
+import dev.mtlscli.demo.DemoBackend;
+import dev.mtlscli.demo.NginxDemoBackend;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -38,8 +41,7 @@ public final class NginxBackends implements AutoCloseable {
     private static final Duration PID_FILE_TIMEOUT = Duration.ofSeconds(20);
     private static final int START_ATTEMPTS = 3;
 
-    /** nginx's default ssl_protocols */
-    public static final String TLS_1_2_AND_1_3 = "TLSv1.2 TLSv1.3";
+    public static final String TLS_1_2_AND_1_3 = DemoBackend.TLS_1_2_AND_1_3;
 
     /**
      * A backend: its server chain and key, the CA its clients must be signed by, the JSON it
@@ -158,49 +160,19 @@ public final class NginxBackends implements AutoCloseable {
         }
     }
 
+    /** The same nginx.conf as `mtls-cli demo` writes, so the tests exercise the demo's backend configuration. */
     private static Path writeConfig(Path prefix, List<Backend> backends, Map<String, Integer> ports) {
-        StringBuilder conf = new StringBuilder();
-        conf.append("daemon on;\n")
-                .append("master_process on;\n")
-                .append("worker_processes 1;\n")
-                .append("pid ").append(quote(prefix.resolve("nginx.pid"))).append(";\n")
-                .append("error_log ").append(quote(prefix.resolve("error.log"))).append(" info;\n")
-                .append("events { worker_connections 256; }\n")
-                .append("http {\n")
-                .append("  access_log ").append(quote(prefix.resolve("access.log"))).append(";\n");
-        for (String temp : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) {
-            conf.append("  ").append(temp).append("_temp_path ").append(quote(prefix.resolve("temp").resolve(temp))).append(";\n");
-        }
-        for (Backend backend : backends) {
-            conf.append("  # ").append(backend.name()).append("\n")
-                    .append("  server {\n")
-                    .append("    listen 127.0.0.1:").append(ports.get(backend.name())).append(" ssl;\n")
-                    .append("    server_name localhost;\n")
-                    .append("    ssl_certificate ").append(quote(backend.serverChain())).append(";\n")
-                    .append("    ssl_certificate_key ").append(quote(backend.serverKey())).append(";\n")
-                    .append("    ssl_client_certificate ").append(quote(backend.clientCa())).append(";\n")
-                    .append("    ssl_protocols ").append(backend.sslProtocols()).append(";\n")
-                    .append("    ssl_verify_client on;\n")
-                    .append("    ssl_verify_depth 1;\n")
-                    .append("    location / {\n")
-                    .append("      default_type application/json;\n")
-                    .append("      return 200 '").append(backend.json()).append("';\n")
-                    .append("    }\n")
-                    .append("  }\n");
-        }
-        conf.append("}\n");
+        List<DemoBackend.Spec> specs = backends.stream()
+                .map(b -> new DemoBackend.Spec(b.name(), b.serverChain(), b.serverKey(), b.clientCa(), b.json(), b.sslProtocols()))
+                .toList();
         try {
             Files.createDirectories(prefix.resolve("temp"));
             Path file = prefix.resolve("nginx.conf");
-            Files.writeString(file, conf.toString(), StandardCharsets.UTF_8);
+            Files.writeString(file, NginxDemoBackend.config(prefix, specs, ports), StandardCharsets.UTF_8);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String quote(Path path) {
-        return "\"" + path.toAbsolutePath() + "\"";
     }
 
     /**
