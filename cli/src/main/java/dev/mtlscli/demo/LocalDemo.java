@@ -52,8 +52,6 @@ public final class LocalDemo {
     public static final String HELLO_1 = "{\"hello\": \"from backend service 1\"}";
     public static final String HELLO_2 = "{\"hello\": \"from backend service 2\"}";
     static final List<String> SERVICES = List.of("service-1", "service-2");
-    private static final List<String> JSSE_PROPERTIES = List.of("keyStore", "keyStoreType", "keyStorePassword",
-            "trustStore", "trustStoreType", "trustStorePassword");
 
     /** Progress of a run, for the command's output. */
     public interface Listener {
@@ -158,7 +156,7 @@ public final class LocalDemo {
                 outcomes.add(call("no-mtls", () -> new NoMtlsHandler(environment),
                         status(500).and(answer -> answer.body().contains("PKIX path building failed")),
                         "500 with \"PKIX path building failed\""));
-                outcomes.add(withJssePropertiesRestored(() -> call("lambda-only", () -> new LambdaOnlyHandler(withPasswords),
+                outcomes.add(LambdaOnlyHandler.withJssePropertiesRestored(() -> call("lambda-only", () -> new LambdaOnlyHandler(withPasswords),
                         hello1(), "200 " + HELLO_1)));
                 outcomes.add(call("lambda-layer", () -> new LambdaLayerHandler(withPasswords), hello1(), "200 " + HELLO_1));
                 outcomes.add(call("parameter-store", () -> new ParameterStoreHandler(environment, ssm), hello1(),
@@ -231,23 +229,6 @@ public final class LocalDemo {
             return artifact;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + artifact + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** lambda-only sets the JVM-wide JSSE properties, as the sample does; put back what was there. */
-    private static <T> T withJssePropertiesRestored(java.util.function.Supplier<T> action) {
-        Map<String, String> saved = new HashMap<>();
-        JSSE_PROPERTIES.forEach(name -> saved.put(name, System.getProperty("javax.net.ssl." + name)));
-        try {
-            return action.get();
-        } finally {
-            saved.forEach((name, value) -> {
-                if (value == null) {
-                    System.clearProperty("javax.net.ssl." + name);
-                } else {
-                    System.setProperty("javax.net.ssl." + name, value);
-                }
-            });
         }
     }
 

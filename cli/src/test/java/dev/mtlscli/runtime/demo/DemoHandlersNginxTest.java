@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -45,8 +44,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DemoHandlersNginxTest {
     private static final String HELLO_1 = "{\"hello\": \"from backend service 1\"}";
     private static final String HELLO_2 = "{\"hello\": \"from backend service 2\"}";
-    private static final List<String> JSSE_PROPERTIES = List.of("keyStore", "keyStoreType", "keyStorePassword",
-            "trustStore", "trustStoreType", "trustStorePassword");
 
     @TempDir
     static Path temp;
@@ -114,7 +111,7 @@ class DemoHandlersNginxTest {
         Map<String, String> environment = environmentPasswords();
         environment.put("MTLS_ARTIFACT_DIR", layer.serviceDirectory("service-1").toString());
 
-        assertHello1(withJssePropertiesRestored(() -> new LambdaOnlyHandler(environment).handleRequest(request(), null)));
+        assertHello1(LambdaOnlyHandler.withJssePropertiesRestored(() -> new LambdaOnlyHandler(environment).handleRequest(request(), null)));
     }
 
     @Test
@@ -122,7 +119,7 @@ class DemoHandlersNginxTest {
         Map<String, String> environment = environmentPasswords();
         environment.put("LAMBDA_TASK_ROOT", layer.serviceDirectory("service-1").toString());
 
-        assertHello1(withJssePropertiesRestored(() -> {
+        assertHello1(LambdaOnlyHandler.withJssePropertiesRestored(() -> {
             APIGatewayProxyResponseEvent response = new LambdaOnlyHandler(environment).handleRequest(request(), null);
             assertEquals(layer.serviceDirectory("service-1").resolve("keystore.p12").toString(),
                     System.getProperty("javax.net.ssl.keyStore"));
@@ -209,22 +206,5 @@ class DemoHandlersNginxTest {
         List<?> names = (List<?>) calls.get(0).json().get("Names");
         assertEquals(expected.size(), names.size(), names::toString);
         assertEquals(expected, Set.copyOf(names), "the version-pinned names of the manifests");
-    }
-
-    /** The JSSE properties are JVM-wide: put back what was there, so no other test sees lambda-only's. */
-    private static <T> T withJssePropertiesRestored(Supplier<T> action) {
-        Map<String, String> saved = new HashMap<>();
-        JSSE_PROPERTIES.forEach(name -> saved.put(name, System.getProperty("javax.net.ssl." + name)));
-        try {
-            return action.get();
-        } finally {
-            saved.forEach((name, value) -> {
-                if (value == null) {
-                    System.clearProperty("javax.net.ssl." + name);
-                } else {
-                    System.setProperty("javax.net.ssl." + name, value);
-                }
-            });
-        }
     }
 }

@@ -14,7 +14,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * lambda-only: the stores are packaged with the function (keystore.p12 and truststore.p12 in
@@ -29,8 +32,32 @@ public final class LambdaOnlyHandler implements RequestHandler<APIGatewayProxyRe
     static final String KEYSTORE_FILE = "keystore.p12";
     static final String TRUSTSTORE_FILE = "truststore.p12";
 
+    /** The JVM-wide javax.net.ssl.* properties this handler sets. */
+    private static final List<String> JSSE_PROPERTIES = List.of("keyStore", "keyStoreType", "keyStorePassword",
+            "trustStore", "trustStoreType", "trustStorePassword");
+
     private final URI backend;
     private final HttpClient client;
+
+    /**
+     * Runs an action (typically creating this handler and invoking it) and puts back the JSSE
+     * properties as they were before, for callers that run it in a JVM shared with other work.
+     */
+    public static <T> T withJssePropertiesRestored(Supplier<T> action) {
+        Map<String, String> saved = new HashMap<>();
+        JSSE_PROPERTIES.forEach(name -> saved.put(name, System.getProperty("javax.net.ssl." + name)));
+        try {
+            return action.get();
+        } finally {
+            saved.forEach((name, value) -> {
+                if (value == null) {
+                    System.clearProperty("javax.net.ssl." + name);
+                } else {
+                    System.setProperty("javax.net.ssl." + name, value);
+                }
+            });
+        }
+    }
 
     public LambdaOnlyHandler() {
         this(System.getenv());
