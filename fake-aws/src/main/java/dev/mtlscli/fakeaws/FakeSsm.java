@@ -7,15 +7,21 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The state of the fake Parameter Store: parameters by name, each with its versions (1, 2, ...),
- * type, KMS key id, description and the tags given at creation. Tests seed it with
- * {@link #put(String, String, boolean)} and read it back with {@link #latest(String)} and
- * {@link #version(String, long)}; the SSM operations go through {@link #putParameter}.
+ * type, KMS key id, description and the tags given at creation, and the labels attached to its
+ * versions. Tests seed it with {@link #put(String, String, boolean)} and
+ * {@link #label(String, long, String...)}, and read it back with {@link #latest(String)},
+ * {@link #version(String, long)} and {@link #labeled(String, String)}; the SSM operations go
+ * through {@link #putParameter} and {@link #labelParameterVersion}.
  */
 public final class FakeSsm {
     /** The KMS key SSM uses for a SecureString when none is named. */
@@ -39,6 +45,21 @@ public final class FakeSsm {
         }
     }
 
+    /**
+     * What LabelParameterVersion did: the version labeled, and the labels it refused because they
+     * break the label rules (those are not attached, and the call still succeeds).
+     */
+    public record Labeled(long version, List<String> invalidLabels) {
+        public Labeled {
+            invalidLabels = List.copyOf(invalidLabels);
+        }
+    }
+
+    /** A version of a parameter can carry at most this many labels. */
+    public static final int MAX_LABELS_PER_VERSION = 10;
+    /** Letters, digits, '.', '-', '_'; not starting with a digit. "aws" and "ssm" prefixes are checked apart. */
+    private static final Pattern LABEL = Pattern.compile("[a-zA-Z_.\\-][a-zA-Z0-9_.\\-]*");
+
     /** The arguments of a PutParameter call. {@code type}, {@code keyId}, {@code description} may be null. */
     record Put(String name, String value, String type, String keyId, String description, boolean overwrite,
                Map<String, String> tags) {
@@ -49,6 +70,8 @@ public final class FakeSsm {
     private final Clock clock;
     private final Map<String, List<ParameterVersion>> parameters = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> tags = new HashMap<>();
+    /** Per parameter, each label and the version it is attached to: a label is on one version at most. */
+    private final Map<String, Map<String, Long>> labels = new HashMap<>();
 
     FakeSsm(String region, String accountId, Clock clock) {
         this.region = region;
@@ -86,6 +109,31 @@ public final class FakeSsm {
     /** All versions of the parameter, oldest first; empty when there is no such parameter. */
     public synchronized List<ParameterVersion> history(String name) {
         return List.copyOf(parameters.getOrDefault(name, List.of()));
+    }
+
+    /**
+     * Attaches labels to a version, as LabelParameterVersion does.
+     *
+     * @return what was done; the labels that break the rules are in {@link Labeled#invalidLabels()}
+     */
+    public Labeled label(String name, long version, String... labels) {
+        try {
+            return labelParameterVersion(name, version, List.of(labels));
+        } catch (AwsError e) {
+            throw new IllegalArgumentException(e.type() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The labels on one version of the parameter, in the order they were attached. */
+    public synchronized List<String> labels(String name, long version) {
+        return labels.getOrDefault(name, Map.of()).entrySet().stream()
+                .filter(e -> e.getValue() == version).map(Map.Entry::getKey).toList();
+    }
+
+    /** The version that carries the label, if any. */
+    public synchronized Optional<ParameterVersion> labeled(String name, String label) {
+        Long version = labels.getOrDefault(name, Map.of()).get(label);
+        return version == null ? Optional.empty() : version(name, version);
     }
 
     /** The tags the parameter was created with. */
@@ -147,9 +195,54 @@ public final class FakeSsm {
         return number;
     }
 
+    /**
+     * LabelParameterVersion's rules: the latest version when {@code version} is null; a label that
+     * is on another version of the parameter moves to this one; labels that break the naming rules
+     * are returned, not attached; a version carries at most {@value #MAX_LABELS_PER_VERSION}.
+     */
+    synchronized Labeled labelParameterVersion(String name, Long version, List<String> requested) throws AwsError {
+        List<ParameterVersion> versions = parameters.get(name);
+        if (versions == null) {
+            throw AwsError.badRequest("ParameterNotFound", "Parameter " + name + " not found.");
+        }
+        long target = version == null ? versions.size() : version;
+        if (target < 1 || target > versions.size()) {
+            throw AwsError.badRequest("ParameterVersionNotFound", "Systems Manager could not find version " + target
+                    + " of " + name + ". Verify the version and try again.");
+        }
+        List<String> valid = new ArrayList<>();
+        List<String> invalid = new ArrayList<>();
+        for (String label : requested) {
+            if (validLabel(label)) {
+                valid.add(label);
+            } else {
+                invalid.add(label);
+            }
+        }
+        Set<String> after = new LinkedHashSet<>(labels(name, target));
+        after.addAll(valid);
+        if (after.size() > MAX_LABELS_PER_VERSION) {
+            throw AwsError.badRequest("ParameterVersionLabelLimitExceeded", "A parameter version can have a maximum"
+                    + " of " + MAX_LABELS_PER_VERSION + " labels. Move one or more labels to another version and try"
+                    + " again.");
+        }
+        Map<String, Long> byLabel = labels.computeIfAbsent(name, k -> new LinkedHashMap<>());
+        for (String label : valid) {
+            byLabel.remove(label); // a moved label goes to the end of the target's list
+            byLabel.put(label, target);
+        }
+        return new Labeled(target, invalid);
+    }
+
+    private static boolean validLabel(String label) {
+        String lower = label.toLowerCase(Locale.ROOT);
+        return LABEL.matcher(label).matches() && !lower.startsWith("aws") && !lower.startsWith("ssm");
+    }
+
     /** Deletes the parameter with all its versions; false when there was none. */
     synchronized boolean delete(String name) {
         tags.remove(name);
+        labels.remove(name);
         return parameters.remove(name) != null;
     }
 }

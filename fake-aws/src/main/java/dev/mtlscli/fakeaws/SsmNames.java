@@ -3,7 +3,7 @@ package dev.mtlscli.fakeaws;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** SSM's rules for parameter names, and the {@code name:version} selectors of the Get calls. */
+/** SSM's rules for parameter names, and the {@code name:version} and {@code name:label} selectors of the Get calls. */
 final class SsmNames {
     private static final Pattern ALLOWED = Pattern.compile("[a-zA-Z0-9_.\\-/]{1,2048}");
 
@@ -13,7 +13,10 @@ final class SsmNames {
     /** A requested name split into the parameter name and the optional selector after the last ':'. */
     record Selected(String requested, String name, String selector) {
 
-        /** The version the selector names, or -1 when there is no selector, 0 when it is not a number. */
+        /**
+         * The version the selector names, or -1 when there is no selector, 0 when it is not a number
+         * (then it is a label: labels cannot start with a digit).
+         */
         long version() {
             if (selector == null) {
                 return -1;
@@ -21,8 +24,13 @@ final class SsmNames {
             try {
                 return Long.parseLong(selector);
             } catch (NumberFormatException e) {
-                return 0; // a label: the fake keeps none, so it matches nothing
+                return 0;
             }
+        }
+
+        /** The label the selector names, or null when there is no selector or it is a version number. */
+        String label() {
+            return selector != null && version() == 0 ? selector : null;
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.mtlscli.fakeaws;
 
-import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -11,12 +9,15 @@ import java.util.Optional;
 
 /**
  * The SSM Parameter Store operations on the wire (AWS JSON 1.1, target prefix {@code AmazonSSM}):
- * PutParameter, GetParameter, GetParameters, GetParameterHistory, DeleteParameter, over the state
- * in {@link FakeSsm}.
+ * PutParameter, GetParameter, GetParameters (with {@code name:version} and {@code name:label}
+ * selectors), GetParameterHistory, LabelParameterVersion, DeleteParameter, over the state in
+ * {@link FakeSsm}.
  */
 final class SsmService implements JsonTargetService {
     private static final int MAX_NAMES = 10;
     private static final int MAX_HISTORY_RESULTS = 50;
+    private static final int MAX_LABELS_PER_CALL = 10;
+    private static final int MAX_LABEL_LENGTH = 100;
 
     private final FakeSsm state;
 
@@ -50,6 +51,8 @@ final class SsmService implements JsonTargetService {
                 return getParameters(input);
             case "GetParameterHistory":
                 return getParameterHistory(input);
+            case "LabelParameterVersion":
+                return labelParameterVersion(input);
             case "DeleteParameter":
                 return deleteParameter(input);
             default:
@@ -75,7 +78,7 @@ final class SsmService implements JsonTargetService {
                 JsonArgs.optionalString(input, "Description"),
                 JsonArgs.flag(input, "Overwrite"),
                 tags));
-        return ordered("Version", version, "Tier", "Standard");
+        return JsonOutput.ordered("Version", version, "Tier", "Standard");
     }
 
     private Map<String, Object> getParameter(Map<String, Object> input) throws AwsError {
@@ -89,7 +92,7 @@ final class SsmService implements JsonTargetService {
             throw AwsError.badRequest("ParameterVersionNotFound", "Systems Manager could not find version "
                     + selected.selector() + " of " + selected.name() + ". Verify the version and try again.");
         }
-        return ordered("Parameter", parameter(found.get(), selected, decrypt));
+        return JsonOutput.ordered("Parameter", parameter(found.get(), selected, decrypt));
     }
 
     private Map<String, Object> getParameters(Map<String, Object> input) throws AwsError {
@@ -114,7 +117,7 @@ final class SsmService implements JsonTargetService {
                 invalid.add(requested);
             }
         }
-        return ordered("Parameters", parameters, "InvalidParameters", invalid);
+        return JsonOutput.ordered("Parameters", parameters, "InvalidParameters", invalid);
     }
 
     private Map<String, Object> getParameterHistory(Map<String, Object> input) throws AwsError {
@@ -136,11 +139,36 @@ final class SsmService implements JsonTargetService {
         for (FakeSsm.ParameterVersion version : history.subList(from, to)) {
             page.add(historyEntry(version, decrypt));
         }
-        Map<String, Object> output = ordered("Parameters", page);
+        Map<String, Object> output = JsonOutput.ordered("Parameters", page);
         if (to < history.size()) {
             output.put("NextToken", Integer.toString(to));
         }
         return output;
+    }
+
+    private Map<String, Object> labelParameterVersion(Map<String, Object> input) throws AwsError {
+        String name = JsonArgs.requiredString(input, "Name");
+        Long version = JsonArgs.optionalLong(input, "ParameterVersion");
+        List<?> given = JsonArgs.list(input, "Labels");
+        if (given.isEmpty() || given.size() > MAX_LABELS_PER_CALL) {
+            throw AwsError.validation("1 validation error detected: Value '" + given + "' at 'labels' failed to"
+                    + " satisfy constraint: Member must have length " + (given.isEmpty()
+                    ? "greater than or equal to 1" : "less than or equal to " + MAX_LABELS_PER_CALL));
+        }
+        List<String> labels = new ArrayList<>();
+        for (Object label : given) {
+            if (!(label instanceof String text)) {
+                throw AwsError.badRequest("SerializationException", "Labels must be a list of strings.");
+            }
+            if (text.isEmpty() || text.length() > MAX_LABEL_LENGTH) {
+                throw AwsError.validation("1 validation error detected: Value '" + given + "' at 'labels' failed to"
+                        + " satisfy constraint: Member must satisfy constraint: [Member must have length less than or"
+                        + " equal to " + MAX_LABEL_LENGTH + ", Member must have length greater than or equal to 1]");
+            }
+            labels.add(text);
+        }
+        FakeSsm.Labeled labeled = state.labelParameterVersion(name, version, labels);
+        return JsonOutput.ordered("InvalidLabels", labeled.invalidLabels(), "ParameterVersion", labeled.version());
     }
 
     private Map<String, Object> deleteParameter(Map<String, Object> input) throws AwsError {
@@ -152,6 +180,9 @@ final class SsmService implements JsonTargetService {
     }
 
     private Optional<FakeSsm.ParameterVersion> find(SsmNames.Selected selected) {
+        if (selected.label() != null) {
+            return state.labeled(selected.name(), selected.label());
+        }
         long version = selected.version();
         return version < 0 ? state.latest(selected.name()) : state.version(selected.name(), version);
     }
@@ -173,7 +204,7 @@ final class SsmService implements JsonTargetService {
 
     private Map<String, Object> parameter(FakeSsm.ParameterVersion version, SsmNames.Selected selected,
                                           boolean decrypt) {
-        Map<String, Object> out = ordered(
+        Map<String, Object> out = JsonOutput.ordered(
                 "Name", version.name(),
                 "Type", version.type(),
                 "Value", value(version, decrypt),
@@ -181,25 +212,25 @@ final class SsmService implements JsonTargetService {
         if (selected.selector() != null) {
             out.put("Selector", ":" + selected.selector());
         }
-        out.put("LastModifiedDate", epochSeconds(version.lastModified()));
+        out.put("LastModifiedDate", JsonOutput.epochSeconds(version.lastModified()));
         out.put("ARN", state.arn(version.name()));
         out.put("DataType", "text");
         return out;
     }
 
-    private static Map<String, Object> historyEntry(FakeSsm.ParameterVersion version, boolean decrypt) {
-        Map<String, Object> out = ordered("Name", version.name(), "Type", version.type());
+    private Map<String, Object> historyEntry(FakeSsm.ParameterVersion version, boolean decrypt) {
+        Map<String, Object> out = JsonOutput.ordered("Name", version.name(), "Type", version.type());
         if (version.keyId() != null) {
             out.put("KeyId", version.keyId());
         }
-        out.put("LastModifiedDate", epochSeconds(version.lastModified()));
+        out.put("LastModifiedDate", JsonOutput.epochSeconds(version.lastModified()));
         out.put("LastModifiedUser", "arn:aws:iam::" + FakeAws.ACCOUNT_ID + ":user/fake-aws");
         if (version.description() != null) {
             out.put("Description", version.description());
         }
         out.put("Value", value(version, decrypt));
         out.put("Version", version.version());
-        out.put("Labels", List.of());
+        out.put("Labels", state.labels(version.name(), version.version()));
         out.put("Tier", "Standard");
         out.put("Policies", List.of());
         out.put("DataType", "text");
@@ -208,18 +239,5 @@ final class SsmService implements JsonTargetService {
 
     private static String value(FakeSsm.ParameterVersion version, boolean decrypt) {
         return version.secure() && !decrypt ? version.encryptedValue() : version.value();
-    }
-
-    /** Timestamps in AWS JSON are epoch seconds, with the milliseconds as a fraction. */
-    private static BigDecimal epochSeconds(Instant instant) {
-        return BigDecimal.valueOf(instant.toEpochMilli()).movePointLeft(3);
-    }
-
-    private static Map<String, Object> ordered(Object... keysAndValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return map;
     }
 }
