@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #endpoint()} with {@code endpointOverride} and the {@link #ACCESS_KEY_ID} /
  * {@link #SECRET_ACCESS_KEY} credentials, talk to it in the real protocol. Every request must be
  * SigV4-signed with those credentials for the fake's region. Serves SSM Parameter Store
- * ({@link #ssm()}), records every request ({@link #requests()}), and injects faults
- * ({@link #failNext}, {@link #delayNext}).
+ * ({@link #ssm()}) and ACM Private CA ({@link #acmPca()}), records every request
+ * ({@link #requests()}), and injects faults ({@link #failNext}, {@link #delayNext}).
  *
  * <pre>{@code
  * try (FakeAws aws = FakeAws.start()) {
@@ -40,15 +40,17 @@ public final class FakeAws implements AutoCloseable {
     private final ExecutorService executor;
     private final String region;
     private final FakeSsm ssm;
+    private final FakeAcmPca acmPca;
     private final Faults faults = new Faults();
     private final List<RecordedRequest> recorded = new CopyOnWriteArrayList<>();
 
     private FakeAws(String region, Clock clock) throws IOException {
         this.region = region;
         this.ssm = new FakeSsm(region, ACCOUNT_ID, clock);
+        this.acmPca = new FakeAcmPca(region, ACCOUNT_ID, clock);
         SigV4Verifier verifier = new SigV4Verifier(Map.of(ACCESS_KEY_ID, SECRET_ACCESS_KEY), region, clock);
-        JsonProtocolHandler handler = new JsonProtocolHandler(List.of(new SsmService(ssm)), verifier, faults,
-                recorded::add);
+        JsonProtocolHandler handler = new JsonProtocolHandler(List.of(new SsmService(ssm), new AcmPcaService(acmPca)),
+                verifier, faults, recorded::add);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         this.executor = Executors.newCachedThreadPool(daemonThreads());
         server.createContext("/", handler);
@@ -87,6 +89,11 @@ public final class FakeAws implements AutoCloseable {
     /** The Parameter Store state, to seed and to inspect. */
     public FakeSsm ssm() {
         return ssm;
+    }
+
+    /** The ACM Private CA state: its CAs (seeded with {@link FakeAcmPca#createRootCa}) and what they issued. */
+    public FakeAcmPca acmPca() {
+        return acmPca;
     }
 
     /** Every request received so far, in the order they were answered. */
