@@ -20,8 +20,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #endpoint()} with {@code endpointOverride} and the {@link #ACCESS_KEY_ID} /
  * {@link #SECRET_ACCESS_KEY} credentials, talk to it in the real protocol. Every request must be
  * SigV4-signed with those credentials for the fake's region. Serves SSM Parameter Store
- * ({@link #ssm()}) and ACM Private CA ({@link #acmPca()}), records every request
- * ({@link #requests()}), and injects faults ({@link #failNext}, {@link #delayNext}).
+ * ({@link #ssm()}), ACM Private CA ({@link #acmPca()}) and Lambda ({@link #lambda()}), records every
+ * request ({@link #requests()}), and injects faults ({@link #failNext}, {@link #delayNext},
+ * {@link #latency}, {@link #throttleEvery}).
+ *
+ * <p>SSM and ACM PCA speak AWS JSON ({@code POST /}); Lambda speaks REST-JSON under its own path
+ * prefixes ({@code /2018-10-31/} layers, {@code /2015-03-31/} functions, {@code /2017-03-31/}
+ * tags), which the server routes by longest prefix. A layer version's Content.Location points at
+ * {@code /_content/} on the fake, where a plain unsigned GET downloads the archive.
  *
  * <pre>{@code
  * try (FakeAws aws = FakeAws.start()) {
@@ -41,6 +47,7 @@ public final class FakeAws implements AutoCloseable {
     private final String region;
     private final FakeSsm ssm;
     private final FakeAcmPca acmPca;
+    private final FakeLambda lambda;
     private final Faults faults = new Faults();
     private final List<RecordedRequest> recorded = new CopyOnWriteArrayList<>();
 
@@ -48,12 +55,16 @@ public final class FakeAws implements AutoCloseable {
         this.region = region;
         this.ssm = new FakeSsm(region, ACCOUNT_ID, clock);
         this.acmPca = new FakeAcmPca(region, ACCOUNT_ID, clock);
+        this.lambda = new FakeLambda(region, ACCOUNT_ID, clock, this::endpoint);
         SigV4Verifier verifier = new SigV4Verifier(Map.of(ACCESS_KEY_ID, SECRET_ACCESS_KEY), region, clock);
         JsonProtocolHandler handler = new JsonProtocolHandler(List.of(new SsmService(ssm), new AcmPcaService(acmPca)),
                 verifier, faults, recorded::add);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         this.executor = Executors.newCachedThreadPool(daemonThreads());
         server.createContext("/", handler);
+        RestJsonHandler lambdaHandler = new RestJsonHandler(new LambdaService(lambda), verifier, faults, recorded::add);
+        LambdaService.PATH_PREFIXES.forEach(prefix -> server.createContext(prefix, lambdaHandler));
+        server.createContext(LayerStore.CONTENT_PATH, new LayerContentHandler(lambda.layerStore(), recorded::add));
         server.setExecutor(executor);
         server.start();
     }
@@ -96,6 +107,11 @@ public final class FakeAws implements AutoCloseable {
         return acmPca;
     }
 
+    /** The Lambda state: layers, functions, and how Invoke and function updates behave. */
+    public FakeLambda lambda() {
+        return lambda;
+    }
+
     /** Every request received so far, in the order they were answered. */
     public List<RecordedRequest> requests() {
         return List.copyOf(recorded);
@@ -129,6 +145,29 @@ public final class FakeAws implements AutoCloseable {
     /** Makes the next request for {@code operation} wait this long (at most 30 s) before it is answered. */
     public void delayNext(String operation, Duration delay) {
         faults.delayNext(operation, delay);
+    }
+
+    /**
+     * Makes every request, of every operation, wait this long (at most 30 s) before it is
+     * answered, as a remote endpoint would; {@link Duration#ZERO} turns it off.
+     */
+    public void latency(Duration latency) {
+        faults.latency(latency);
+    }
+
+    /**
+     * Throttles the n-th, 2n-th, ... request of {@code operation} (after its signature is checked)
+     * with the service's throttling error: 429 TooManyRequestsException for Lambda, 400
+     * ThrottlingException for the JSON services. {@code n = 20} throttles 5% of the calls, the same
+     * ones on every run; {@code n = 1} throttles them all; {@code n = 0} turns it off.
+     */
+    public void throttleEvery(String operation, int n) {
+        faults.throttleEvery(operation, n);
+    }
+
+    /** {@link #throttleEvery(String, int)} for every operation, each counted on its own. */
+    public void throttleEvery(int n) {
+        faults.throttleEvery(null, n);
     }
 
     @Override

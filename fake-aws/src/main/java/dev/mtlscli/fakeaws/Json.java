@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -19,7 +20,15 @@ import java.util.Map;
  * booleans, null, and numbers as {@code Long} when integral, otherwise {@code BigDecimal}.
  */
 final class Json {
-    private static final JsonFactory FACTORY = JsonFactory.builder().build();
+    /**
+     * Jackson caps a string at 20 million characters by default; a Lambda layer sent inline
+     * (Content.ZipFile, Base64) may be up to 50 MiB, about 70 million characters, and Lambda
+     * answers a larger one with 413, not with a parse error.
+     */
+    private static final int MAX_STRING_LENGTH = 100_000_000;
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_LENGTH).build())
+            .build();
 
     private Json() {
     }

@@ -1,0 +1,48 @@
+package dev.mtlscli.fakeaws;
+
+/** The Lambda error types with the HTTP status the service model gives each. */
+final class LambdaErrors {
+    private LambdaErrors() {
+    }
+
+    static AwsError notFound(String message) {
+        return new AwsError(404, "ResourceNotFoundException", message);
+    }
+
+    static AwsError conflict(String message) {
+        return new AwsError(409, "ResourceConflictException", message);
+    }
+
+    static AwsError invalidParameter(String message) {
+        return new AwsError(400, "InvalidParameterValueException", message);
+    }
+
+    static AwsError preconditionFailed(String message) {
+        return new AwsError(412, "PreconditionFailedException", message);
+    }
+
+    /** Not in Lambda's model: the SDK surfaces it as a LambdaException with this error code. */
+    static AwsError accessDenied(String callerAccount, String action, String resource) {
+        return new AwsError(403, "AccessDeniedException", "User: arn:aws:iam::" + callerAccount
+                + ":user/fake-aws is not authorized to perform: " + action + " on resource: " + resource
+                + " because no resource-based policy allows the " + action + " action");
+    }
+
+    /** Not in Lambda's model either: what Lambda answers to a body over an operation's limit. */
+    static AwsError entityTooLarge(long maxBytes, String operation) {
+        return new AwsError(413, "RequestEntityTooLargeException", "Request must be smaller than " + maxBytes
+                + " bytes for the " + operation + " operation");
+    }
+
+    static AwsError throttled() {
+        return new AwsError(429, "TooManyRequestsException", "Rate exceeded");
+    }
+
+    static AwsError functionNotFound(String functionArn) {
+        return notFound("Function not found: " + functionArn);
+    }
+
+    static AwsError layerVersionNotFound(String layerVersionArn) {
+        return notFound("Layer version " + layerVersionArn + " does not exist.");
+    }
+}
