@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
         description = "Certificate lifecycle for mutual-TLS clients running in AWS Lambda.",
         subcommands = {
                 CertsCommand.class,
+                LayerCommand.class,
                 DemoCommand.class,
                 HelpCommand.class,
                 AutoComplete.GenerateCompletion.class

@@ -1,0 +1,69 @@
+package dev.mtlscli.secrets;
+
+import dev.mtlscli.aws.AwsCalls;
+import dev.mtlscli.aws.AwsService;
+import dev.mtlscli.runtime.layer.ParameterRef;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.GetParameterResponse;
+import software.amazon.awssdk.services.ssm.model.Parameter;
+import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
+import software.amazon.awssdk.services.ssm.model.PutParameterRequest;
+import software.amazon.awssdk.services.ssm.model.Tag;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Puts store passwords into Parameter Store as SecureString, one version per distinct value:
+ * when the newest version already holds the password, its version is reused, so publishing the
+ * same workspace twice makes the same manifest, the same zip, and no new layer version.
+ */
+public final class ParameterPublisher {
+    private final SsmClient ssm;
+    private final String kmsKeyId;
+    private final List<Tag> tags;
+
+    /**
+     * @param kmsKeyId the KMS key of the SecureStrings, or null for the account's aws/ssm key
+     * @param tags     set when a parameter is created (SSM refuses tags on an overwrite)
+     */
+    public ParameterPublisher(SsmClient ssm, String kmsKeyId, Map<String, String> tags) {
+        this.ssm = ssm;
+        this.kmsKeyId = kmsKeyId;
+        this.tags = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+    }
+
+    public PublishedParameter publish(String name, char[] password, String description) {
+        String value = new String(password);
+        Parameter current = current(name);
+        if (current != null && current.type() == ParameterType.SECURE_STRING && value.equals(current.value())) {
+            return new PublishedParameter(new ParameterRef(name, current.version()), false);
+        }
+        PutParameterRequest.Builder put = PutParameterRequest.builder()
+                .name(name)
+                .value(value)
+                .type(ParameterType.SECURE_STRING)
+                .description(description)
+                .overwrite(current != null);
+        if (kmsKeyId != null) {
+            put.keyId(kmsKeyId);
+        }
+        if (current == null && !tags.isEmpty()) {
+            put.tags(tags);
+        }
+        long version = AwsCalls.call(AwsService.SSM, "PutParameter " + name, () -> ssm.putParameter(put.build())).version();
+        return new PublishedParameter(new ParameterRef(name, version), true);
+    }
+
+    private Parameter current(String name) {
+        try {
+            GetParameterResponse response = ssm.getParameter(b -> b.name(name).withDecryption(true));
+            return response.parameter();
+        } catch (ParameterNotFoundException e) {
+            return null;
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            throw AwsCalls.failure(AwsService.SSM, "GetParameter " + name, e);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.mtlscli.workspace;
+
+import dev.mtlscli.MtlsException;
+import dev.mtlscli.store.PasswordFile;
+import dev.mtlscli.store.PemFiles;
+import dev.mtlscli.store.StoreType;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A workspace that `certs create` wrote, opened for the commands that work from it (layer
+ * publish, rotate). What it holds is read from the files themselves, in the
+ * {@link WorkspaceLayout}: the services are the client directories with a keystore, the store
+ * type is the truststore's.
+ */
+public final class ExistingWorkspace {
+    private final Path directory;
+    private final StoreType storeType;
+    private final List<String> services;
+    private PasswordFile passwords;
+
+    private ExistingWorkspace(Path directory, StoreType storeType, List<String> services) {
+        this.directory = directory;
+        this.storeType = storeType;
+        this.services = services;
+    }
+
+    public static ExistingWorkspace open(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            throw new MtlsException("workspace " + directory + " does not exist (create it with 'mtls-cli certs create --out "
+                    + directory + "')");
+        }
+        StoreType storeType = null;
+        for (StoreType type : StoreType.values()) {
+            if (Files.isRegularFile(directory.resolve(WorkspaceLayout.clientTrustStore(type)))) {
+                storeType = type;
+            }
+        }
+        if (storeType == null || !Files.isRegularFile(directory.resolve(WorkspaceLayout.passwords()))) {
+            throw new MtlsException(directory + " is not an mtls-cli workspace (no clients/truststore.* or "
+                    + WorkspaceLayout.passwords() + ")");
+        }
+        List<String> services = new ArrayList<>();
+        try (Stream<Path> clients = Files.list(directory.resolve("clients"))) {
+            StoreType type = storeType;
+            clients.filter(Files::isDirectory)
+                    .map(path -> path.getFileName().toString())
+                    .filter(name -> Files.isRegularFile(directory.resolve(WorkspaceLayout.clientKeyStore(name, type))))
+                    .sorted()
+                    .forEach(services::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + directory.resolve("clients") + ": " + e.getMessage(), e);
+        }
+        if (services.isEmpty()) {
+            throw new MtlsException(directory + " holds no client keystore (clients/<service>/keystore." + storeType.extension() + ")");
+        }
+        return new ExistingWorkspace(directory, storeType, List.copyOf(services));
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public StoreType storeType() {
+        return storeType;
+    }
+
+    public List<String> services() {
+        return services;
+    }
+
+    /** The services asked for, all of them when none is named; an unknown name is refused. */
+    public List<String> select(Collection<String> names) {
+        if (names == null || names.isEmpty()) {
+            return services;
+        }
+        for (String name : names) {
+            if (!services.contains(name)) {
+                throw new MtlsException("service '" + name + "' is not in workspace " + directory + " (it has "
+                        + String.join(", ", services) + ")");
+            }
+        }
+        return services.stream().filter(names::contains).toList();
+    }
+
+    public Path path(String relative) {
+        return directory.resolve(relative);
+    }
+
+    public byte[] read(String relative) {
+        try {
+            return Files.readAllBytes(path(relative));
+        } catch (IOException e) {
+            throw new MtlsException("cannot read " + path(relative) + ": " + e.getMessage(), e);
+        }
+    }
+
+    public synchronized PasswordFile passwords() {
+        if (passwords == null) {
+            passwords = PasswordFile.read(path(WorkspaceLayout.passwords()));
+        }
+        return passwords;
+    }
+
+    public List<X509Certificate> certificates(String relative) {
+        String text = new String(read(relative), StandardCharsets.US_ASCII);
+        List<X509Certificate> certificates = PemFiles.read(text, path(relative).toString(), null).certificates();
+        if (certificates.isEmpty()) {
+            throw new MtlsException(path(relative) + " holds no certificate");
+        }
+        return certificates;
+    }
+
+    /**
+     * The backend host a service's clients call: the first DNS name (else IP address) of its
+     * server certificate, which `certs create` puts first.
+     */
+    public String host(String service) {
+        X509Certificate server = certificates(WorkspaceLayout.serverCertificate(service)).get(0);
+        try {
+            Collection<List<?>> names = server.getSubjectAlternativeNames();
+            if (names != null) {
+                String ip = null;
+                for (List<?> name : names) {
+                    if (Integer.valueOf(2).equals(name.get(0))) {
+                        return (String) name.get(1);
+                    }
+                    if (ip == null && Integer.valueOf(7).equals(name.get(0))) {
+                        ip = (String) name.get(1);
+                    }
+                }
+                if (ip != null) {
+                    return ip;
+                }
+            }
+        } catch (CertificateParsingException e) {
+            throw new MtlsException(path(WorkspaceLayout.serverCertificate(service)) + ": unreadable subjectAltName");
+        }
+        throw new MtlsException(path(WorkspaceLayout.serverCertificate(service)) + " names no host (no subjectAltName)");
+    }
+}
