@@ -1,7 +1,12 @@
 package dev.mtlscli.cmd;
 
+import dev.mtlscli.MtlsException;
+import dev.mtlscli.aws.AwsClients;
+import dev.mtlscli.aws.AwsNames;
+import dev.mtlscli.aws.AwsSettings;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.layer.LayerDirectoryWriter;
+import dev.mtlscli.pki.AcmPcaIssuer;
 import dev.mtlscli.pki.Fingerprints;
 import dev.mtlscli.pki.KeyAlgorithm;
 import dev.mtlscli.spec.MtlsSpec;
@@ -11,6 +16,7 @@ import dev.mtlscli.spec.SpecReader;
 import dev.mtlscli.spec.SpecResolver;
 import dev.mtlscli.store.PasswordFile;
 import dev.mtlscli.store.StoreType;
+import dev.mtlscli.workspace.AcmPcaCaSource;
 import dev.mtlscli.workspace.CertsCreator;
 import dev.mtlscli.workspace.CreateResult;
 import dev.mtlscli.workspace.FileRole;
@@ -84,8 +90,23 @@ public final class CertsCreateCommand implements Callable<Integer> {
             description = "Also write the Lambda layer content (mtls/<service>/ stores and manifest.json) to DIR.")
     Path layerDir;
 
+    @Option(names = "--ca", paramLabel = "local|acm-pca", defaultValue = "local",
+            description = "Who signs the certificates: a new local root CA per service, or the ACM Private CA of --ca-arn "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String ca;
+
+    @Option(names = "--ca-arn", paramLabel = "ARN", description = "The ACM Private CA that issues every certificate (with --ca acm-pca).")
+    String caArn;
+
+    @Option(names = "--dry-run", description = "With --ca acm-pca: print the ACM PCA calls that would be made; call and write nothing.")
+    boolean dryRun;
+
+    @Mixin
+    AwsOptions aws;
+
     @Override
     public Integer call() {
+        boolean acmPca = usesAcmPca();
         MtlsSpec source = specFile == null ? SpecReader.demo() : SpecReader.read(specFile);
         ResolvedSpec resolved = SpecResolver.resolve(source,
                 new SpecOverrides(keyAlgorithm, validityDays, caValidityDays, storeType));
@@ -93,7 +114,22 @@ public final class CertsCreateCommand implements Callable<Integer> {
             StagedDirectory.checkTarget(layerDir, force);
         }
         PasswordFile passwords = passwordFile == null ? PasswordFile.empty() : PasswordFile.read(passwordFile);
-        CreateResult result = new CertsCreator(new SecureRandom()).create(resolved, out, force, passwords);
+        CreateResult result;
+        if (acmPca) {
+            AwsSettings settings = acmPcaSettings();
+            if (dryRun) {
+                Plans.print(spec.commandLine().getOut(), global.output, AwsClients.region(settings),
+                        AcmPcaPlan.calls(caArn, resolved));
+                return ExitCodes.OK;
+            }
+            StagedDirectory.checkTarget(out, force);
+            try (AwsClients clients = AwsClients.connect(settings)) {
+                AcmPcaIssuer issuer = AcmPcaIssuer.connect(clients.acmPca(), caArn);
+                result = new CertsCreator(new SecureRandom(), new AcmPcaCaSource(issuer)).create(resolved, out, force, passwords);
+            }
+        } else {
+            result = new CertsCreator(new SecureRandom()).create(resolved, out, force, passwords);
+        }
         List<String> layerFiles = layerDir == null ? List.of()
                 : LayerDirectoryWriter.write(result, resolved.storeType(), layerDir, force);
         PrintWriter stdout = spec.commandLine().getOut();
@@ -114,6 +150,42 @@ public final class CertsCreateCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    private boolean usesAcmPca() {
+        switch (ca) {
+            case "local":
+                if (caArn != null) {
+                    throw new MtlsException("--ca-arn needs --ca acm-pca");
+                }
+                if (dryRun) {
+                    throw new MtlsException("--dry-run applies to --ca acm-pca; a local run calls nothing");
+                }
+                return false;
+            case "acm-pca":
+                if (caArn == null) {
+                    throw new MtlsException("--ca acm-pca needs --ca-arn ARN of the private CA");
+                }
+                if (caValidityDays != null) {
+                    throw new MtlsException("--ca-validity does not apply to --ca acm-pca: the private CA's own validity does");
+                }
+                return true;
+            default:
+                throw new MtlsException("unknown --ca '" + ca + "' (expected local or acm-pca)");
+        }
+    }
+
+    /** The CA's region unless --region says otherwise; a CA in another region than the one called cannot be reached. */
+    private AwsSettings acmPcaSettings() {
+        AwsNames.CaArn arn = AwsNames.caArn(caArn);
+        AwsSettings settings = aws.settings();
+        if (settings.region() == null) {
+            return new AwsSettings(arn.region(), settings.profile(), settings.endpoint(), settings.serviceEndpoints());
+        }
+        if (!settings.region().equals(arn.region())) {
+            throw new MtlsException("the CA " + caArn + " is in " + arn.region() + ", not in --region " + settings.region());
+        }
+        return settings;
     }
 
     private static Map<String, Object> toJson(CreateResult result, ResolvedSpec resolved) {

@@ -172,7 +172,8 @@ public final class NginxDemoBackend implements DemoBackend {
                     .append("    ssl_certificate_key ").append(quote(backend.serverKey())).append(";\n")
                     .append("    ssl_client_certificate ").append(quote(backend.clientCa())).append(";\n")
                     .append("    ssl_verify_client on;\n")
-                    .append("    ssl_verify_depth 1;\n")
+                    // the client's leaf, and one intermediate: an ACM PCA subordinate CA under its root
+                    .append("    ssl_verify_depth 2;\n")
                     .append("    ssl_protocols ").append(backend.sslProtocols()).append(";\n")
                     .append("    location / {\n")
                     .append("      default_type application/json;\n")

@@ -108,7 +108,7 @@ final class CertificateBuilder {
         return extensions.createAuthorityKeyIdentifier(issuer.getPublicKey());
     }
 
-    private static GeneralNames subjectAltNames(List<String> dnsNames, List<String> ipAddresses) {
+    static GeneralNames subjectAltNames(List<String> dnsNames, List<String> ipAddresses) {
         List<GeneralName> names = new ArrayList<>();
         dnsNames.forEach(name -> names.add(new GeneralName(GeneralName.dNSName, name)));
         ipAddresses.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));

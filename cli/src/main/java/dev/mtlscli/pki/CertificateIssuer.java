@@ -14,4 +14,9 @@ public interface CertificateIssuer {
 
     /** The root the issued chains end at, for truststores and client-CA bundles. */
     X509Certificate rootCertificate();
+
+    /** The certificate of the CA that signs the leaves, then its issuers up to the root. */
+    default List<X509Certificate> caCertificates() {
+        return List.of(rootCertificate());
+    }
 }

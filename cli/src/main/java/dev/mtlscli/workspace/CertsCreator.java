@@ -3,7 +3,7 @@ package dev.mtlscli.workspace;
 import dev.mtlscli.pki.CertificateProfile;
 import dev.mtlscli.pki.KeyAlgorithm;
 import dev.mtlscli.pki.LeafRequest;
-import dev.mtlscli.pki.LocalCertificateAuthority;
+import dev.mtlscli.pki.CertificateIssuer;
 import dev.mtlscli.spec.ResolvedSpec;
 import dev.mtlscli.store.PasswordFile;
 import dev.mtlscli.store.PasswordGenerator;
@@ -24,14 +24,22 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
- * The core of `certs create`: issues the material of every service of a spec with local root
- * CAs and writes it as a workspace (see {@link WorkspaceLayout}) that appears atomically.
+ * The core of `certs create`: issues the material of every service of a spec with the CAs of a
+ * {@link CaSource} (local roots or ACM Private CA) and writes it as a workspace (see
+ * {@link WorkspaceLayout}) that appears atomically.
  */
 public final class CertsCreator {
     private final SecureRandom random;
+    private final CaSource caSource;
 
+    /** Issues with a new local root CA per service. */
     public CertsCreator(SecureRandom random) {
+        this(random, new LocalCaSource(random));
+    }
+
+    public CertsCreator(SecureRandom random, CaSource caSource) {
         this.random = random;
+        this.caSource = caSource;
     }
 
     /**
@@ -40,7 +48,7 @@ public final class CertsCreator {
     public CreateResult create(ResolvedSpec spec, Path out, boolean force, PasswordFile suppliedPasswords) {
         List<String> serviceNames = spec.services().stream().map(ResolvedSpec.Service::name).toList();
         PasswordFile passwords = suppliedPasswords.forFiles(
-                WorkspaceWriter.protectedFiles(serviceNames, spec.storeType()), new PasswordGenerator(random));
+                WorkspaceWriter.protectedFiles(serviceNames, spec.storeType(), caSource.keepsCaKey()), new PasswordGenerator(random));
         try (StagedDirectory staged = StagedDirectory.open(out, force)) {
             WorkspaceWriter writer = new WorkspaceWriter(staged.path(), spec.storeType(), passwords, random);
             Instant now = Instant.now();
@@ -53,7 +61,7 @@ public final class CertsCreator {
             Map<String, X509Certificate> cas = new LinkedHashMap<>();
             for (IssuedService service : issued) {
                 files.addAll(service.files());
-                cas.put(service.material().service().name(), service.material().ca().rootCertificate());
+                cas.put(service.material().service().name(), service.material().caRoot());
             }
             files.add(writer.writeTrustStore(cas));
             files.add(writer.writePasswords());
@@ -111,20 +119,21 @@ public final class CertsCreator {
 
     private ServiceMaterial issue(ResolvedSpec.Service service, Instant now) {
         KeyAlgorithm algorithm = service.keyAlgorithm();
-        LocalCertificateAuthority ca = LocalCertificateAuthority.createRoot(
-                service.ca().subject(), algorithm, service.ca().validityDays(), now, random);
+        CaSource.ServiceCa serviceCa = caSource.forService(service, now);
+        CertificateIssuer ca = serviceCa.issuer();
         KeyPair serverKeys = algorithm.generate(random);
         List<X509Certificate> serverChain = ca.issue(new LeafRequest(service.server().subject(), CertificateProfile.SERVER,
                 serverKeys, service.server().validityDays(), service.dnsNames(), service.ipAddresses()));
         KeyPair clientKeys = algorithm.generate(random);
         List<X509Certificate> clientChain = ca.issue(new LeafRequest(service.client().subject(), CertificateProfile.CLIENT,
                 clientKeys, service.client().validityDays(), List.of(), List.of()));
-        return new ServiceMaterial(service, ca, serverKeys.getPrivate(), serverChain, clientKeys.getPrivate(), clientChain);
+        return new ServiceMaterial(service, ca.caCertificates(), serviceCa.caKey(), serverKeys.getPrivate(), serverChain,
+                clientKeys.getPrivate(), clientChain);
     }
 
     private static CreateResult.ServiceSummary summary(ServiceMaterial material) {
         return new CreateResult.ServiceSummary(material.service().name(), material.service().host(),
-                material.service().keyAlgorithm().id(), material.ca().rootCertificate(),
+                material.service().keyAlgorithm().id(), material.caRoot(),
                 material.serverChain().get(0), material.clientChain().get(0));
     }
 }

@@ -1,18 +1,27 @@
 package dev.mtlscli.workspace;
 
-import dev.mtlscli.pki.LocalCertificateAuthority;
 import dev.mtlscli.spec.ResolvedSpec;
 
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
-/** Everything issued for one service, in memory, before it is written. */
+/**
+ * Everything issued for one service, in memory, before it is written.
+ *
+ * @param caCertificates the issuing CA's certificate first, up to the root
+ * @param caKey          the CA's private key when it is ours to keep, else null
+ */
 record ServiceMaterial(
         ResolvedSpec.Service service,
-        LocalCertificateAuthority ca,
+        List<X509Certificate> caCertificates,
+        PrivateKey caKey,
         PrivateKey serverKey,
         List<X509Certificate> serverChain,
         PrivateKey clientKey,
         List<X509Certificate> clientChain) {
+
+    X509Certificate caRoot() {
+        return caCertificates.get(caCertificates.size() - 1);
+    }
 }

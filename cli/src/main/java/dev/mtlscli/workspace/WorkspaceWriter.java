@@ -33,10 +33,12 @@ final class WorkspaceWriter {
     }
 
     /** The files whose passwords a workspace of these services needs. */
-    static List<String> protectedFiles(List<String> services, StoreType storeType) {
+    static List<String> protectedFiles(List<String> services, StoreType storeType, boolean withCaKeys) {
         List<String> files = new ArrayList<>();
         for (String service : services) {
-            files.add(WorkspaceLayout.caKey(service));
+            if (withCaKeys) {
+                files.add(WorkspaceLayout.caKey(service));
+            }
             files.add(WorkspaceLayout.clientKeyStore(service, storeType));
         }
         files.add(WorkspaceLayout.clientTrustStore(storeType));
@@ -45,17 +47,18 @@ final class WorkspaceWriter {
 
     List<WrittenFile> writeService(ServiceMaterial material) {
         String name = material.service().name();
-        X509Certificate caCertificate = material.ca().rootCertificate();
+        List<X509Certificate> caCertificates = material.caCertificates();
         List<WrittenFile> written = new ArrayList<>();
 
         SecureFiles.createDirectory(root.resolve(WorkspaceLayout.caKey(name)).getParent(), SecureFiles.PRIVATE_DIR);
         String caCert = WorkspaceLayout.caCertificate(name);
-        PemFiles.writeCertificates(root.resolve(caCert), List.of(caCertificate));
+        PemFiles.writeCertificates(root.resolve(caCert), caCertificates);
         written.add(new WrittenFile(caCert, FileRole.CA_CERTIFICATE, name));
-        String caKey = WorkspaceLayout.caKey(name);
-        PemFiles.writeEncryptedPrivateKey(root.resolve(caKey), material.ca().keyPair().getPrivate(),
-                passwords.get(caKey), random);
-        written.add(new WrittenFile(caKey, FileRole.CA_KEY, name));
+        if (material.caKey() != null) {
+            String caKey = WorkspaceLayout.caKey(name);
+            PemFiles.writeEncryptedPrivateKey(root.resolve(caKey), material.caKey(), passwords.get(caKey), random);
+            written.add(new WrittenFile(caKey, FileRole.CA_KEY, name));
+        }
 
         String serverCert = WorkspaceLayout.serverCertificate(name);
         PemFiles.writeCertificates(root.resolve(serverCert), material.serverChain().subList(0, 1));
@@ -67,7 +70,7 @@ final class WorkspaceWriter {
         PemFiles.writePrivateKey(root.resolve(serverKey), material.serverKey());
         written.add(new WrittenFile(serverKey, FileRole.SERVER_KEY, name));
         String clientCa = WorkspaceLayout.serverClientCa(name);
-        PemFiles.writeCertificates(root.resolve(clientCa), List.of(caCertificate));
+        PemFiles.writeCertificates(root.resolve(clientCa), caCertificates);
         written.add(new WrittenFile(clientCa, FileRole.SERVER_CLIENT_CA, name));
 
         String keyStore = WorkspaceLayout.clientKeyStore(name, storeType);

@@ -49,6 +49,17 @@ public final class Pem {
         }
     }
 
+    /** PEM text of a certificate, to hand to openssl. */
+    public static String encode(X509Certificate certificate) {
+        try {
+            return "-----BEGIN CERTIFICATE-----\n"
+                    + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     public static X509Certificate certificate(Path file) {
         List<X509Certificate> certificates = certificates(file);
         if (certificates.size() != 1) {
