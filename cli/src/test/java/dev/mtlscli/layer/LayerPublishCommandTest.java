@@ -227,6 +227,22 @@ class LayerPublishCommandTest {
     }
 
     @Test
+    void verboseFailuresShowTheStackTraceButNoPassword() {
+        for (int i = 0; i < 10; i++) {
+            aws.failNext("PutParameter", 400, "ThrottlingException");
+        }
+
+        Cli.Result result = publish("--service", "service-1", "--verbose");
+
+        assertEquals(1, result.exitCode(), result.err());
+        assertTrue(result.err().contains("SSM PutParameter /mtls/service-1/keystore-password failed: ThrottlingException"), result.err());
+        assertTrue(result.err().contains("\tat "), "--verbose prints the stack trace");
+        for (String secret : ws.passwords().values()) {
+            assertFalse(result.err().contains(secret) || result.out().contains(secret), "a password leaked into the output");
+        }
+    }
+
+    @Test
     void dryRunPrintsTheCallsAndCallsNothing() {
         Cli.Result result = publish("--dry-run", "--grant-account", ACCOUNT, "--kms-key-id", "alias/mtls")
                 .assertExit(0, "dry run");
