@@ -125,7 +125,7 @@ public final class CertsCreateCommand implements Callable<Integer> {
             StagedDirectory.checkTarget(out, force);
             try (AwsClients clients = AwsClients.connect(settings)) {
                 AcmPcaIssuer issuer = AcmPcaIssuer.connect(clients.acmPca(), caArn);
-                result = new CertsCreator(new SecureRandom(), new AcmPcaCaSource(issuer)).create(resolved, out, force, passwords);
+                result = new CertsCreator(new SecureRandom(), new AcmPcaCaSource(issuer, caArn)).create(resolved, out, force, passwords);
             }
         } else {
             result = new CertsCreator(new SecureRandom()).create(resolved, out, force, passwords);

@@ -21,7 +21,11 @@ public interface CaSource {
     /**
      * @param caKey the CA's private key, for a local CA only (null for ACM PCA, whose key never
      *              leaves AWS)
+     * @param caArn the ARN of the ACM Private CA, recorded in the workspace; null for a local CA
      */
-    record ServiceCa(CertificateIssuer issuer, PrivateKey caKey) {
+    record ServiceCa(CertificateIssuer issuer, PrivateKey caKey, String caArn) {
+        public ServiceCa(CertificateIssuer issuer, PrivateKey caKey) {
+            this(issuer, caKey, null);
+        }
     }
 }

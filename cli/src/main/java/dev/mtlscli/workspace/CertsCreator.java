@@ -127,8 +127,8 @@ public final class CertsCreator {
         KeyPair clientKeys = algorithm.generate(random);
         List<X509Certificate> clientChain = ca.issue(new LeafRequest(service.client().subject(), CertificateProfile.CLIENT,
                 clientKeys, service.client().validityDays(), List.of(), List.of()));
-        return new ServiceMaterial(service, ca.caCertificates(), serviceCa.caKey(), serverKeys.getPrivate(), serverChain,
-                clientKeys.getPrivate(), clientChain);
+        return new ServiceMaterial(service, ca.caCertificates(), serviceCa.caKey(), serviceCa.caArn(),
+                serverKeys.getPrivate(), serverChain, clientKeys.getPrivate(), clientChain);
     }
 
     private static CreateResult.ServiceSummary summary(ServiceMaterial material) {

@@ -1,6 +1,7 @@
 package dev.mtlscli.workspace;
 
 import dev.mtlscli.MtlsException;
+import dev.mtlscli.aws.AwsNames;
 import dev.mtlscli.store.PasswordFile;
 import dev.mtlscli.store.PemFiles;
 import dev.mtlscli.store.StoreType;
@@ -15,6 +16,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -110,6 +112,33 @@ public final class ExistingWorkspace {
             passwords = PasswordFile.read(path(WorkspaceLayout.passwords()));
         }
         return passwords;
+    }
+
+    /**
+     * Replaces passwords.json (atomically, 0600) and makes it what {@link #passwords()} answers,
+     * for the commands that change a workspace (renewal, CA rollover). Callers hold the lock of
+     * this object across their read, change and write of the passwords.
+     */
+    synchronized void writePasswords(PasswordFile updated) {
+        updated.write(path(WorkspaceLayout.passwords()));
+        passwords = updated;
+    }
+
+    /**
+     * The ARN of the ACM Private CA that issued a service's certificates, as `certs create --ca
+     * acm-pca` recorded it; empty for a local CA (and for workspaces written before it was recorded).
+     */
+    public Optional<String> caArn(String service) {
+        Path file = path(WorkspaceLayout.caArn(service));
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        String arn = new String(read(WorkspaceLayout.caArn(service)), StandardCharsets.US_ASCII).trim();
+        try {
+            return Optional.of(AwsNames.caArn(arn).arn());
+        } catch (MtlsException e) {
+            throw new MtlsException(file + ": " + e.getMessage());
+        }
     }
 
     public List<X509Certificate> certificates(String relative) {

@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum FileRole {
     CA_CERTIFICATE,
     CA_KEY,
+    /** With ACM Private CA: the CA's ARN, one line (ca/<service>/acm-pca-arn). */
+    CA_ARN,
     SERVER_CERTIFICATE,
     SERVER_KEY,
     SERVER_CHAIN,

@@ -19,6 +19,31 @@ public final class WorkspaceLayout {
         return "ca/" + service + "/ca.key";
     }
 
+    /**
+     * With ACM Private CA: the ARN of the CA that issued the service's certificates, one line of
+     * text, so that later commands (rotate) can issue from it again.
+     */
+    public static String caArn(String service) {
+        return "ca/" + service + "/acm-pca-arn";
+    }
+
+    /** During a CA rollover (see {@link CaRollover}): the next CA, before it issues anything. */
+    public static String nextCaCertificate(String service) {
+        return "ca/" + service + "/next/ca.crt";
+    }
+
+    public static String nextCaKey(String service) {
+        return "ca/" + service + "/next/ca.key";
+    }
+
+    /**
+     * During a CA rollover, once the next CA issued the service's certificates: the replaced CA's
+     * certificate, still trusted until the rollover completes. Its key is gone.
+     */
+    public static String previousCaCertificate(String service) {
+        return "ca/" + service + "/previous/ca.crt";
+    }
+
     public static String serverCertificate(String service) {
         return "servers/" + service + "/server.crt";
     }
@@ -39,6 +64,15 @@ public final class WorkspaceLayout {
 
     public static String clientKeyStore(String service, StoreType type) {
         return "clients/" + service + "/keystore." + type.extension();
+    }
+
+    /**
+     * While a client renewal is under way (see {@link ClientRenewal}): the certificate being
+     * replaced, so that a renewal cut off between writing the keystore and passwords.json can
+     * be run again. Public, and gone once the renewal is done.
+     */
+    public static String clientRenewalPrevious(String service) {
+        return "clients/" + service + "/.renewal-previous.crt";
     }
 
     public static String clientTrustStore(StoreType type) {

@@ -6,6 +6,7 @@ import dev.mtlscli.store.PemFiles;
 import dev.mtlscli.store.SecureFiles;
 import dev.mtlscli.store.StoreType;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -58,6 +59,12 @@ final class WorkspaceWriter {
             String caKey = WorkspaceLayout.caKey(name);
             PemFiles.writeEncryptedPrivateKey(root.resolve(caKey), material.caKey(), passwords.get(caKey), random);
             written.add(new WrittenFile(caKey, FileRole.CA_KEY, name));
+        }
+        if (material.caArn() != null) {
+            String caArn = WorkspaceLayout.caArn(name);
+            byte[] line = (material.caArn() + "\n").getBytes(StandardCharsets.US_ASCII);
+            SecureFiles.writePublic(root.resolve(caArn), out -> out.write(line));
+            written.add(new WrittenFile(caArn, FileRole.CA_ARN, name));
         }
 
         String serverCert = WorkspaceLayout.serverCertificate(name);

@@ -1,0 +1,84 @@
+package dev.mtlscli.workspace;
+
+import dev.mtlscli.MtlsException;
+import dev.mtlscli.pki.AcmPcaIssuer;
+import dev.mtlscli.pki.CertificateIssuer;
+import dev.mtlscli.pki.KeyPairs;
+import dev.mtlscli.pki.LocalCertificateAuthority;
+import dev.mtlscli.store.PemFiles;
+import software.amazon.awssdk.services.acmpca.AcmPcaClient;
+
+import java.nio.file.Files;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The CA that issues a service's certificates in an existing workspace: the local root kept in
+ * ca/&lt;service&gt;/ (its key decrypted with its password from passwords.json), or the ACM
+ * Private CA whose ARN `certs create --ca acm-pca` recorded.
+ */
+public final class WorkspaceIssuers {
+    private WorkspaceIssuers() {
+    }
+
+    /**
+     * The issuer of the service's current CA.
+     *
+     * @param acmPca gives the ACM PCA client, asked only for an ACM PCA workspace (so a local
+     *               workspace needs no AWS settings); null when none is available
+     */
+    public static CertificateIssuer current(ExistingWorkspace workspace, String service, Supplier<AcmPcaClient> acmPca,
+                                            SecureRandom random) {
+        Optional<String> caArn = workspace.caArn(service);
+        if (caArn.isPresent()) {
+            if (acmPca == null) {
+                throw new MtlsException(service + ": the certificates come from ACM Private CA " + caArn.get()
+                        + ", which needs AWS settings (--region, --profile) to issue new ones");
+            }
+            return AcmPcaIssuer.connect(acmPca.get(), caArn.get());
+        }
+        return local(workspace, service, random);
+    }
+
+    /** Whether the service's CA is a local one: its key is in the workspace. */
+    public static boolean isLocal(ExistingWorkspace workspace, String service) {
+        return workspace.caArn(service).isEmpty() && Files.isRegularFile(workspace.path(WorkspaceLayout.caKey(service)));
+    }
+
+    /** The service's local CA; refused for a workspace of ACM Private CA. */
+    public static LocalCertificateAuthority local(ExistingWorkspace workspace, String service, SecureRandom random) {
+        Optional<String> caArn = workspace.caArn(service);
+        if (caArn.isPresent()) {
+            throw new MtlsException(service + ": the CA is ACM Private CA " + caArn.get() + ", not a local CA");
+        }
+        if (!Files.isRegularFile(workspace.path(WorkspaceLayout.caKey(service)))) {
+            throw new MtlsException(service + ": the workspace has no CA key " + WorkspaceLayout.caKey(service)
+                    + " (its certificates come from ACM Private CA, and the CA's ARN is not recorded in "
+                    + WorkspaceLayout.caArn(service) + ")");
+        }
+        return load(workspace, WorkspaceLayout.caCertificate(service), WorkspaceLayout.caKey(service), random);
+    }
+
+    /** A local CA from its certificate and encrypted key, checked to belong together. */
+    static LocalCertificateAuthority load(ExistingWorkspace workspace, String certificateFile, String keyFile,
+                                          SecureRandom random) {
+        List<X509Certificate> certificates = workspace.certificates(certificateFile);
+        X509Certificate certificate = certificates.get(0);
+        if (certificate.getBasicConstraints() < 0) {
+            throw new MtlsException(workspace.path(certificateFile) + " is not a CA certificate");
+        }
+        PrivateKey key = PemFiles.readEncryptedPrivateKey(workspace.path(keyFile), workspace.passwords().get(keyFile));
+        if (!KeyPairs.matches(key, certificate.getPublicKey())) {
+            throw new MtlsException("the CA key " + workspace.path(keyFile) + " does not match the certificate "
+                    + workspace.path(certificateFile));
+        }
+        return new LocalCertificateAuthority(new KeyPair(certificate.getPublicKey(), key), certificate, random,
+                Clock.systemUTC());
+    }
+}
