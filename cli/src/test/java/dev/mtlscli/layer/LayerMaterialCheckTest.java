@@ -7,6 +7,7 @@ import dev.mtlscli.store.PasswordFile;
 import dev.mtlscli.store.PemFiles;
 import dev.mtlscli.testing.Cli;
 import dev.mtlscli.testing.FakeAwsCli;
+import dev.mtlscli.testing.LayerZips;
 import dev.mtlscli.testing.Pem;
 import dev.mtlscli.testing.Workspace;
 import dev.mtlscli.workspace.ExistingWorkspace;
@@ -182,7 +183,7 @@ class LayerMaterialCheckTest {
         FakeAwsCli.runOk(aws, "layer", "publish", "--workspace", ws.root().toString(), "--service", "service-1",
                 "--layer-name", "ca-key-check-{service}");
 
-        Map<String, byte[]> files = LayerPublishCommandTest.unzip(FakeAwsCli.layerContent(aws, "ca-key-check-service-1", 1));
+        Map<String, byte[]> files = LayerZips.unzip(FakeAwsCli.layerContent(aws, "ca-key-check-service-1", 1));
         assertEquals(List.of("mtls/service-1/keystore.p12", "mtls/service-1/manifest.json", "mtls/service-1/truststore.p12"),
                 List.copyOf(files.keySet()));
         List<byte[]> caPublicKeys = new ArrayList<>();

@@ -6,6 +6,7 @@ import dev.mtlscli.runtime.layer.LayerManifest;
 import dev.mtlscli.runtime.layer.LayerManifests;
 import dev.mtlscli.testing.Cli;
 import dev.mtlscli.testing.FakeAwsCli;
+import dev.mtlscli.testing.LayerZips;
 import dev.mtlscli.testing.Workspace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,7 +86,7 @@ class LayerPublishCommandTest {
                 assertEquals(List.of("java17", "java21"), version.compatibleRuntimesAsStrings());
                 assertEquals(List.of("x86_64", "arm64"), version.compatibleArchitecturesAsStrings());
 
-                Map<String, byte[]> files = unzip(FakeAwsCli.layerContent(aws, layerName, 1));
+                Map<String, byte[]> files = LayerZips.unzip(FakeAwsCli.layerContent(aws, layerName, 1));
                 String dir = "mtls/" + service + "/";
                 assertEquals(List.of(dir + "keystore.p12", dir + "manifest.json", dir + "truststore.p12"), List.copyOf(files.keySet()));
                 assertTrue(java.util.Arrays.equals(Files.readAllBytes(ws.file(ws.keyStore(service))), files.get(dir + "keystore.p12")));
@@ -151,10 +152,10 @@ class LayerPublishCommandTest {
 
         publish("--service", "service-1").assertExit(0, "second publish");
 
-        LayerManifest second = manifest(FakeAwsCli.layerContent(aws, "mtls-service-1", 2), "service-1");
+        LayerManifest second = LayerZips.manifest(FakeAwsCli.layerContent(aws, "mtls-service-1", 2), "service-1");
         assertEquals("/mtls/service-1/keystore-password:3", second.keyStore().password().selector());
         assertEquals("/mtls/service-1/truststore-password:1", second.trustStore().password().selector());
-        LayerManifest first = manifest(FakeAwsCli.layerContent(aws, "mtls-service-1", 1), "service-1");
+        LayerManifest first = LayerZips.manifest(FakeAwsCli.layerContent(aws, "mtls-service-1", 1), "service-1");
         assertEquals("/mtls/service-1/keystore-password:1", first.keyStore().password().selector(),
                 "the old version keeps pinning the password its keystore was made with");
         try (SsmClient ssm = FakeAwsCli.ssm(aws)) {
@@ -274,25 +275,8 @@ class LayerPublishCommandTest {
         publish("--service", "service-2", "--parameter-prefix", "/prod/{service}/tls/", "--layer-name", "payments-{service}")
                 .assertExit(0, "publish with names");
 
-        LayerManifest manifest = manifest(FakeAwsCli.layerContent(aws, "payments-service-2", 1), "service-2");
+        LayerManifest manifest = LayerZips.manifest(FakeAwsCli.layerContent(aws, "payments-service-2", 1), "service-2");
         assertEquals("/prod/service-2/tls/keystore-password:1", manifest.keyStore().password().selector());
-    }
-
-    static LayerManifest manifest(byte[] zip, String service) throws IOException {
-        return LayerManifests.parse(unzip(zip).get("mtls/" + service + "/manifest.json"), "layer manifest");
-    }
-
-    static Map<String, byte[]> unzip(byte[] zip) throws IOException {
-        Map<String, byte[]> files = new TreeMap<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-            ZipEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                if (!entry.isDirectory()) {
-                    files.put(entry.getName(), in.readAllBytes());
-                }
-            }
-        }
-        return files;
     }
 
     /** The description names the certificate the manifest describes. */

@@ -5,6 +5,7 @@ import dev.mtlscli.runtime.MtlsClients;
 import dev.mtlscli.runtime.secrets.SsmPasswords;
 import dev.mtlscli.runtime.tls.TlsPolicy;
 import dev.mtlscli.testing.FakeAwsCli;
+import dev.mtlscli.testing.LayerZips;
 import dev.mtlscli.testing.NginxBackends;
 import dev.mtlscli.testing.Tool;
 import dev.mtlscli.testing.Workspace;
@@ -38,7 +39,7 @@ class PublishedLayerRuntimeTest {
             FakeAwsCli.runOk(aws, "layer", "publish", "--workspace", ws.root().toString(), "--service", "service-2");
 
             Path opt = temp.resolve("opt");
-            for (Map.Entry<String, byte[]> file : LayerPublishCommandTest.unzip(FakeAwsCli.layerContent(aws, "mtls-service-2", 1)).entrySet()) {
+            for (Map.Entry<String, byte[]> file : LayerZips.unzip(FakeAwsCli.layerContent(aws, "mtls-service-2", 1)).entrySet()) {
                 Path target = opt.resolve(file.getKey());
                 Files.createDirectories(target.getParent());
                 Files.write(target, file.getValue());
