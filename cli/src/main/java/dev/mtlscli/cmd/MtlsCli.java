@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
         subcommands = {
                 CertsCommand.class,
                 LayerCommand.class,
+                StatusCommand.class,
                 DemoCommand.class,
                 HelpCommand.class,
                 AutoComplete.GenerateCompletion.class

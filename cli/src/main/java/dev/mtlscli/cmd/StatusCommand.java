@@ -1,0 +1,245 @@
+package dev.mtlscli.cmd;
+
+import dev.mtlscli.aws.AwsClients;
+import dev.mtlscli.json.Json;
+import dev.mtlscli.rotation.FunctionLayers;
+import dev.mtlscli.rotation.InventoryLayer;
+import dev.mtlscli.rotation.InventoryVersion;
+import dev.mtlscli.rotation.StatusInventory;
+import dev.mtlscli.rotation.StatusQuery;
+import dev.mtlscli.rotation.StatusReport;
+import dev.mtlscli.runtime.layer.LayerManifest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+
+@Command(name = "status",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+                "Inventory of the mtls layers of the account and region: each version's",
+                "certificate expiry, the SSM parameter versions it pins, the functions on it.",
+                "Exit code 3 when a version in use expires within --renew-before days, has",
+                "expired, or has no readable manifest."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:no layer version in use needs attention",
+                "1:failed",
+                "2:usage error",
+                "3:a layer version in use expires within --renew-before days, has expired, or its manifest cannot be read"
+        })
+public final class StatusCommand implements Callable<Integer> {
+    private static final int NAMES_SHOWN = 20;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    GlobalOptions global;
+
+    @Mixin
+    AwsOptions aws;
+
+    @Option(names = "--layer", paramLabel = "NAME",
+            description = "Layer to inventory; repeatable (default: every layer whose name starts with --layer-prefix).")
+    List<String> layers = new ArrayList<>();
+
+    @Option(names = "--layer-prefix", paramLabel = "PREFIX",
+            description = "Find the layers by this name prefix with ListLayers (default: " + StatusQuery.DEFAULT_LAYER_PREFIX + ").")
+    String layerPrefix;
+
+    @Option(names = "--renew-before", paramLabel = "DAYS", defaultValue = "" + StatusQuery.DEFAULT_RENEW_BEFORE_DAYS,
+            description = "Renewal window: a certificate in use that expires within DAYS needs attention (default: ${DEFAULT-VALUE}).")
+    int renewBeforeDays;
+
+    @Override
+    public Integer call() {
+        StatusQuery query = StatusQuery.of(layers, layerPrefix, renewBeforeDays, Instant.now());
+        StatusReport report;
+        String region;
+        try (AwsClients clients = AwsClients.connect(aws.settings())) {
+            region = clients.region().id();
+            report = new StatusInventory(clients.lambda()).read(query);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (global.output == OutputFormat.json) {
+            out.println(Json.write(toJson(report, region)));
+        } else {
+            printText(out, report, region);
+        }
+        out.flush();
+        return report.needsAttention() ? ExitCodes.ATTENTION : ExitCodes.OK;
+    }
+
+    // ---- text
+
+    private static void printText(PrintWriter out, StatusReport report, String region) {
+        String selection = report.layerPrefix() != null ? "layers " + report.layerPrefix() + "*"
+                : "layers " + String.join(", ", report.layers().stream().map(InventoryLayer::layerName).toList());
+        out.printf("%s in %s, renewal window %d days, checked %s%n%n", selection, region, report.renewBeforeDays(),
+                report.checkedAt().truncatedTo(ChronoUnit.SECONDS));
+        if (report.layers().isEmpty()) {
+            out.printf("no layers found%n%n");
+        }
+        for (InventoryLayer layer : report.layers()) {
+            printLayer(out, layer, report.checkedAt());
+        }
+        if (!report.layers().isEmpty()) {
+            out.printf("(* newest version, ! in use and needs attention)%n%n");
+        }
+        List<InventoryVersion> attention = report.attention();
+        if (attention.isEmpty()) {
+            out.printf("OK: no layer version in use expires within %d days or cannot be read.%n", report.renewBeforeDays());
+            return;
+        }
+        out.printf("NEEDS ATTENTION (%d):%n", attention.size());
+        for (InventoryVersion version : attention) {
+            out.printf("  %s:%d %s; used by %s: %s%n", version.layerName(), version.version(),
+                    finding(version, report.renewBeforeDays()), count(version.functions().size(), "function"),
+                    names(version));
+        }
+    }
+
+    private static void printLayer(PrintWriter out, InventoryLayer layer, Instant now) {
+        if (layer.versions().isEmpty()) {
+            out.printf("%s: no versions%n%n", layer.layerName());
+            return;
+        }
+        OptionalLong newest = layer.newestVersion();
+        out.printf("%s: newest version %s, %s on it, %s on older versions%n", layer.layerName(),
+                newest.isPresent() ? Long.toString(newest.getAsLong()) : "none (all deleted)",
+                count(layer.functionsOnNewestVersion(), "function"), count(layer.functionsOnOlderVersions(), "function"));
+        out.printf("  %-8s %-21s %6s  %-11s %9s  %s%n", "VERSION", "EXPIRES", "DAYS", "STATE", "FUNCTIONS", "PINS");
+        for (InventoryVersion version : layer.versions()) {
+            String label = version.version() + (newest.isPresent() && newest.getAsLong() == version.version() ? "*" : "");
+            String state = version.state().id() + (version.needsAttention() ? "!" : "");
+            if (version.manifests().isEmpty()) {
+                out.printf("  %-8s %-21s %6s  %-11s %9d  (%s)%n", label, version.deleted() ? "(deleted)" : "?", "?", state,
+                        version.functions().size(), version.manifestProblem());
+            }
+            for (LayerManifest manifest : version.manifests()) {
+                out.printf("  %-8s %-21s %6d  %-11s %9d  %s, %s%n", label, manifest.certificateNotAfter(),
+                        InventoryVersion.daysLeft(now, manifest.certificateNotAfter()), state,
+                        version.functions().size(), manifest.keyStore().password().selector(),
+                        manifest.trustStore().password().selector());
+            }
+            if (version.inUse()) {
+                out.printf("           used by: %s%n", names(version));
+            }
+        }
+        out.println();
+    }
+
+    private static String finding(InventoryVersion version, long renewBeforeDays) {
+        return switch (version.state()) {
+            case EXPIRED -> "expired " + version.notAfter() + " (" + -version.daysLeft() + " days ago)";
+            case RENEW -> "expires " + version.notAfter() + " (" + version.daysLeft() + " days left), inside the "
+                    + renewBeforeDays + "-day renewal window";
+            case UNREADABLE -> "manifest cannot be read: " + version.manifestProblem();
+            case OK -> "ok";
+        };
+    }
+
+    /** The names of the functions on a version; the first {@value #NAMES_SHOWN}, --output json lists all. */
+    private static String names(InventoryVersion version) {
+        List<String> names = version.functionNames();
+        if (names.size() <= NAMES_SHOWN) {
+            return String.join(", ", names);
+        }
+        return String.join(", ", names.subList(0, NAMES_SHOWN)) + " and " + (names.size() - NAMES_SHOWN)
+                + " more (--output json lists all)";
+    }
+
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    // ---- json
+
+    private static Map<String, Object> toJson(StatusReport report, String region) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("region", region);
+        root.put("checkedAt", report.checkedAt().toString());
+        root.put("renewBeforeDays", report.renewBeforeDays());
+        root.put("layerPrefix", report.layerPrefix());
+        root.put("needsAttention", report.needsAttention());
+        List<Object> layers = new ArrayList<>();
+        for (InventoryLayer layer : report.layers()) {
+            Map<String, Object> node = new LinkedHashMap<>();
+            node.put("layerName", layer.layerName());
+            node.put("layerArn", layer.layerArn());
+            OptionalLong newest = layer.newestVersion();
+            node.put("newestVersion", newest.isPresent() ? newest.getAsLong() : null);
+            node.put("functionsOnNewestVersion", layer.functionsOnNewestVersion());
+            node.put("functionsOnOlderVersions", layer.functionsOnOlderVersions());
+            node.put("needsAttention", layer.needsAttention());
+            node.put("versions", layer.versions().stream().map(version -> toJson(version, newest, report.checkedAt())).toList());
+            layers.add(node);
+        }
+        root.put("layers", layers);
+        List<Object> attention = new ArrayList<>();
+        for (InventoryVersion version : report.attention()) {
+            Map<String, Object> node = new LinkedHashMap<>();
+            node.put("layerName", version.layerName());
+            node.put("version", version.version());
+            node.put("layerVersionArn", version.layerVersionArn());
+            node.put("state", version.state().id());
+            node.put("message", finding(version, report.renewBeforeDays()));
+            node.put("functions", version.functionNames());
+            attention.add(node);
+        }
+        root.put("attention", attention);
+        return root;
+    }
+
+    private static Map<String, Object> toJson(InventoryVersion version, OptionalLong newest, Instant now) {
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("version", version.version());
+        node.put("layerVersionArn", version.layerVersionArn());
+        node.put("newest", newest.isPresent() && newest.getAsLong() == version.version());
+        node.put("deleted", version.deleted());
+        node.put("createdDate", version.createdDate());
+        node.put("state", version.state().id());
+        node.put("needsAttention", version.needsAttention());
+        node.put("notAfter", version.notAfter() == null ? null : version.notAfter().toString());
+        node.put("daysLeft", version.daysLeft());
+        node.put("manifestProblem", version.manifestProblem());
+        node.put("pinnedParameters", version.pinnedParameters());
+        List<Object> manifests = new ArrayList<>();
+        for (LayerManifest manifest : version.manifests()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("service", manifest.service());
+            entry.put("host", manifest.host());
+            entry.put("notAfter", manifest.certificateNotAfter().toString());
+            entry.put("daysLeft", InventoryVersion.daysLeft(now, manifest.certificateNotAfter()));
+            entry.put("certificateSha256", manifest.certificateSha256());
+            entry.put("keyStorePasswordParameter", manifest.keyStore().password().selector());
+            entry.put("trustStorePasswordParameter", manifest.trustStore().password().selector());
+            manifests.add(entry);
+        }
+        node.put("manifests", manifests);
+        List<Object> functions = new ArrayList<>();
+        for (FunctionLayers function : version.functions()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("functionName", function.functionName());
+            entry.put("functionArn", function.functionArn());
+            functions.add(entry);
+        }
+        node.put("functionCount", functions.size());
+        node.put("functions", functions);
+        return node;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.mtlscli.rotation;
+
+import dev.mtlscli.aws.AwsCalls;
+import dev.mtlscli.aws.AwsService;
+import dev.mtlscli.aws.LayerVersionArn;
+import dev.mtlscli.layer.LayerLister;
+import dev.mtlscli.layer.ListedVersion;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.LayersListItem;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The inventory behind `status` (and the input of a rotation): which mtls layers the account has,
+ * each version's certificate expiry and pinned parameters (from the manifest inside the layer),
+ * and which functions use which version.
+ *
+ * <p>Calls, all reads: ListLayers (all pages, unless the layers are named), ListFunctions (all
+ * pages), and per layer ListLayerVersions, then per version GetLayerVersion, GetLayerVersionPolicy
+ * and the download of the layer zip from Content.Location ({@link LayerLister}).
+ *
+ * <p>Only layers of the account and region are inventoried: a function's layer counts when its ARN
+ * has the function's own account and region and its name is selected. A version that functions
+ * use but that is no longer published (deleted) is listed too, as unreadable.
+ */
+public final class StatusInventory {
+    private final LambdaClient lambda;
+    private final LayerLister lister;
+
+    public StatusInventory(LambdaClient lambda) {
+        this.lambda = lambda;
+        this.lister = new LayerLister(lambda);
+    }
+
+    public StatusReport read(StatusQuery query) {
+        Set<String> names = new LinkedHashSet<>(query.layerNames().isEmpty() ? discover(query.layerPrefix()) : query.layerNames());
+        Map<String, Map<Long, Use>> uses = uses(FunctionInventory.read(lambda), query);
+        if (query.layerNames().isEmpty()) {
+            // a layer whose versions are all deleted is not listed, but its functions still need it
+            Set<String> sorted = new TreeSet<>(names);
+            sorted.addAll(uses.keySet());
+            names = sorted;
+        }
+        List<InventoryLayer> layers = new ArrayList<>();
+        for (String name : names) {
+            layers.add(layer(name, lister.list(name), uses.getOrDefault(name, Map.of()), query));
+        }
+        return new StatusReport(query.now(), query.renewBefore(), query.layerPrefix(), layers);
+    }
+
+    /** The names of the account's layers that start with the prefix (ListLayers, all pages), sorted. */
+    List<String> discover(String prefix) {
+        Set<String> names = new TreeSet<>();
+        AwsCalls.run(AwsService.LAMBDA, "ListLayers", () -> {
+            for (LayersListItem layer : lambda.listLayersPaginator(b -> { }).layers()) {
+                if (layer.layerName() != null && layer.layerName().startsWith(prefix)) {
+                    names.add(layer.layerName());
+                }
+            }
+        });
+        return List.copyOf(names);
+    }
+
+    /** The layer versions used by functions, for the selected layers of the account and region. */
+    private static Map<String, Map<Long, Use>> uses(List<FunctionLayers> functions, StatusQuery query) {
+        Map<String, Map<Long, Use>> uses = new TreeMap<>();
+        for (FunctionLayers function : functions) {
+            for (String arn : function.layerArns()) {
+                LayerVersionArn layer = LayerVersionArn.parseOrNull(arn);
+                if (layer == null || !query.selects(layer.layerName()) || !sameAccountAndRegion(function, layer)) {
+                    continue;
+                }
+                uses.computeIfAbsent(layer.layerName(), name -> new TreeMap<>())
+                        .computeIfAbsent(layer.version(), version -> new Use(layer, new ArrayList<>()))
+                        .functions().add(function);
+            }
+        }
+        return uses;
+    }
+
+    /** arn:aws:lambda:REGION:ACCOUNT:function:NAME and arn:aws:lambda:REGION:ACCOUNT:layer:NAME. */
+    static boolean sameAccountAndRegion(FunctionLayers function, LayerVersionArn layer) {
+        String functionArn = function.functionArn();
+        if (functionArn == null) {
+            return true;
+        }
+        int f = functionArn.indexOf(":function:");
+        int l = layer.layerArn().indexOf(":layer:");
+        return f > 0 && l > 0 && functionArn.substring(0, f).equals(layer.layerArn().substring(0, l));
+    }
+
+    private static InventoryLayer layer(String name, List<ListedVersion> listed, Map<Long, Use> uses, StatusQuery query) {
+        Map<Long, InventoryVersion> versions = new TreeMap<>(Comparator.reverseOrder());
+        String layerArn = null;
+        for (ListedVersion version : listed) {
+            Use use = uses.get(version.version());
+            versions.put(version.version(), InventoryVersion.of(version,
+                    use == null ? List.of() : use.functions(), query.now(), query.renewBefore()));
+            LayerVersionArn arn = LayerVersionArn.parseOrNull(version.layerVersionArn());
+            if (layerArn == null && arn != null) {
+                layerArn = arn.layerArn();
+            }
+        }
+        for (Map.Entry<Long, Use> use : uses.entrySet()) {
+            if (!versions.containsKey(use.getKey())) {
+                versions.put(use.getKey(), InventoryVersion.deleted(name, use.getKey(), use.getValue().arn().arn(),
+                        use.getValue().functions()));
+            }
+            if (layerArn == null) {
+                layerArn = use.getValue().arn().layerArn();
+            }
+        }
+        return new InventoryLayer(name, layerArn, new ArrayList<>(versions.values()));
+    }
+
+    /** The functions on one layer version. */
+    private record Use(LayerVersionArn arn, List<FunctionLayers> functions) {
+    }
+}
