@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
         subcommands = {
                 CertsCommand.class,
                 LayerCommand.class,
+                RotateCommand.class,
                 StatusCommand.class,
                 DemoCommand.class,
                 HelpCommand.class,

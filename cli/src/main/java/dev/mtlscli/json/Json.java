@@ -95,9 +95,20 @@ public final class Json {
 
     /** Writes maps, lists, strings, numbers, booleans and nulls as indented JSON. */
     public static String write(Object value) {
+        return write(value, true);
+    }
+
+    /** The same on one line, for JSON Lines files. */
+    public static String writeLine(Object value) {
+        return write(value, false);
+    }
+
+    private static String write(Object value, boolean indented) {
         StringWriter out = new StringWriter();
         try (JsonGenerator generator = FACTORY.createGenerator(out)) {
-            generator.useDefaultPrettyPrinter();
+            if (indented) {
+                generator.useDefaultPrettyPrinter();
+            }
             write(generator, value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

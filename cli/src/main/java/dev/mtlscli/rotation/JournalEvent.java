@@ -1,0 +1,28 @@
+package dev.mtlscli.rotation;
+
+import java.util.Map;
+
+/**
+ * One line of a rotation journal: when, who, which rotation, what happened, and its details
+ * (string values only, so the journal stays greppable and never needs a schema to be read).
+ */
+public record JournalEvent(String at, String by, String rotation, String event, Map<String, String> details) {
+    public static final String PLANNED = "planned";
+    public static final String MATERIAL_READY = "material-ready";
+    public static final String PUBLISHED = "published";
+    public static final String FUNCTION_MOVED = "function-moved";
+    public static final String FUNCTION_VERIFIED = "function-verified";
+    public static final String FUNCTION_ROLLED_BACK = "function-rolled-back";
+    public static final String STOPPED = "stopped";
+    public static final String COMPLETED = "completed";
+    public static final String ROLLBACK_COMPLETED = "rollback-completed";
+    public static final String PRUNED = "layer-version-deleted";
+
+    public JournalEvent {
+        details = Map.copyOf(details);
+    }
+
+    public String detail(String name) {
+        return details.get(name);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.mtlscli.rotation;
+
+import dev.mtlscli.MtlsException;
+import dev.mtlscli.workspace.CaRollover;
+import dev.mtlscli.workspace.ClientRenewal;
+import dev.mtlscli.workspace.ExistingWorkspace;
+import dev.mtlscli.workspace.WorkspaceIssuers;
+import software.amazon.awssdk.services.acmpca.AcmPcaClient;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.function.Supplier;
+
+/**
+ * The workspace side of a rotation: renewal from the service's current CA, and the three CA
+ * rollover steps, chosen from what was asked and where the rollover stands in the workspace.
+ */
+public final class WorkspaceMaterialSteps implements RotationRunner.Material {
+    private final Path workspace;
+    private final String service;
+    private final Supplier<AcmPcaClient> acmPca;
+    private final SecureRandom random;
+
+    public WorkspaceMaterialSteps(Path workspace, String service, Supplier<AcmPcaClient> acmPca, SecureRandom random) {
+        this.workspace = workspace;
+        this.service = service;
+        this.acmPca = acmPca;
+        this.random = random;
+    }
+
+    @Override
+    public void apply(MaterialStep step) {
+        // opened for each step: the previous one rewrote files and passwords
+        ExistingWorkspace ws = ExistingWorkspace.open(workspace);
+        switch (step) {
+            case RENEW -> new ClientRenewal(random).renew(ws, service, WorkspaceIssuers.current(ws, service, acmPca, random));
+            case CA_PREPARE -> new CaRollover(random).prepare(ws, service);
+            case CA_ISSUE -> new CaRollover(random).issueFromNext(ws, service);
+            case CA_COMPLETE -> new CaRollover(random).complete(ws, service);
+            case NONE -> {
+            }
+        }
+    }
+
+    /**
+     * The CA step a request leads to from where the rollover stands.
+     *
+     * @throws WaitingForConfirmation when the new CA is prepared and the backend has not confirmed it trusts it
+     */
+    public MaterialStep caStep(RotationRequest.CaRolloverRequest request) {
+        if (request == RotationRequest.CaRolloverRequest.NONE) {
+            return MaterialStep.NONE;
+        }
+        ExistingWorkspace ws = ExistingWorkspace.open(workspace);
+        CaRollover.State state = new CaRollover(random).state(ws, service);
+        String clientCa = workspace.resolve("servers").resolve(service).resolve("client-ca.crt").toString();
+        return switch (request) {
+            case NEW_CA, NEW_CA_CONFIRMED -> switch (state) {
+                case NONE -> MaterialStep.CA_PREPARE;
+                case PREPARED -> {
+                    if (request == RotationRequest.CaRolloverRequest.NEW_CA) {
+                        throw new WaitingForConfirmation("The new CA of " + service + " is prepared; nothing is issued from it until "
+                                + "the backend trusts it. Deploy " + clientCa + " (both CAs) on the backend, then run: "
+                                + "mtls-cli rotate --service " + service + " --new-ca --backend-trusts-new-ca");
+                    }
+                    yield MaterialStep.CA_ISSUE;
+                }
+                case ISSUED_FROM_NEXT -> throw new MtlsException(service + " already uses certificates of its new CA; finish the "
+                        + "rollover with 'mtls-cli rotate --service " + service + " --complete-ca-rollover'");
+            };
+            case COMPLETE -> {
+                if (state != CaRollover.State.ISSUED_FROM_NEXT) {
+                    throw new MtlsException("no CA rollover of " + service + " to complete (it is at " + state
+                            + "; start one with --new-ca)");
+                }
+                yield MaterialStep.CA_COMPLETE;
+            }
+            case NONE -> MaterialStep.NONE;
+        };
+    }
+}

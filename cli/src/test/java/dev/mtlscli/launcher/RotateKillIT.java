@@ -1,0 +1,123 @@
+package dev.mtlscli.launcher;
+
+import dev.mtlscli.fakeaws.FakeAws;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A rotation killed with SIGKILL in the middle of moving the fleet, then run again: the packaged
+ * `./mtls-cli` continues from its journal and every function ends on the new version. The kill
+ * happens when the journal shows three functions moved (watched, not timed).
+ */
+class RotateKillIT {
+    private static final Path REPO = Path.of(System.getProperty("mtls.repo", "..")).toAbsolutePath().normalize();
+    private static final int FUNCTIONS = 12;
+
+    @TempDir
+    Path temp;
+
+    private ProcessBuilder mtlsCli(FakeAws aws, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(REPO.resolve("mtls-cli").toString());
+        command.addAll(List.of(args));
+        command.addAll(List.of("--region", aws.region(), "--endpoint-url", aws.endpoint().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile());
+        builder.environment().put("AWS_ACCESS_KEY_ID", FakeAws.ACCESS_KEY_ID);
+        builder.environment().put("AWS_SECRET_ACCESS_KEY", FakeAws.SECRET_ACCESS_KEY);
+        builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+        builder.redirectErrorStream(true);
+        return builder;
+    }
+
+    private int runToEnd(ProcessBuilder builder) throws IOException, InterruptedException {
+        builder.redirectOutput(temp.resolve("out-" + System.nanoTime() + ".log").toFile());
+        Process process = builder.start();
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "mtls-cli did not finish");
+        return process.exitValue();
+    }
+
+    @Test
+    void aKilledRotationIsFinishedByTheNextRun() throws Exception {
+        try (FakeAws aws = FakeAws.start()) {
+            Path ws = temp.resolve("ws");
+            assertEquals(0, runToEnd(new ProcessBuilder(REPO.resolve("mtls-cli").toString(), "certs", "create", "--out", ws.toString())
+                    .directory(REPO.toFile())));
+            assertEquals(0, runToEnd(mtlsCli(aws, "layer", "publish", "--workspace", ws.toString(), "--service", "service-1")));
+            String v1 = aws.lambda().layerVersions("mtls-service-1").get(0).layerVersionArn();
+            for (int i = 0; i < FUNCTIONS; i++) {
+                aws.lambda().createFunction(String.format("fn-%02d", i), "java21", List.of(v1), Map.of());
+            }
+            aws.latency(Duration.ofMillis(60));
+
+            Path journal = ws.resolve("rotations/service-1.jsonl");
+            Process rotation = mtlsCli(aws, "rotate", "--service", "service-1", "--workspace", ws.toString(), "--force",
+                    "--concurrency", "1").redirectOutput(temp.resolve("killed.log").toFile()).start();
+            waitForMoves(ws, journal, 3, rotation);
+            rotation.destroyForcibly();
+            assertTrue(rotation.waitFor(30, TimeUnit.SECONDS));
+            assertNotEquals(0, rotation.exitValue(), "the rotation was killed");
+            String v2 = aws.lambda().layerVersions("mtls-service-1").get(1).layerVersionArn();
+            long moved = aws.lambda().functions().stream().filter(f -> f.layerArns().equals(List.of(v2))).count();
+            assertTrue(moved >= 3 && moved < FUNCTIONS, "killed halfway: " + moved + " moved");
+            aws.lambda().functions().forEach(f -> assertTrue(f.layerArns().equals(List.of(v1)) || f.layerArns().equals(List.of(v2)),
+                    f.functionName() + " is on a published version: " + f.layerArns()));
+
+            aws.latency(Duration.ZERO);
+            assertEquals(0, runToEnd(mtlsCli(aws, "rotate", "--service", "service-1", "--workspace", ws.toString())));
+
+            assertEquals(2, aws.lambda().layerVersions("mtls-service-1").size(), "the re-run published nothing new");
+            aws.lambda().functions().forEach(f -> assertEquals(List.of(v2), f.layerArns(), f.functionName()));
+            assertTrue(Files.readString(journal).contains("\"completed\""));
+        }
+    }
+
+    /** Waits, with a file watch and a deadline, until the journal records this many moved functions. */
+    private static void waitForMoves(Path ws, Path journal, int moves, Process rotation) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(60);
+        try (WatchService watch = FileSystems.getDefault().newWatchService()) {
+            ws.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            boolean watchingJournalDir = false;
+            while (Instant.now().isBefore(deadline)) {
+                if (!watchingJournalDir && Files.isDirectory(journal.getParent())) {
+                    journal.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+                    watchingJournalDir = true;
+                }
+                if (Files.exists(journal) && count(journal, "\"function-moved\"") >= moves) {
+                    return;
+                }
+                if (!rotation.isAlive()) {
+                    fail("the rotation ended before it could be killed");
+                }
+                var key = watch.poll(1, TimeUnit.SECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+        }
+        fail("the journal never showed " + moves + " moved functions");
+    }
+
+    private static long count(Path file, String needle) throws IOException {
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(line -> line.contains(needle)).count();
+    }
+}
