@@ -1,0 +1,27 @@
+package dev.mtlscli.infra;
+
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.StackProps;
+
+import java.nio.file.Path;
+
+/**
+ * The CDK app (cdk.json: `mvn -e -q compile exec:java`): one stack, MtlsDemoStack, configured
+ * by context keys (see {@link DemoConfig} and infra/README.md). No account or region is fixed:
+ * `cdk synth` needs no AWS access, and `cdk deploy` uses the caller's.
+ */
+public final class DemoApp {
+    public static final String STACK_NAME = "MtlsDemoStack";
+
+    private DemoApp() {
+    }
+
+    public static void main(String[] args) {
+        App app = new App();
+        DemoConfig config = DemoConfig.fromContext(app.getNode()::tryGetContext, Path.of("").toAbsolutePath());
+        new DemoStack(app, STACK_NAME, StackProps.builder()
+                .description("mtls-cli demo: mutual TLS from AWS Lambda to nginx backends, material managed by mtls-cli")
+                .build(), config);
+        app.synth();
+    }
+}
