@@ -10,7 +10,7 @@ import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
-import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
+import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
 import software.amazon.awssdk.services.lambda.model.PreconditionFailedException;
@@ -25,7 +25,9 @@ import java.util.Optional;
 /**
  * Moves one function to another version of a layer: reads its configuration, replaces only that
  * layer's ARN (every other layer and the order stay), updates with the revision it read, and
- * waits until Lambda reports the update Successful. An update already in progress
+ * waits until Lambda reports the update Successful. Reads use GetFunction, whose quota (100/s)
+ * is its own, so polling does not eat into the 15/s that UpdateFunctionConfiguration shares
+ * with the rest of the control plane. An update already in progress
  * (ResourceConflictException, or InProgress when read) is waited out with the SDK's waiter, and
  * a configuration changed under us (PreconditionFailedException) is read again: both are states
  * of the function, not errors. Throttling is the SDK's retry strategy's business.
@@ -46,9 +48,12 @@ public final class FunctionMover {
                 .build();
     }
 
-    /** Production polling: soon after the update, then backing off to a few seconds. */
+    /**
+     * Production polling: the first poll 25 to 50 ms after the update (a layer-only update is
+     * often done by then), then backing off to 3 s.
+     */
     public static FunctionMover withDefaultPolling(LambdaClient lambda) {
-        return new FunctionMover(lambda, Duration.ofMillis(100), Duration.ofSeconds(3), Duration.ofMinutes(10));
+        return new FunctionMover(lambda, Duration.ofMillis(25), Duration.ofSeconds(3), Duration.ofMinutes(10));
     }
 
     /**
@@ -57,13 +62,12 @@ public final class FunctionMover {
      */
     public Optional<LayerVersionArn> move(String functionName, LayerVersionArn target) {
         for (int attempt = 0; attempt < MAX_STATE_WAITS; attempt++) {
-            GetFunctionConfigurationResponse config = AwsCalls.call(AwsService.LAMBDA, "GetFunctionConfiguration " + functionName,
-                    () -> lambda.getFunctionConfiguration(b -> b.functionName(functionName)));
+            FunctionConfiguration config = read(functionName);
             if (config.lastUpdateStatus() == LastUpdateStatus.IN_PROGRESS) {
                 waitUntilUpdated(functionName);
                 continue;
             }
-            FunctionLayers layers = FunctionInventory.of(asConfiguration(config));
+            FunctionLayers layers = FunctionInventory.of(config);
             LayerVersionArn current = layers.versionOf(target.layerArn()).orElseThrow(() -> new MtlsException(
                     "function " + functionName + " no longer uses layer " + target.layerArn()));
             if (current.version() == target.version()) {
@@ -81,7 +85,7 @@ public final class FunctionMover {
                 throw AwsCalls.failure(AwsService.LAMBDA, "UpdateFunctionConfiguration " + functionName, e);
             }
             if (response.lastUpdateStatus() != LastUpdateStatus.SUCCESSFUL) {
-                GetFunctionConfigurationResponse done = waitUntilUpdated(functionName);
+                FunctionConfiguration done = waitUntilUpdated(functionName);
                 if (done.lastUpdateStatus() != LastUpdateStatus.SUCCESSFUL) {
                     throw new MtlsException("the update of function " + functionName + " ended " + done.lastUpdateStatusAsString()
                             + (done.lastUpdateStatusReason() == null ? "" : ": " + done.lastUpdateStatusReason()));
@@ -107,19 +111,17 @@ public final class FunctionMover {
                 + (body.isBlank() ? "" : ": " + body.replaceAll("\\s+", " ").trim()));
     }
 
-    /** Waits (SDK waiter on GetFunctionConfiguration) until the last update is no longer InProgress. */
-    private GetFunctionConfigurationResponse waitUntilUpdated(String functionName) {
+    /** Waits (the SDK's FunctionUpdatedV2 waiter, on GetFunction) until the last update is no longer InProgress. */
+    private FunctionConfiguration waitUntilUpdated(String functionName) {
         try {
-            var result = lambda.waiter().waitUntilFunctionUpdated(b -> b.functionName(functionName), o -> o
+            var result = lambda.waiter().waitUntilFunctionUpdatedV2(b -> b.functionName(functionName), o -> o
                     .backoffStrategyV2(waiting.backoffStrategyV2().orElseThrow())
                     .maxAttempts(Integer.MAX_VALUE)
                     .waitTimeout(waiting.waitTimeout().orElseThrow()));
-            return result.matched().response().orElseGet(() -> AwsCalls.call(AwsService.LAMBDA,
-                    "GetFunctionConfiguration " + functionName, () -> lambda.getFunctionConfiguration(b -> b.functionName(functionName))));
+            return result.matched().response().map(GetFunctionResponse::configuration).orElseGet(() -> read(functionName));
         } catch (SdkException e) {
             // the waiter's failure state (LastUpdateStatus Failed) ends here too: read what it is
-            GetFunctionConfigurationResponse config = AwsCalls.call(AwsService.LAMBDA, "GetFunctionConfiguration " + functionName,
-                    () -> lambda.getFunctionConfiguration(b -> b.functionName(functionName)));
+            FunctionConfiguration config = read(functionName);
             if (config.lastUpdateStatus() == LastUpdateStatus.IN_PROGRESS) {
                 throw AwsCalls.failure(AwsService.LAMBDA, "waiting for the update of " + functionName, e);
             }
@@ -127,8 +129,8 @@ public final class FunctionMover {
         }
     }
 
-    private static FunctionConfiguration asConfiguration(GetFunctionConfigurationResponse config) {
-        return FunctionConfiguration.builder().functionName(config.functionName()).functionArn(config.functionArn())
-                .layers(config.layers()).build();
+    private FunctionConfiguration read(String functionName) {
+        return AwsCalls.call(AwsService.LAMBDA, "GetFunction " + functionName,
+                () -> lambda.getFunction(b -> b.functionName(functionName)).configuration());
     }
 }

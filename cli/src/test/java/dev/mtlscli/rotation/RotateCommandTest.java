@@ -150,7 +150,7 @@ class RotateCommandTest {
         aws.failNext("UpdateFunctionConfiguration", 409, "ResourceConflictException",
                 "The operation cannot be performed at this time. An update is in progress for resource: app-1");
         aws.failNext("UpdateFunctionConfiguration", 429, "TooManyRequestsException");
-        aws.failNext("GetFunctionConfiguration", 429, "TooManyRequestsException");
+        aws.failNext("GetFunction", 429, "TooManyRequestsException");
         aws.failNext("PublishLayerVersion", 500, "ServiceException");
 
         rotate("--force", "--concurrency", "3").assertExit(0, "rotate through conflicts and throttling");
