@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Benchmark of `mtls-cli rotate` on a fleet of consumer functions in the loopback fake AWS, with
+# a latency added to every call and every n-th call of each operation throttled
+# (docs/benchmarks.md, "Rotation of 500 functions"). Not a test: it prints figures.
+#
+# Usage: bench/rotate.sh [RUNS] [FUNCTIONS:CONCURRENCY:LATENCY_MS:THROTTLE_EVERY ...]
+#   RUNS     runs per configuration, each a fresh JVM (default 3); the medians are printed
+#   configs  default: 500:8:20:20 500:16:20:20 (5% throttled), and 500:8:20:0 (no throttling) as
+#            the reference that shows what the throttling costs
+# Each run is bench/rotate/RotateBench.java in source-file mode on the shaded jar, with the JVM
+# flags of the ./mtls-cli launcher (C1 only, serial GC; ROTATE_BENCH_JAVA_OPTS replaces them); it
+# exits 1 when the rotation failed or a function is left inconsistent, and so does this script
+# (after printing everything). SKIP_BUILD=1 uses cli/target/mtls-cli.jar as it is instead of
+# building first. With the defaults it takes about 2 minutes after the build.
+set -euo pipefail
+runs="${1:-3}"
+shift || true
+configs=("$@")
+if [ "${#configs[@]}" -eq 0 ]; then
+  configs=(500:8:20:20 500:16:20:20 500:8:20:0)
+fi
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+read -r -a java_opts <<<"${ROTATE_BENCH_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  echo "building (mvn install of the project) ..." >&2
+  mvn -B -q -DskipTests install >&2
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/mtls-rotate-bench.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+minmax() { tr ' ' '\n' | grep . | sort -n | awk 'NR == 1 { min = $1 } { max = $1 } END { print min "–" max }'; }
+# field NAME < RESULT line
+field() { tr ' ' '\n' | sed -n "s/^$1=//p"; }
+
+echo "$(nproc) CPUs, $("$java" -version 2>&1 | head -1), JVM flags: ${java_opts[*]:-(none)}; $runs run(s) per configuration, each a fresh JVM"
+failed=0
+summary=()
+for config in "${configs[@]}"; do
+  IFS=: read -r functions concurrency latency throttle <<<"$config"
+  declare -A values=()
+  for ((i = 1; i <= runs; i++)); do
+    out="$work/$config-$i.txt"
+    status=0
+    "$java" "${java_opts[@]}" -cp cli/target/mtls-cli.jar bench/rotate/RotateBench.java "$functions" "$concurrency" "$latency" "$throttle" \
+      >"$out" 2>"$work/stderr" || status=$?
+    result="$(grep '^RESULT ' "$out" || true)"
+    if [ "$status" -ne 0 ] || [ -z "$result" ]; then
+      echo "run $i of $config failed (exit $status):" >&2
+      cat "$out" "$work/stderr" >&2
+      failed=1
+      [ -n "$result" ] || continue
+    fi
+    echo
+    echo "== $config, run $i"
+    grep -v '^RESULT ' "$out"
+    for f in wall_ms plan_ms renew_ms publish_ms move_ms calls fleet_calls throttled ideal_ms ratio fleet_ideal_ms inconsistent; do
+      values[$f]+=" $(field "$f" <<<"$result")"
+    done
+  done
+  [ -n "${values[wall_ms]:-}" ] || continue
+  row="| $functions | $concurrency | $latency | $([ "$throttle" -gt 0 ] && echo "every ${throttle}th" || echo none)"
+  row+=" | $(median <<<"${values[wall_ms]}") | $(minmax <<<"${values[wall_ms]}")"
+  row+=" | $(median <<<"${values[plan_ms]}")+$(median <<<"${values[renew_ms]}")+$(median <<<"${values[publish_ms]}")"
+  row+=" | $(median <<<"${values[move_ms]}") | $(median <<<"${values[calls]}") | $(median <<<"${values[throttled]}")"
+  row+=" | $(median <<<"${values[ideal_ms]}") | $(median <<<"${values[ratio]}")x"
+  row+=" | $(tr ' ' '\n' <<<"${values[inconsistent]}" | grep . | sort -n | tail -1) |"
+  summary+=("$row")
+  unset values
+done
+
+echo
+echo "Medians of $runs run(s) (inconsistent: the most of any run):"
+echo
+echo "| functions | concurrency | latency ms | throttled | wall ms | min–max ms | plan+renew+publish ms | moving ms | calls | throttled calls | ideal ms | wall / ideal | inconsistent |"
+echo "|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for row in "${summary[@]}"; do
+  echo "$row"
+done
+exit "$failed"
