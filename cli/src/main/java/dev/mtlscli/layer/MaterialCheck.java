@@ -2,6 +2,7 @@ package dev.mtlscli.layer;
 
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.pki.ChainVerifier;
+import dev.mtlscli.pki.KeyPairs;
 import dev.mtlscli.store.KeyStoreFiles;
 import dev.mtlscli.store.StoreType;
 import dev.mtlscli.workspace.ExistingWorkspace;
@@ -10,9 +11,6 @@ import dev.mtlscli.workspace.WorkspaceLayout;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -62,7 +60,7 @@ public final class MaterialCheck {
             throw new MtlsException(where + " holds the key of a CA certificate (" + subject(leaf)
                     + "); a layer carries a client key only");
         }
-        if (!matches(entry.key(), leaf.getPublicKey())) {
+        if (!KeyPairs.matches(entry.key(), leaf.getPublicKey())) {
             throw new MtlsException(where + ": the private key does not match the certificate " + subject(leaf));
         }
         if (!hasClientAuth(leaf)) {
@@ -118,33 +116,6 @@ public final class MaterialCheck {
             return new KeyEntry(key, certificates);
         } catch (GeneralSecurityException e) {
             throw new MtlsException(where + ": cannot read the private key entry: " + e.getMessage());
-        }
-    }
-
-    /** A signature made with the key verifies with the certificate's public key. */
-    private static boolean matches(PrivateKey key, PublicKey publicKey) {
-        String algorithm = switch (key.getAlgorithm()) {
-            case "EC" -> "SHA256withECDSA";
-            case "RSA" -> "SHA256withRSA";
-            case "Ed25519", "EdDSA" -> "Ed25519";
-            default -> null;
-        };
-        if (algorithm == null || !key.getAlgorithm().equals(publicKey.getAlgorithm())) {
-            return false;
-        }
-        try {
-            byte[] challenge = new byte[32];
-            new SecureRandom().nextBytes(challenge);
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(challenge);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(publicKey);
-            verifier.update(challenge);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false;
         }
     }
 
