@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.fakeaws.FakeAws;
 import dev.mtlscli.layer.LayerDirectoryWriter;
+import dev.mtlscli.secrets.PasswordParameters;
 import dev.mtlscli.runtime.demo.LambdaLayerHandler;
 import dev.mtlscli.runtime.demo.LambdaOnlyHandler;
 import dev.mtlscli.runtime.demo.MultipleCertificatesHandler;
@@ -127,9 +128,9 @@ public final class LocalDemo {
             listener.backends(backend);
             for (String service : SERVICES) {
                 // the first put of a name is its version 1, the version the layer's manifests pin
-                aws.ssm().put(LayerDirectoryWriter.firstVersion(service, "keystore-password").name(),
+                aws.ssm().put(LayerDirectoryWriter.firstVersion(service, PasswordParameters.KEYSTORE).name(),
                         new String(passwords.get(WorkspaceLayout.clientKeyStore(service, spec.storeType()))), true);
-                aws.ssm().put(LayerDirectoryWriter.firstVersion(service, "truststore-password").name(),
+                aws.ssm().put(LayerDirectoryWriter.firstVersion(service, PasswordParameters.TRUSTSTORE).name(),
                         new String(passwords.get(WorkspaceLayout.clientTrustStore(spec.storeType()))), true);
             }
             listener.ssm(aws.endpoint().toString());

@@ -1,11 +1,8 @@
 package dev.mtlscli.layer;
 
-import dev.mtlscli.pki.Fingerprints;
-import dev.mtlscli.runtime.layer.LayerLayout;
 import dev.mtlscli.runtime.layer.LayerManifest;
-import dev.mtlscli.runtime.layer.LayerManifests;
 import dev.mtlscli.runtime.layer.ParameterRef;
-import dev.mtlscli.runtime.layer.StoreRef;
+import dev.mtlscli.secrets.PasswordParameters;
 import dev.mtlscli.store.SecureFiles;
 import dev.mtlscli.store.StoreType;
 import dev.mtlscli.workspace.CreateResult;
@@ -18,16 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes the content of Lambda layers for the services of a workspace, in the layout the
- * runtime reads (&lt;dir&gt;/mtls/&lt;service&gt;/keystore.*, truststore.*, manifest.json). Only the
- * client stores go in: never a password, a CA key or a server key.
+ * runtime reads (&lt;dir&gt;/mtls/&lt;service&gt;/keystore.*, truststore.*, manifest.json), the same
+ * files {@link LayerPackager} puts in a published layer: never a password, a CA key or a server key.
  */
 public final class LayerDirectoryWriter {
-    /** Where `layer publish` will keep the passwords; a local layer points at their first versions. */
-    public static final String PARAMETER_PREFIX = "/mtls/";
-
     private LayerDirectoryWriter() {
     }
 
@@ -36,44 +31,33 @@ public final class LayerDirectoryWriter {
         List<String> written = new ArrayList<>();
         try (StagedDirectory staged = StagedDirectory.open(layerDirectory, force)) {
             for (CreateResult.ServiceSummary service : workspace.services()) {
-                Path serviceDirectory = LayerLayout.serviceDirectory(staged.path(), service.name());
-                String keyStoreFile = "keystore." + storeType.extension();
-                String trustStoreFile = "truststore." + storeType.extension();
-                copy(workspace.directory().resolve(WorkspaceLayout.clientKeyStore(service.name(), storeType)),
-                        serviceDirectory.resolve(keyStoreFile));
-                copy(workspace.directory().resolve(WorkspaceLayout.clientTrustStore(storeType)),
-                        serviceDirectory.resolve(trustStoreFile));
-                LayerManifest manifest = new LayerManifest(LayerManifest.VERSION, service.name(), service.host(),
-                        new StoreRef(keyStoreFile, storeType.jcaType(), firstVersion(service.name(), "keystore-password")),
-                        new StoreRef(trustStoreFile, storeType.jcaType(), firstVersion(service.name(), "truststore-password")),
-                        service.clientCertificate().getNotAfter().toInstant(),
-                        Fingerprints.sha256(service.clientCertificate()));
-                byte[] json = LayerManifests.toJson(manifest);
-                SecureFiles.writePublic(serviceDirectory.resolve(LayerManifest.FILE_NAME), out -> out.write(json));
-                String prefix = "mtls/" + service.name() + "/";
-                written.add(prefix + keyStoreFile);
-                written.add(prefix + trustStoreFile);
-                written.add(prefix + LayerManifest.FILE_NAME);
+                LayerManifest manifest = LayerPackager.manifest(service.name(), service.host(), storeType.jcaType(),
+                        storeType.extension(), service.clientCertificate(),
+                        firstVersion(service.name(), PasswordParameters.KEYSTORE),
+                        firstVersion(service.name(), PasswordParameters.TRUSTSTORE));
+                Map<String, byte[]> files = LayerPackager.files(manifest,
+                        read(workspace.directory().resolve(WorkspaceLayout.clientKeyStore(service.name(), storeType))),
+                        read(workspace.directory().resolve(WorkspaceLayout.clientTrustStore(storeType))));
+                // Lambda unpacks layers readable by the function's user, which is not the owner, so the
+                // layer's keystore is 0644 there; it is protected by its password from SSM, not by mode.
+                files.forEach((path, bytes) -> SecureFiles.writePublic(staged.path().resolve(path), out -> out.write(bytes)));
+                written.addAll(files.keySet());
             }
             staged.commit();
         }
         return written;
     }
 
+    /** Where `layer publish` keeps a service's password by default; a local layer points at its first version. */
     public static ParameterRef firstVersion(String service, String password) {
-        return new ParameterRef(PARAMETER_PREFIX + service + "/" + password, 1);
+        return new ParameterRef(PasswordParameters.DEFAULT_PREFIX.replace("{service}", service) + password, 1);
     }
 
-    /**
-     * Lambda unpacks layers readable by the function's user, which is not the owner, so the
-     * layer's keystore is 0644 there; it is protected by its password from SSM, not by mode.
-     */
-    private static void copy(Path from, Path to) {
+    private static byte[] read(Path file) {
         try {
-            byte[] bytes = Files.readAllBytes(from);
-            SecureFiles.writePublic(to, out -> out.write(bytes));
+            return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + from + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.mtlscli.runtime.layer.LayerManifests;
 import dev.mtlscli.runtime.layer.ParameterRef;
 import dev.mtlscli.runtime.layer.StoreRef;
 
+import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,18 +20,36 @@ public final class LayerPackager {
     }
 
     public static LayerManifest manifest(LayerMaterial material, ParameterRef keyStorePassword, ParameterRef trustStorePassword) {
-        return new LayerManifest(LayerManifest.VERSION, material.service(), material.host(),
-                new StoreRef(keyStoreFile(material), material.storeType(), keyStorePassword),
-                new StoreRef(trustStoreFile(material), material.storeType(), trustStorePassword),
-                material.notAfter(), Fingerprints.sha256(material.clientCertificate()));
+        return manifest(material.service(), material.host(), material.storeType(), material.storeExtension(),
+                material.clientCertificate(), keyStorePassword, trustStorePassword);
+    }
+
+    /**
+     * The manifest of a service's layer directory.
+     *
+     * @param storeType      the KeyStore type of both stores (PKCS12, JKS)
+     * @param storeExtension their file extension (p12, jks)
+     */
+    public static LayerManifest manifest(String service, String host, String storeType, String storeExtension,
+                                         X509Certificate clientCertificate, ParameterRef keyStorePassword,
+                                         ParameterRef trustStorePassword) {
+        return new LayerManifest(LayerManifest.VERSION, service, host,
+                new StoreRef(keyStoreFile(storeExtension), storeType, keyStorePassword),
+                new StoreRef(trustStoreFile(storeExtension), storeType, trustStorePassword),
+                clientCertificate.getNotAfter().toInstant(), Fingerprints.sha256(clientCertificate));
     }
 
     /** @return content by path inside the layer */
     public static Map<String, byte[]> files(LayerMaterial material, LayerManifest manifest) {
-        String directory = "mtls/" + material.service() + "/";
+        return files(manifest, material.keyStore(), material.trustStore());
+    }
+
+    /** @return content by path inside the layer: the manifest's two stores and the manifest */
+    public static Map<String, byte[]> files(LayerManifest manifest, byte[] keyStore, byte[] trustStore) {
+        String directory = "mtls/" + manifest.service() + "/";
         Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put(directory + keyStoreFile(material), material.keyStore());
-        files.put(directory + trustStoreFile(material), material.trustStore());
+        files.put(directory + manifest.keyStore().file(), keyStore);
+        files.put(directory + manifest.trustStore().file(), trustStore);
         files.put(directory + LayerManifest.FILE_NAME, LayerManifests.toJson(manifest));
         return files;
     }
@@ -39,11 +58,11 @@ public final class LayerPackager {
         return LayerZip.of(files(material, manifest(material, keyStorePassword, trustStorePassword)));
     }
 
-    private static String keyStoreFile(LayerMaterial material) {
-        return "keystore." + material.storeExtension();
+    private static String keyStoreFile(String extension) {
+        return "keystore." + extension;
     }
 
-    private static String trustStoreFile(LayerMaterial material) {
-        return "truststore." + material.storeExtension();
+    private static String trustStoreFile(String extension) {
+        return "truststore." + extension;
     }
 }
