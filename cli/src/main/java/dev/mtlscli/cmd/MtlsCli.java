@@ -1,6 +1,7 @@
 package dev.mtlscli.cmd;
 
 import dev.mtlscli.MtlsException;
+import dev.mtlscli.TerminalText;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,7 +54,7 @@ public final class MtlsCli implements Runnable {
         commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
-            err.println("mtls-cli: " + describe(e));
+            err.println("mtls-cli: " + TerminalText.escape(describe(e)));
             if (cmd.getParseResult() != null && cmd.getParseResult().hasMatchedOption("--verbose")) {
                 e.printStackTrace(err);
             }
@@ -63,7 +64,7 @@ public final class MtlsCli implements Runnable {
         commandLine.setParameterExceptionHandler((e, args) -> {
             CommandLine cmd = e.getCommandLine();
             PrintWriter err = cmd.getErr();
-            err.println("mtls-cli: " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            err.println("mtls-cli: " + TerminalText.escape(e.getMessage()) + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return ExitCodes.USAGE;
         });

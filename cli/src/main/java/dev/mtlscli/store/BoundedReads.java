@@ -1,0 +1,67 @@
+package dev.mtlscli.store;
+
+import dev.mtlscli.MtlsException;
+import dev.mtlscli.TerminalText;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Every file the tool reads is read through a size limit: a path such as /dev/zero, a FIFO
+ * that never ends or a multi-gigabyte file given by mistake must end in one clear line, not in
+ * an OutOfMemoryError or a hang while the whole thing is buffered.
+ */
+public final class BoundedReads {
+    /** Passwords files, password lines, spec files: a few kilobytes at most in real use. */
+    public static final int SMALL = 1024 * 1024;
+    /** Certificates, keys, keystores and truststores: a bundle of thousands of CAs still fits. */
+    public static final int MATERIAL = 16 * 1024 * 1024;
+    /** A downloaded layer zip: Lambda caps a layer at 50 MB zipped. */
+    public static final int LAYER_ZIP = 64 * 1024 * 1024;
+
+    private BoundedReads() {
+    }
+
+    /**
+     * Reads at most {@code limit} bytes of a file (or device, FIFO, /dev/stdin), refusing
+     * anything longer with one line that names the file and what it was read as.
+     */
+    public static byte[] read(Path path, int limit, String what) {
+        if (Files.isDirectory(path)) {
+            throw new MtlsException(what + " " + TerminalText.escape(path) + " is a directory, not a file");
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            return read(in, limit, what + " " + TerminalText.escape(path));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new MtlsException(what + " " + TerminalText.escape(path) + " does not exist");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new MtlsException("cannot read " + what + " " + TerminalText.escape(path) + ": permission denied");
+        } catch (IOException e) {
+            throw new MtlsException("cannot read " + what + " " + TerminalText.escape(path) + ": "
+                    + TerminalText.escape(e.getMessage()), e);
+        }
+    }
+
+    /** Reads a stream up to {@code limit} bytes; {@code what} names it in the refusal. */
+    public static byte[] read(InputStream in, int limit, String what) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(limit, 8192));
+        byte[] buffer = new byte[8192];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) != -1) {
+            total += n;
+            if (total > limit) {
+                throw new MtlsException(what + " is larger than " + describe(limit) + "; refusing to read it");
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static String describe(int limit) {
+        return limit % (1024 * 1024) == 0 ? (limit / (1024 * 1024)) + " MiB" : limit + " bytes";
+    }
+}
