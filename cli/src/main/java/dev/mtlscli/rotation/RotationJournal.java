@@ -5,6 +5,9 @@ import dev.mtlscli.json.Json;
 import dev.mtlscli.json.JsonObject;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import dev.mtlscli.store.SecureFiles;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,8 +53,21 @@ public final class RotationJournal {
         line.put("details", new TreeMap<>(details));
         byte[] bytes = (Json.writeLine(line) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
+            boolean created = !Files.exists(file);
             Files.createDirectories(file.getParent());
-            Files.write(file, bytes, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                // A step is journaled before the next one starts: the line must survive a power
+                // loss, or a re-run would not know the step was done.
+                channel.force(true);
+            }
+            if (created) {
+                SecureFiles.syncDirectory(file.getParent());
+            }
         } catch (IOException e) {
             throw new MtlsException("cannot write the rotation journal " + file + ": " + e.getMessage(), e);
         }

@@ -3,6 +3,9 @@ package dev.mtlscli.store;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -39,27 +42,58 @@ public final class SecureFiles {
 
     public static void write(Path target, Content content, Set<PosixFilePermission> permissions) {
         Path parent = target.toAbsolutePath().getParent();
+        if (!InterruptCleanup.enterWrite()) {
+            throw new UncheckedIOException("cannot write " + target + ": mtls-cli is shutting down",
+                    new IOException("shutting down"));
+        }
         Path temp = null;
         try {
             Files.createDirectories(parent);
             temp = Files.createTempFile(parent, "." + target.getFileName() + ".", ".tmp",
                     PosixFilePermissions.asFileAttribute(PRIVATE));
-            try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.TRUNCATE_EXISTING)) {
-                content.writeTo(out);
+            InterruptCleanup.register(temp);
+            // Content writers close their stream, so they write into memory (these files are
+            // kilobytes) and the channel stays open for the force below.
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            content.writeTo(bytes);
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                // The data must be on disk before the rename makes it the file: after a power
+                // loss a renamed but unwritten key file would be empty, and the old one gone.
+                channel.force(true);
             }
             Files.setPosixFilePermissions(temp, permissions);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            InterruptCleanup.forget(temp);
             temp = null;
+            syncDirectory(parent);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         } finally {
             if (temp != null) {
+                InterruptCleanup.forget(temp);
                 try {
                     Files.deleteIfExists(temp);
                 } catch (IOException ignored) {
                     // the original failure is the one worth reporting
                 }
             }
+            InterruptCleanup.exitWrite();
+        }
+    }
+
+    /**
+     * Makes a rename or a new entry in the directory durable; without it the file's data can be
+     * on disk while the directory still points at the old file, or at nothing.
+     */
+    public static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot sync " + directory + ": " + e.getMessage(), e);
         }
     }
 
