@@ -16,6 +16,7 @@ import dev.mtlscli.layer.PublishedLayer;
 import dev.mtlscli.secrets.ParameterPublisher;
 import dev.mtlscli.secrets.PasswordParameters;
 import dev.mtlscli.workspace.ExistingWorkspace;
+import dev.mtlscli.workspace.WorkspaceLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -108,6 +109,13 @@ public final class LayerPublishCommand implements Callable<Integer> {
             throw new MtlsException("--renew-before must be 0 or more days, not " + renewBeforeDays);
         }
         ExistingWorkspace ws = ExistingWorkspace.open(workspace);
+        // Publishing reads keystores and passwords that a rotation may be renewing at that moment.
+        try (WorkspaceLock lock = dryRun ? null : WorkspaceLock.acquire(ws.directory(), "layer publish")) {
+            return publish(ws, options);
+        }
+    }
+
+    private Integer publish(ExistingWorkspace ws, PublishOptions options) {
         List<String> selected = ws.select(services);
         for (String service : selected) {
             AwsNames.layerName(options.layerName(service));

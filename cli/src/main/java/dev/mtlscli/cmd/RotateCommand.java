@@ -26,6 +26,7 @@ import dev.mtlscli.rotation.RunOptions;
 import dev.mtlscli.rotation.WaitingForConfirmation;
 import dev.mtlscli.rotation.WorkspaceMaterialSteps;
 import dev.mtlscli.workspace.ExistingWorkspace;
+import dev.mtlscli.workspace.WorkspaceLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -139,6 +140,14 @@ public final class RotateCommand implements Callable<Integer> {
         checkOptions();
         ExistingWorkspace ws = ExistingWorkspace.open(workspace);
         ws.select(List.of(service));
+        // A dry run writes nothing, not even the journal; every other run renews, journals or
+        // rolls back in the workspace, and two at once would interleave.
+        try (WorkspaceLock lock = dryRun ? null : WorkspaceLock.acquire(ws.directory(), "rotate")) {
+            return rotate(ws);
+        }
+    }
+
+    private Integer rotate(ExistingWorkspace ws) {
         AwsNames.layerName(layerName.replace("{service}", service));
         String payload = payload();
         RotationJournal journal = new RotationJournal(ws.directory(), service, Clock.systemUTC());

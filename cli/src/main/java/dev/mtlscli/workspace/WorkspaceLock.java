@@ -1,0 +1,96 @@
+package dev.mtlscli.workspace;
+
+import dev.mtlscli.MtlsException;
+import dev.mtlscli.TerminalText;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+
+/**
+ * The exclusive right of one run to write a workspace. Two runs that both write (a rotation
+ * renewing keys while `certs create --force` replaces them) would leave keys and passwords
+ * from different runs side by side. The lock is the operating system's (fcntl), so it dies
+ * with its process, even under kill -9: there is no stale lock to clean up. The file's text
+ * only says who holds it, for the message of the run that is refused.
+ */
+public final class WorkspaceLock implements AutoCloseable {
+    public static final String FILE_NAME = ".mtls-cli.lock";
+
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private WorkspaceLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /**
+     * Takes the lock of the workspace in {@code directory} for {@code command}, or fails with one
+     * line naming the holder.
+     */
+    public static WorkspaceLock acquire(Path directory, String command) {
+        Path file = directory.resolve(FILE_NAME);
+        FileChannel channel = null;
+        try {
+            if (!Files.exists(file)) {
+                try {
+                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    // another run created it first; the lock below decides
+                }
+            }
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException sameJvm) {
+                lock = null;
+            }
+            if (lock == null) {
+                String holder = holder(channel);
+                channel.close();
+                throw new MtlsException("workspace " + directory + " is in use by " + holder
+                        + "; wait for that run to end (the lock goes with its process)");
+            }
+            String text = "pid " + ProcessHandle.current().pid() + " (mtls-cli " + command + ", since " + Instant.now() + ")\n";
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), 0);
+            return new WorkspaceLock(channel, lock);
+        } catch (IOException e) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // the failure to lock is the one to report
+                }
+            }
+            throw new MtlsException("cannot lock workspace " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String holder(FileChannel channel) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(512);
+        channel.read(buffer, 0);
+        String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).trim();
+        return text.isEmpty() ? "another mtls-cli run" : TerminalText.escape(text);
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            channel.close();
+        } catch (IOException ignored) {
+            // closing the channel releases the lock in any case
+        }
+    }
+}
