@@ -5,7 +5,6 @@ import dev.mtlscli.aws.AwsClients;
 import dev.mtlscli.aws.AwsNames;
 import dev.mtlscli.aws.AwsSettings;
 import dev.mtlscli.json.Json;
-import dev.mtlscli.layer.LayerDirectoryWriter;
 import dev.mtlscli.pki.AcmPcaIssuer;
 import dev.mtlscli.pki.Fingerprints;
 import dev.mtlscli.pki.KeyAlgorithm;
@@ -20,7 +19,6 @@ import dev.mtlscli.workspace.AcmPcaCaSource;
 import dev.mtlscli.workspace.CertsCreator;
 import dev.mtlscli.workspace.CreateResult;
 import dev.mtlscli.workspace.FileRole;
-import dev.mtlscli.workspace.StagedDirectory;
 import dev.mtlscli.workspace.WrittenFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -110,9 +108,6 @@ public final class CertsCreateCommand implements Callable<Integer> {
         MtlsSpec source = specFile == null ? SpecReader.demo() : SpecReader.read(specFile);
         ResolvedSpec resolved = SpecResolver.resolve(source,
                 new SpecOverrides(keyAlgorithm, validityDays, caValidityDays, storeType));
-        if (layerDir != null) {
-            StagedDirectory.checkTarget(layerDir, force);
-        }
         PasswordFile passwords = passwordFile == null ? PasswordFile.empty() : PasswordFile.read(passwordFile);
         CreateResult result;
         if (acmPca) {
@@ -122,16 +117,15 @@ public final class CertsCreateCommand implements Callable<Integer> {
                         AcmPcaPlan.calls(caArn, resolved));
                 return ExitCodes.OK;
             }
-            StagedDirectory.checkTarget(out, force);
+            CertsCreator.checkOutputs(out, layerDir, force);
             try (AwsClients clients = AwsClients.connect(settings)) {
                 AcmPcaIssuer issuer = AcmPcaIssuer.connect(clients.acmPca(), caArn);
-                result = new CertsCreator(new SecureRandom(), new AcmPcaCaSource(issuer, caArn)).create(resolved, out, force, passwords);
+                result = new CertsCreator(new SecureRandom(), new AcmPcaCaSource(issuer, caArn)).create(resolved, out, layerDir, force, passwords);
             }
         } else {
-            result = new CertsCreator(new SecureRandom()).create(resolved, out, force, passwords);
+            result = new CertsCreator(new SecureRandom()).create(resolved, out, layerDir, force, passwords);
         }
-        List<String> layerFiles = layerDir == null ? List.of()
-                : LayerDirectoryWriter.write(result, resolved.storeType(), layerDir, force);
+        List<String> layerFiles = result.layerFiles();
         PrintWriter stdout = spec.commandLine().getOut();
         if (global.output == OutputFormat.json) {
             Map<String, Object> json = toJson(result, resolved);
@@ -180,7 +174,7 @@ public final class CertsCreateCommand implements Callable<Integer> {
         AwsNames.CaArn arn = AwsNames.caArn(caArn);
         AwsSettings settings = aws.settings();
         if (settings.region() == null) {
-            return new AwsSettings(arn.region(), settings.profile(), settings.endpoint(), settings.serviceEndpoints());
+            return settings.withRegion(arn.region());
         }
         if (!settings.region().equals(arn.region())) {
             throw new MtlsException("the CA " + caArn + " is in " + arn.region() + ", not in --region " + settings.region());

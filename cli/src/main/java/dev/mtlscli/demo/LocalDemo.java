@@ -20,7 +20,6 @@ import dev.mtlscli.spec.SpecResolver;
 import dev.mtlscli.store.PasswordFile;
 import dev.mtlscli.store.StoreType;
 import dev.mtlscli.workspace.CertsCreator;
-import dev.mtlscli.workspace.CreateResult;
 import dev.mtlscli.workspace.WorkspaceLayout;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -117,8 +116,7 @@ public final class LocalDemo {
         }
         Path certs = root.resolve("certs");
         Path layer = root.resolve("layer");
-        CreateResult created = new CertsCreator(new SecureRandom()).create(spec, certs, false, PasswordFile.empty());
-        LayerDirectoryWriter.write(created, spec.storeType(), layer, false);
+        new CertsCreator(new SecureRandom()).create(spec, certs, layer, false, PasswordFile.empty());
         PasswordFile passwords = PasswordFile.read(certs.resolve(WorkspaceLayout.passwords()));
         Path artifact = artifactDirectory(root, certs, spec.storeType());
 

@@ -3,15 +3,12 @@ package dev.mtlscli.layer;
 import dev.mtlscli.runtime.layer.LayerManifest;
 import dev.mtlscli.runtime.layer.ParameterRef;
 import dev.mtlscli.secrets.PasswordParameters;
+import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.store.SecureFiles;
 import dev.mtlscli.store.StoreType;
 import dev.mtlscli.workspace.CreateResult;
-import dev.mtlscli.workspace.StagedDirectory;
 import dev.mtlscli.workspace.WorkspaceLayout;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,24 +23,26 @@ public final class LayerDirectoryWriter {
     private LayerDirectoryWriter() {
     }
 
-    /** @return the written files, relative to the layer directory */
-    public static List<String> write(CreateResult workspace, StoreType storeType, Path layerDirectory, boolean force) {
+    /**
+     * Writes the layer content of a (staged) workspace into a (staged) layer directory; the caller
+     * commits both together.
+     *
+     * @return the written files, relative to the layer directory
+     */
+    public static List<String> writeInto(CreateResult workspace, StoreType storeType, Path layerDirectory) {
         List<String> written = new ArrayList<>();
-        try (StagedDirectory staged = StagedDirectory.open(layerDirectory, force)) {
-            for (CreateResult.ServiceSummary service : workspace.services()) {
-                LayerManifest manifest = LayerPackager.manifest(service.name(), service.host(), storeType.jcaType(),
-                        storeType.extension(), service.clientCertificate(),
-                        firstVersion(service.name(), PasswordParameters.KEYSTORE),
-                        firstVersion(service.name(), PasswordParameters.TRUSTSTORE));
-                Map<String, byte[]> files = LayerPackager.files(manifest,
-                        read(workspace.directory().resolve(WorkspaceLayout.clientKeyStore(service.name(), storeType))),
-                        read(workspace.directory().resolve(WorkspaceLayout.clientTrustStore(storeType))));
-                // Lambda unpacks layers readable by the function's user, which is not the owner, so the
-                // layer's keystore is 0644 there; it is protected by its password from SSM, not by mode.
-                files.forEach((path, bytes) -> SecureFiles.writePublic(staged.path().resolve(path), out -> out.write(bytes)));
-                written.addAll(files.keySet());
-            }
-            staged.commit();
+        for (CreateResult.ServiceSummary service : workspace.services()) {
+            LayerManifest manifest = LayerPackager.manifest(service.name(), service.host(), storeType.jcaType(),
+                    storeType.extension(), service.clientCertificate(),
+                    firstVersion(service.name(), PasswordParameters.KEYSTORE),
+                    firstVersion(service.name(), PasswordParameters.TRUSTSTORE));
+            Map<String, byte[]> files = LayerPackager.files(manifest,
+                    read(workspace.directory().resolve(WorkspaceLayout.clientKeyStore(service.name(), storeType))),
+                    read(workspace.directory().resolve(WorkspaceLayout.clientTrustStore(storeType))));
+            // Lambda unpacks layers readable by the function's user, which is not the owner, so the
+            // layer's keystore is 0644 there; it is protected by its password from SSM, not by mode.
+            files.forEach((path, bytes) -> SecureFiles.writePublic(layerDirectory.resolve(path), out -> out.write(bytes)));
+            written.addAll(files.keySet());
         }
         return written;
     }
@@ -54,10 +53,6 @@ public final class LayerDirectoryWriter {
     }
 
     private static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return BoundedReads.read(file, BoundedReads.MATERIAL, "store");
     }
 }

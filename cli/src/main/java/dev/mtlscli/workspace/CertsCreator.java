@@ -8,6 +8,9 @@ import dev.mtlscli.spec.ResolvedSpec;
 import dev.mtlscli.store.PasswordFile;
 import dev.mtlscli.store.PasswordGenerator;
 
+import dev.mtlscli.layer.LayerDirectoryWriter;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
@@ -46,10 +49,20 @@ public final class CertsCreator {
      * @param suppliedPasswords passwords to use instead of generated ones, keyed like passwords.json
      */
     public CreateResult create(ResolvedSpec spec, Path out, boolean force, PasswordFile suppliedPasswords) {
+        return create(spec, out, null, force, suppliedPasswords);
+    }
+
+    /**
+     * Also writes the layer content into {@code layerDirectory} when it is not null. Both outputs
+     * are checked before anything is written and appear together or not at all.
+     */
+    public CreateResult create(ResolvedSpec spec, Path out, Path layerDirectory, boolean force, PasswordFile suppliedPasswords) {
+        checkOutputs(out, layerDirectory, force);
         List<String> serviceNames = spec.services().stream().map(ResolvedSpec.Service::name).toList();
         PasswordFile passwords = suppliedPasswords.forFiles(
                 WorkspaceWriter.protectedFiles(serviceNames, spec.storeType(), caSource.keepsCaKey()), new PasswordGenerator(random));
-        try (StagedDirectory staged = StagedDirectory.open(out, force)) {
+        try (WorkspaceLock existing = lockExisting(out);
+             StagedDirectory staged = StagedDirectory.open(out, force, OutputKind.WORKSPACE)) {
             WorkspaceWriter writer = new WorkspaceWriter(staged.path(), spec.storeType(), passwords, random);
             Instant now = Instant.now();
             List<IssuedService> issued = inParallel(spec.services(), service -> {
@@ -65,10 +78,34 @@ public final class CertsCreator {
             }
             files.add(writer.writeTrustStore(cas));
             files.add(writer.writePasswords());
-            staged.commit();
-            return new CreateResult(staged.target(), files,
-                    issued.stream().map(service -> summary(service.material())).toList());
+            List<CreateResult.ServiceSummary> summaries = issued.stream().map(service -> summary(service.material())).toList();
+            List<String> layerFiles = List.of();
+            if (layerDirectory == null) {
+                staged.commit();
+            } else {
+                try (StagedDirectory layer = StagedDirectory.open(layerDirectory, force, OutputKind.LAYER_DIRECTORY)) {
+                    layerFiles = LayerDirectoryWriter.writeInto(new CreateResult(staged.path(), files, summaries, List.of()),
+                            spec.storeType(), layer.path());
+                    StagedDirectory.commitTogether(List.of(layer, staged));
+                }
+            }
+            return new CreateResult(staged.target(), files, summaries, layerFiles);
         }
+    }
+
+    /** Every refusal before any key is generated: a run that would fail at the end fails at once. */
+    public static void checkOutputs(Path out, Path layerDirectory, boolean force) {
+        OutputTarget.check(out, force, OutputKind.WORKSPACE);
+        if (layerDirectory != null) {
+            OutputTarget.checkDisjoint(out, "--out", layerDirectory, "--layer-dir");
+            OutputTarget.check(layerDirectory, force, OutputKind.LAYER_DIRECTORY);
+        }
+    }
+
+    /** A workspace being replaced may be in use by a rotation; it is replaced only under its lock. */
+    private static WorkspaceLock lockExisting(Path out) {
+        Path target = OutputTarget.resolve(out);
+        return Files.isDirectory(target) && !OutputTarget.isEmpty(target) ? WorkspaceLock.acquire(target, "certs create") : null;
     }
 
     private record IssuedService(ServiceMaterial material, List<WrittenFile> files) {

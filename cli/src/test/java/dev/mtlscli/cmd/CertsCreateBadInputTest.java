@@ -35,7 +35,7 @@ class CertsCreateBadInputTest {
     private static final String GOOD_SERVICE = "{\"name\": \"svc\", \"host\": \"svc.example.com\"}";
 
     private static final List<String> WORKSPACE_FILES = List.of(
-            "passwords.json",
+            "passwords.json", ".mtls-cli-workspace", ".mtls-cli.lock",
             "ca/svc/ca.crt", "ca/svc/ca.key",
             "servers/svc/server.crt", "servers/svc/server-chain.crt", "servers/svc/server.key", "servers/svc/client-ca.crt",
             "clients/svc/keystore.p12", "clients/truststore.p12");
@@ -346,15 +346,16 @@ class CertsCreateBadInputTest {
 
     @Test
     void forceReplacesAnExistingOutput() throws IOException {
-        Files.createDirectories(out().resolve("stale"));
-        Files.writeString(out().resolve("stale/old.txt"), "old");
+        assertEquals(ExitCodes.OK, create("--spec", goodSpec().toString()).exitCode());
+        Files.createDirectories(out().resolve("clients/stale"));
+        Files.writeString(out().resolve("clients/stale/old.txt"), "old");
 
         BadInputCli.Result result = create("--spec", goodSpec().toString(), "--force");
 
         assertEquals(ExitCodes.OK, result.exitCode(), result.err());
         assertEquals("", result.err());
         assertEquals(sortedWorkspaceFiles(), listFiles(out()));
-        assertFalse(Files.exists(out().resolve("stale")), "the old content must be gone");
+        assertFalse(Files.exists(out().resolve("clients/stale")), "the old content must be gone");
         assertNoLeftoversBeside(out());
     }
 

@@ -53,7 +53,7 @@ class StagedDirectoryTest {
 
     @Test
     void stagingIsAPrivateHiddenSiblingAndTheTargetDoesNotExistYet() throws IOException {
-        try (StagedDirectory staged = StagedDirectory.open(target(), false)) {
+        try (StagedDirectory staged = StagedDirectory.open(target(), false, OutputKind.WORKSPACE)) {
             Path staging = staged.path();
             assertTrue(Files.isDirectory(staging));
             assertEquals(parent.toAbsolutePath(), staging.toAbsolutePath().getParent(), "a sibling, so the rename stays on one file system");
@@ -66,19 +66,19 @@ class StagedDirectoryTest {
 
     @Test
     void commitMovesTheContentIntoPlaceAndLeavesNothingBeside() throws IOException {
-        try (StagedDirectory staged = StagedDirectory.open(target(), false)) {
+        try (StagedDirectory staged = StagedDirectory.open(target(), false, OutputKind.WORKSPACE)) {
             fill(staged.path());
             assertFalse(Files.exists(target()), "nothing visible before commit");
             staged.commit();
         }
-        assertEquals(List.of("ca", "ca/svc", "ca/svc/ca.crt", "passwords.json"), tree(target()));
+        assertEquals(List.of(".mtls-cli-workspace", ".mtls-cli.lock", "ca", "ca/svc", "ca/svc/ca.crt", "passwords.json"), tree(target()));
         assertEquals(List.of("out"), parentEntries());
     }
 
     @Test
     void closeWithoutCommitRemovesTheStagingAndWritesNothing() throws IOException {
         Path staging;
-        try (StagedDirectory staged = StagedDirectory.open(target(), false)) {
+        try (StagedDirectory staged = StagedDirectory.open(target(), false, OutputKind.WORKSPACE)) {
             staging = staged.path();
             fill(staging);
         }
@@ -90,7 +90,7 @@ class StagedDirectoryTest {
     @Test
     void aFailureInsideTheBlockLeavesNothing() {
         IllegalStateException failure = assertThrows(IllegalStateException.class, () -> {
-            try (StagedDirectory staged = StagedDirectory.open(target(), false)) {
+            try (StagedDirectory staged = StagedDirectory.open(target(), false, OutputKind.WORKSPACE)) {
                 fill(staged.path());
                 throw new IllegalStateException("issuance failed");
             }
@@ -105,7 +105,7 @@ class StagedDirectoryTest {
         fill(target());
         List<String> before = tree(target());
 
-        MtlsException e = assertThrows(MtlsException.class, () -> StagedDirectory.open(target(), false));
+        MtlsException e = assertThrows(MtlsException.class, () -> StagedDirectory.open(target(), false, OutputKind.WORKSPACE));
 
         assertTrue(e.getMessage().contains("already exists and is not empty"), e.getMessage());
         assertEquals(before, tree(target()));
@@ -116,7 +116,7 @@ class StagedDirectoryTest {
     @Test
     void targetThatIsAFileIsRefused() throws IOException {
         Files.writeString(target(), "x");
-        MtlsException e = assertThrows(MtlsException.class, () -> StagedDirectory.open(target(), true));
+        MtlsException e = assertThrows(MtlsException.class, () -> StagedDirectory.open(target(), true, OutputKind.WORKSPACE));
         assertTrue(e.getMessage().contains("not a directory"), e.getMessage());
         assertEquals("x", Files.readString(target()));
         assertEquals(List.of("out"), parentEntries());
@@ -125,44 +125,44 @@ class StagedDirectoryTest {
     @Test
     void emptyTargetIsUsedWithoutForce() throws IOException {
         Files.createDirectories(target());
-        try (StagedDirectory staged = StagedDirectory.open(target(), false)) {
+        try (StagedDirectory staged = StagedDirectory.open(target(), false, OutputKind.WORKSPACE)) {
             fill(staged.path());
             staged.commit();
         }
-        assertEquals(List.of("ca", "ca/svc", "ca/svc/ca.crt", "passwords.json"), tree(target()));
+        assertEquals(List.of(".mtls-cli-workspace", ".mtls-cli.lock", "ca", "ca/svc", "ca/svc/ca.crt", "passwords.json"), tree(target()));
         assertEquals(List.of("out"), parentEntries());
     }
 
     @Test
     void forceReplacesTheTargetOnCommitAndRemovesTheOldCopy() throws IOException {
-        Files.createDirectories(target().resolve("stale"));
-        Files.writeString(target().resolve("stale/old.txt"), "old");
+        fill(target());
+        Files.createDirectories(target().resolve("clients/stale"));
+        Files.writeString(target().resolve("clients/stale/old.txt"), "old");
 
-        try (StagedDirectory staged = StagedDirectory.open(target(), true)) {
+        try (StagedDirectory staged = StagedDirectory.open(target(), true, OutputKind.WORKSPACE)) {
             fill(staged.path());
-            assertEquals("old", Files.readString(target().resolve("stale/old.txt")), "untouched until commit");
+            assertEquals("old", Files.readString(target().resolve("clients/stale/old.txt")), "untouched until commit");
             staged.commit();
         }
-        assertEquals(List.of("ca", "ca/svc", "ca/svc/ca.crt", "passwords.json"), tree(target()));
+        assertEquals(List.of(".mtls-cli-workspace", ".mtls-cli.lock", "ca", "ca/svc", "ca/svc/ca.crt", "passwords.json"), tree(target()));
         assertEquals(List.of("out"), parentEntries(), "neither staging nor old copy left");
     }
 
     @Test
     void forceWithoutCommitLeavesTheExistingTargetUntouched() throws IOException {
-        Files.createDirectories(target().resolve("stale"));
-        Files.writeString(target().resolve("stale/old.txt"), "old");
+        fill(target());
+        List<String> before = tree(target());
 
-        try (StagedDirectory staged = StagedDirectory.open(target(), true)) {
+        try (StagedDirectory staged = StagedDirectory.open(target(), true, OutputKind.WORKSPACE)) {
             fill(staged.path());
         }
-        assertEquals(List.of("stale", "stale/old.txt"), tree(target()));
-        assertEquals("old", Files.readString(target().resolve("stale/old.txt")));
+        assertEquals(before, tree(target()));
         assertEquals(List.of("out"), parentEntries());
     }
 
     @Test
     void targetThatAppearsMeanwhileIsNotOverwritten() throws IOException {
-        try (StagedDirectory staged = StagedDirectory.open(target(), false)) {
+        try (StagedDirectory staged = StagedDirectory.open(target(), false, OutputKind.WORKSPACE)) {
             fill(staged.path());
             Files.createDirectories(target());
             Files.writeString(target().resolve("someone-elses.txt"), "theirs");
@@ -177,12 +177,86 @@ class StagedDirectoryTest {
     @Test
     void unnormalizedTargetIsNormalized() throws IOException {
         Path relative = parent.resolve("nested/../out");
-        try (StagedDirectory staged = StagedDirectory.open(relative, false)) {
+        try (StagedDirectory staged = StagedDirectory.open(relative, false, OutputKind.WORKSPACE)) {
             fill(staged.path());
             staged.commit();
         }
         assertTrue(Files.isRegularFile(target().resolve("passwords.json")));
         assertEquals(List.of("out"), parentEntries());
+    }
+
+    // ---------------------------------------------------------------- leftovers of runs killed with SIGKILL
+
+    /** The pid of a process that has ended: no run of mtls-cli can own it any more. */
+    private static long deadPid() throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("true").start();
+        process.waitFor();
+        return process.pid();
+    }
+
+    @Test
+    void theStagingOfADeadRunIsRemovedByTheNextRunAndThatOfALiveOneKept() throws Exception {
+        Path dead = Files.createDirectories(parent.resolve(".out.staging-" + deadPid() + "-123/servers/svc"));
+        Files.writeString(dead.resolve("server.key"), "unencrypted key");
+        Process sleeper = new ProcessBuilder("sleep", "60").start();
+        try {
+            Path live = Files.createDirectories(parent.resolve(".out.staging-" + sleeper.pid() + "-456"));
+            Path otherName = Files.createDirectories(parent.resolve(".other.staging-" + deadPid() + "-789"));
+
+            try (StagedDirectory staged = StagedDirectory.open(target(), false, OutputKind.WORKSPACE)) {
+                fill(staged.path());
+                staged.commit();
+            }
+
+            assertFalse(Files.exists(dead.getParent().getParent()), "the dead run's staging with its key is gone");
+            assertTrue(Files.isDirectory(live), "a live run's staging is not touched");
+            assertTrue(Files.isDirectory(otherName), "only leftovers of this output are swept");
+        } finally {
+            sleeper.destroy();
+        }
+    }
+
+    @Test
+    void aReplacementKilledBetweenItsTwoRenamesIsUndoneByTheNextRun() throws Exception {
+        // killed after the old workspace was moved aside and before the new one was moved in
+        Path old = parent.resolve(".out.old-" + deadPid() + "-123");
+        fill(old);
+        Files.createDirectories(parent.resolve(".out.staging-" + deadPid() + "-123"));
+
+        MtlsException refused = assertThrows(MtlsException.class, () -> StagedDirectory.open(target(), false, OutputKind.WORKSPACE));
+
+        assertTrue(refused.getMessage().contains("already exists"), "the old workspace is back, so it is refused without --force: "
+                + refused.getMessage());
+        assertEquals(List.of("ca", "ca/svc", "ca/svc/ca.crt", "passwords.json"), tree(target()));
+    }
+
+    @Test
+    void theOldCopyOfACompletedReplacementIsDeletedByTheNextRun() throws Exception {
+        fill(target());
+        Path old = parent.resolve(".out.old-" + deadPid() + "-123");
+        fill(old);
+
+        try (StagedDirectory staged = StagedDirectory.open(target(), true, OutputKind.WORKSPACE)) {
+            staged.commit();
+        }
+        assertEquals(List.of("out"), parentEntries());
+    }
+
+    @Test
+    void theRootIsRefusedWithOneLine() {
+        MtlsException e = assertThrows(MtlsException.class, () -> StagedDirectory.open(Path.of("/"), true, OutputKind.WORKSPACE));
+        assertTrue(e.getMessage().contains("root directory"), e.getMessage());
+    }
+
+    @Test
+    void parentsCreatedForAFailedRunAreRemovedAgain() {
+        Path deep = parent.resolve("a/b/out");
+        assertThrows(IllegalStateException.class, () -> {
+            try (StagedDirectory staged = StagedDirectory.open(deep, false, OutputKind.WORKSPACE)) {
+                throw new IllegalStateException("issuance failed");
+            }
+        });
+        assertFalse(Files.exists(parent.resolve("a")));
     }
 
     // ---------------------------------------------------------------- the workspace as CertsCreator stages it
