@@ -50,6 +50,7 @@ public final class AwsClients implements AutoCloseable {
 
     /** Resolves region and credentials; fails with one line naming what is missing. */
     public static AwsClients connect(AwsSettings settings) {
+        EndpointSecurity.check(settings, System.getenv());
         Region region = AwsRegions.resolve(settings.region(), settings.profile());
         AwsCredentialsProvider credentials = AwsCredentials.resolve(settings.profile());
         return new AwsClients(settings, region, credentials);

@@ -32,12 +32,18 @@ public final class AwsOptions {
     @Option(names = "--acm-pca-endpoint-url", paramLabel = "URL", description = "Endpoint URL for ACM Private CA only.")
     String acmPcaEndpointUrl;
 
+    @Option(names = "--allow-insecure-endpoint",
+            description = "Allow a plain http endpoint URL that is not loopback; passwords and signed requests then cross "
+                    + "the network in clear text.")
+    boolean allowInsecureEndpoint;
+
     public AwsSettings settings() {
         Map<AwsService, URI> endpoints = new EnumMap<>(AwsService.class);
         put(endpoints, AwsService.SSM, ssmEndpointUrl, "--ssm-endpoint-url");
         put(endpoints, AwsService.LAMBDA, lambdaEndpointUrl, "--lambda-endpoint-url");
         put(endpoints, AwsService.ACM_PCA, acmPcaEndpointUrl, "--acm-pca-endpoint-url");
-        return new AwsSettings(region, profile, endpointUrl == null ? null : uri(endpointUrl, "--endpoint-url"), endpoints);
+        return new AwsSettings(region, profile, endpointUrl == null ? null : uri(endpointUrl, "--endpoint-url"), endpoints,
+                allowInsecureEndpoint);
     }
 
     private static void put(Map<AwsService, URI> endpoints, AwsService service, String url, String option) {
