@@ -97,6 +97,30 @@ public final class FunctionMover {
     }
 
     /**
+     * The function's layers as Lambda reports them now, for a journal line that must say where a
+     * function is after something went wrong; never throws.
+     */
+    public String describeLayers(String functionName) {
+        try {
+            return String.join(" ", FunctionInventory.of(read(functionName)).layerArns());
+        } catch (RuntimeException e) {
+            return "unknown (GetFunction failed: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Whether a layer version still exists; a rollback cannot go back to one that was deleted. */
+    public boolean exists(LayerVersionArn version) {
+        try {
+            lambda.getLayerVersionByArn(b -> b.arn(version.arn()));
+            return true;
+        } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
+            return false;
+        } catch (SdkException e) {
+            throw AwsCalls.failure(AwsService.LAMBDA, "GetLayerVersionByArn " + version.arn(), e);
+        }
+    }
+
+    /**
      * Invokes the function (RequestResponse) with the payload and says why it failed, or empty
      * when it answered without a function error.
      */

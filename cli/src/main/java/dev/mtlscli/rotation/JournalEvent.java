@@ -13,6 +13,8 @@ public record JournalEvent(String at, String by, String rotation, String event, 
     public static final String FUNCTION_MOVED = "function-moved";
     public static final String FUNCTION_VERIFIED = "function-verified";
     public static final String FUNCTION_ROLLED_BACK = "function-rolled-back";
+    /** Moving a function back failed: where it is now is in the event's "layers", read after the failure. */
+    public static final String FUNCTION_ROLLBACK_FAILED = "function-rollback-failed";
     public static final String STOPPED = "stopped";
     public static final String COMPLETED = "completed";
     public static final String ROLLBACK_COMPLETED = "rollback-completed";

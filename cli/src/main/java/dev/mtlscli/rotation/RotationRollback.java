@@ -38,18 +38,35 @@ public final class RotationRollback {
             }
         }
         List<JournalEvent> toUndo = lastByFunction.values().stream()
-                .filter(event -> JournalEvent.FUNCTION_MOVED.equals(event.event())).toList();
+                .filter(event -> JournalEvent.FUNCTION_MOVED.equals(event.event())
+                        || JournalEvent.FUNCTION_ROLLBACK_FAILED.equals(event.event())).toList();
         List<String> rolledBack = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        List<String> impossible = new ArrayList<>();
         ExecutorService executor = Executors.newFixedThreadPool(Math.max(1, Math.min(concurrency, toUndo.size())));
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (JournalEvent moved : toUndo) {
                 futures.add(executor.submit(() -> {
                     String function = moved.detail("function");
+                    // a failed move back recorded its intended direction: from the new, to the old
+                    boolean forward = JournalEvent.FUNCTION_MOVED.equals(moved.event());
+                    LayerVersionArn back = LayerVersionArn.parse(forward ? moved.detail("from") : moved.detail("to"));
+                    String current = forward ? moved.detail("to") : moved.detail("from");
                     try {
-                        mover.move(function, LayerVersionArn.parse(moved.detail("from")));
-                        Map<String, String> details = new LinkedHashMap<>(moved.details());
+                        if (!mover.exists(back)) {
+                            synchronized (failures) {
+                                impossible.add("function " + function + " cannot go back to " + back.arn()
+                                        + ", which no longer exists (deleted or pruned); it stays on " + current);
+                            }
+                            return;
+                        }
+                        mover.move(function, back);
+                        // the direction actually taken: off the version the rotation moved it to
+                        Map<String, String> details = new LinkedHashMap<>();
+                        details.put("function", function);
+                        details.put("from", current);
+                        details.put("to", back.arn());
                         details.put("reason", "rollback");
                         journal.append(id, JournalEvent.FUNCTION_ROLLED_BACK, details);
                         observer.done("rolled-back", function);
@@ -73,6 +90,13 @@ public final class RotationRollback {
             failures.add("interrupted");
         } finally {
             executor.shutdownNow();
+        }
+        if (!impossible.isEmpty()) {
+            // Running again cannot help: say so, and what can.
+            throw new MtlsException("rollback of rotation " + id + " cannot complete: " + impossible.get(0)
+                    + (impossible.size() > 1 ? " (and " + (impossible.size() - 1) + " more)" : "")
+                    + "; " + rolledBack.size() + " function(s) moved back. Roll forward with rotate instead, "
+                    + "or publish the old material again with layer publish and move the function to it");
         }
         if (!failures.isEmpty()) {
             throw new MtlsException("rollback of rotation " + id + " incomplete (" + failures.size() + " function(s) not moved back, first: "

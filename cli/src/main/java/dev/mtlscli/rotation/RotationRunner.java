@@ -95,28 +95,29 @@ public final class RotationRunner {
             }
         }
 
-        List<String> moved = Collections.synchronizedList(new ArrayList<>());
+        Outcomes outcomes = new Outcomes(alreadyDone);
         int canaries = Math.min(options.canary(), remaining.size());
-        String stop = moveAll(id, remaining.subList(0, canaries), targetArn, options.verifyPayload(), 1, moved, alreadyDone);
+        String stop = moveAll(id, remaining.subList(0, canaries), targetArn, options.verifyPayload(), 1, outcomes);
         if (stop == null) {
             stop = moveAll(id, remaining.subList(canaries, remaining.size()), targetArn, options.verifyPayload(),
-                    options.concurrency(), moved, alreadyDone);
+                    options.concurrency(), outcomes);
         }
         if (stop != null) {
-            int untouched = plan.moves().size() - moved.size() - alreadyDone.size();
-            journal.append(id, JournalEvent.STOPPED, Map.of("reason", stop));
-            throw new MtlsException("rotation " + id + " stopped: " + stop + "; " + (moved.size() + alreadyDone.size())
-                    + " function(s) on " + targetArn + ", " + untouched + " not moved. Run rotate again to continue, "
-                    + "or rotate --rollback to undo");
+            String where = outcomes.summary(targetArn, plan.moves().size());
+            journal.append(id, JournalEvent.STOPPED, Map.of("reason", stop, "where", where));
+            String next = outcomes.unknown.isEmpty()
+                    ? "Run rotate again to continue, or rotate --rollback to undo"
+                    : "Fix the cause, then run rotate --rollback (it moves back every function the journal shows moved)";
+            throw new MtlsException("rotation " + id + " stopped: " + stop + "; " + where + ". " + next);
         }
         journal.append(id, JournalEvent.COMPLETED, Map.of("layerVersionArn", target));
         observer.done("completed", target);
-        return new RotationResult(id, target, resumed, moved, alreadyDone);
+        return new RotationResult(id, target, resumed, outcomes.moved, alreadyDone);
     }
 
     /** @return why the moves stopped, or null when all succeeded */
     private String moveAll(String id, List<Move> moves, LayerVersionArn target, String verifyPayload, int concurrency,
-                           List<String> moved, List<String> alreadyDone) {
+                           Outcomes outcomes) {
         if (moves.isEmpty()) {
             return null;
         }
@@ -134,7 +135,7 @@ public final class RotationRunner {
                         return;
                     }
                     try {
-                        moveOne(id, move, target, verifyPayload, moved, alreadyDone, stop);
+                        moveOne(id, move, target, verifyPayload, outcomes, stop);
                     } catch (RuntimeException e) {
                         stop.compareAndSet(null, move.functionName() + ": " + e.getMessage());
                     }
@@ -157,8 +158,8 @@ public final class RotationRunner {
         return stop.get();
     }
 
-    private void moveOne(String id, Move move, LayerVersionArn target, String verifyPayload, List<String> moved,
-                         List<String> alreadyDone, AtomicReference<String> stop) {
+    private void moveOne(String id, Move move, LayerVersionArn target, String verifyPayload, Outcomes outcomes,
+                         AtomicReference<String> stop) {
         String function = move.functionName();
         Optional<LayerVersionArn> from = mover.move(function, target);
         String previous = from.map(LayerVersionArn::arn).orElse(move.fromArn());
@@ -169,21 +170,90 @@ public final class RotationRunner {
         journal.append(id, JournalEvent.FUNCTION_MOVED, details);
         observer.done("moved", function);
         if (verifyPayload != null) {
-            Optional<String> failure = mover.verify(function, verifyPayload);
+            Optional<String> failure;
+            try {
+                failure = mover.verify(function, verifyPayload);
+            } catch (RuntimeException e) {
+                // An Invoke that could not be made (no permission, throttled past the retries,
+                // 5xx) verified nothing: the function must not stay on material nobody checked.
+                failure = Optional.of("the invoke failed: " + e.getMessage());
+            }
             if (failure.isPresent()) {
-                mover.move(function, LayerVersionArn.parse(previous));
-                Map<String, String> rolledBack = new LinkedHashMap<>(details);
-                rolledBack.put("reason", failure.get());
-                journal.append(id, JournalEvent.FUNCTION_ROLLED_BACK, rolledBack);
-                observer.done("rolled-back", function);
-                stop.compareAndSet(null, "function " + function + " failed its verification invoke on " + target
-                        + " (" + failure.get() + ") and was moved back to " + previous);
+                moveBack(id, function, target, previous, failure.get(), outcomes, stop);
                 return;
             }
             journal.append(id, JournalEvent.FUNCTION_VERIFIED, Map.of("function", function));
             observer.done("verified", function);
         }
-        (from.isPresent() ? moved : alreadyDone).add(function);
+        (from.isPresent() ? outcomes.moved : outcomes.alreadyDone).add(function);
+    }
+
+    private void moveBack(String id, String function, LayerVersionArn target, String previous, String failure, Outcomes outcomes,
+                          AtomicReference<String> stop) {
+        Map<String, String> back = new LinkedHashMap<>();
+        back.put("function", function);
+        back.put("from", target.arn());
+        back.put("to", previous);
+        back.put("reason", failure);
+        try {
+            mover.move(function, LayerVersionArn.parse(previous));
+        } catch (RuntimeException e) {
+            back.put("error", e.getMessage());
+            back.put("layers", mover.describeLayers(function));
+            journal.append(id, JournalEvent.FUNCTION_ROLLBACK_FAILED, back);
+            observer.done("rollback-failed", function);
+            outcomes.unknown.add(function);
+            stop.compareAndSet(null, "function " + function + " failed its verification invoke on " + target + " (" + failure
+                    + ") and could NOT be moved back to " + previous + " (" + e.getMessage() + "); its layers now: "
+                    + back.get("layers"));
+            return;
+        }
+        journal.append(id, JournalEvent.FUNCTION_ROLLED_BACK, back);
+        observer.done("rolled-back", function);
+        outcomes.rolledBack.add(function);
+        stop.compareAndSet(null, "function " + function + " failed its verification invoke on " + target
+                + " (" + failure + ") and was moved back to " + previous);
+    }
+
+    /** Where each function of this run ended, for the summary; filled from several threads. */
+    private static final class Outcomes {
+        final List<String> moved = Collections.synchronizedList(new ArrayList<>());
+        final List<String> alreadyDone;
+        final List<String> rolledBack = Collections.synchronizedList(new ArrayList<>());
+        final List<String> unknown = Collections.synchronizedList(new ArrayList<>());
+
+        Outcomes(List<String> alreadyDone) {
+            this.alreadyDone = Collections.synchronizedList(alreadyDone);
+        }
+
+        /** One clause per state, naming the functions, so nobody has to guess where one is. */
+        String summary(LayerVersionArn target, int planned) {
+            int untouched = planned - moved.size() - alreadyDone.size() - rolledBack.size() - unknown.size();
+            List<String> on = new ArrayList<>(alreadyDone);
+            on.addAll(moved);
+            StringBuilder text = new StringBuilder();
+            text.append(on.size()).append(" function(s) on ").append(target.arn()).append(names(on));
+            if (!rolledBack.isEmpty()) {
+                text.append(", ").append(rolledBack.size()).append(" moved back").append(names(rolledBack));
+            }
+            if (!unknown.isEmpty()) {
+                text.append(", ").append(unknown.size()).append(" NOT moved back, check them").append(names(unknown));
+            }
+            text.append(", ").append(untouched).append(" not moved");
+            return text.toString();
+        }
+
+        private static String names(List<String> functions) {
+            List<String> copy;
+            synchronized (functions) {
+                copy = new ArrayList<>(functions);
+            }
+            if (copy.isEmpty()) {
+                return "";
+            }
+            Collections.sort(copy);
+            return copy.size() <= 10 ? " (" + String.join(", ", copy) + ")" : " (" + String.join(", ", copy.subList(0, 10)) + ", ...)";
+        }
     }
 
     /** Functions whose last event in this rotation says they are moved (and verified, when verifying). */
