@@ -1,6 +1,7 @@
 package dev.mtlscli.cmd;
 
 import dev.mtlscli.MtlsException;
+import dev.mtlscli.TerminalText;
 import dev.mtlscli.aws.AwsClients;
 import dev.mtlscli.aws.AwsNames;
 import dev.mtlscli.json.Json;
@@ -64,7 +65,12 @@ public final class LayerListCommand implements Callable<Integer> {
         try (AwsClients clients = AwsClients.connect(aws.settings())) {
             LayerLister lister = new LayerLister(clients.lambda());
             for (String name : layerNames) {
-                layers.put(name, lister.list(name));
+                List<ListedVersion> versions = lister.list(name);
+                if (versions.isEmpty() && namedExplicitly()) {
+                    throw new MtlsException("no layer named " + name + " in " + clients.region() + " (nothing published under that "
+                            + "name; check --service/--layer-name and --region)");
+                }
+                layers.put(name, versions);
             }
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -78,7 +84,13 @@ public final class LayerListCommand implements Callable<Integer> {
             layers.forEach((name, versions) -> printText(out, name, versions, now));
         }
         out.flush();
-        return ExitCodes.OK;
+        boolean unreadable = layers.values().stream().flatMap(List::stream).anyMatch(v -> v.manifestProblem() != null);
+        return unreadable ? ExitCodes.ATTENTION : ExitCodes.OK;
+    }
+
+    /** A layer the user named must exist; the layers of a workspace's services may not be published yet. */
+    private boolean namedExplicitly() {
+        return !services.isEmpty() || !layerName.contains("{service}");
     }
 
     private List<String> layerNames() {
@@ -104,16 +116,19 @@ public final class LayerListCommand implements Callable<Integer> {
         out.printf("%s%n", name);
         out.printf("  %-7s %-28s %-21s %6s  %-34s %s%n", "VERSION", "CREATED", "EXPIRES", "DAYS", "GRANTED TO", "PINS");
         for (ListedVersion version : versions) {
+            // Everything here came from AWS or from inside the layer zip: escaped before it reaches a terminal.
             String grants = version.grants().isEmpty() ? "this account only"
-                    : String.join(", ", version.grants().stream().map(LayerVersionPolicy.Statement::describe).toList());
-            if (version.manifests().isEmpty()) {
-                out.printf("  %-7d %-28s %-21s %6s  %-34s %s%n", version.version(), version.createdDate(), "?", "?", grants,
-                        "(" + version.manifestProblem() + ")");
+                    : TerminalText.escape(String.join(", ", version.grants().stream().map(LayerVersionPolicy.Statement::describe).toList()));
+            String created = TerminalText.escape(version.createdDate());
+            if (version.manifests().isEmpty() || version.manifestProblem() != null) {
+                out.printf("  %-7d %-28s %-21s %6s  %-34s %s%n", version.version(), created, "?", "?", grants,
+                        "(unreadable: " + TerminalText.escape(version.manifestProblem()) + ")");
             }
             for (LayerManifest manifest : version.manifests()) {
-                out.printf("  %-7d %-28s %-21s %6d  %-34s %s, %s%n", version.version(), version.createdDate(),
+                out.printf("  %-7d %-28s %-21s %6d  %-34s %s, %s%n", version.version(), created,
                         manifest.certificateNotAfter(), daysLeft(manifest, now), grants,
-                        manifest.keyStore().password().selector(), manifest.trustStore().password().selector());
+                        TerminalText.escape(manifest.keyStore().password().selector()),
+                        TerminalText.escape(manifest.trustStore().password().selector()));
             }
         }
         out.println();

@@ -1,5 +1,7 @@
 package dev.mtlscli.cmd;
 
+import dev.mtlscli.MtlsException;
+import dev.mtlscli.TerminalText;
 import dev.mtlscli.aws.AwsClients;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.rotation.FunctionLayers;
@@ -74,6 +76,14 @@ public final class StatusCommand implements Callable<Integer> {
             region = clients.region().id();
             report = new StatusInventory(clients.lambda()).read(query);
         }
+        if (layers != null && !layers.isEmpty()) {
+            for (InventoryLayer layer : report.layers()) {
+                if (layer.versions().isEmpty()) {
+                    throw new MtlsException("no layer named " + layer.layerName() + " in " + region
+                            + " (nothing published under that name and no function uses it; check --layer and --region)");
+                }
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (global.output == OutputFormat.json) {
             out.println(Json.write(toJson(report, region)));
@@ -87,8 +97,10 @@ public final class StatusCommand implements Callable<Integer> {
     // ---- text
 
     private static void printText(PrintWriter out, StatusReport report, String region) {
-        String selection = report.layerPrefix() != null ? "layers " + report.layerPrefix() + "*"
-                : "layers " + String.join(", ", report.layers().stream().map(InventoryLayer::layerName).toList());
+        // Layer and function names come from AWS, pins and problems from inside layer zips: all
+        // of it is escaped before it reaches a terminal.
+        String selection = TerminalText.escape(report.layerPrefix() != null ? "layers " + report.layerPrefix() + "*"
+                : "layers " + String.join(", ", report.layers().stream().map(InventoryLayer::layerName).toList()));
         out.printf("%s in %s, renewal window %d days, checked %s%n%n", selection, region, report.renewBeforeDays(),
                 report.checkedAt().truncatedTo(ChronoUnit.SECONDS));
         if (report.layers().isEmpty()) {
@@ -107,19 +119,19 @@ public final class StatusCommand implements Callable<Integer> {
         }
         out.printf("NEEDS ATTENTION (%d):%n", attention.size());
         for (InventoryVersion version : attention) {
-            out.printf("  %s:%d %s; used by %s: %s%n", version.layerName(), version.version(),
-                    finding(version, report.renewBeforeDays()), count(version.functions().size(), "function"),
+            out.printf("  %s:%d %s; used by %s: %s%n", TerminalText.escape(version.layerName()), version.version(),
+                    TerminalText.escape(finding(version, report.renewBeforeDays())), count(version.functions().size(), "function"),
                     names(version));
         }
     }
 
     private static void printLayer(PrintWriter out, InventoryLayer layer, Instant now) {
         if (layer.versions().isEmpty()) {
-            out.printf("%s: no versions%n%n", layer.layerName());
+            out.printf("%s: no versions%n%n", TerminalText.escape(layer.layerName()));
             return;
         }
         OptionalLong newest = layer.newestVersion();
-        out.printf("%s: newest version %s, %s on it, %s on older versions%n", layer.layerName(),
+        out.printf("%s: newest version %s, %s on it, %s on older versions%n", TerminalText.escape(layer.layerName()),
                 newest.isPresent() ? Long.toString(newest.getAsLong()) : "none (all deleted)",
                 count(layer.functionsOnNewestVersion(), "function"), count(layer.functionsOnOlderVersions(), "function"));
         out.printf("  %-8s %-21s %6s  %-11s %9s  %s%n", "VERSION", "EXPIRES", "DAYS", "STATE", "FUNCTIONS", "PINS");
@@ -128,13 +140,13 @@ public final class StatusCommand implements Callable<Integer> {
             String state = version.state().id() + (version.needsAttention() ? "!" : "");
             if (version.manifests().isEmpty()) {
                 out.printf("  %-8s %-21s %6s  %-11s %9d  (%s)%n", label, version.deleted() ? "(deleted)" : "?", "?", state,
-                        version.functions().size(), version.manifestProblem());
+                        version.functions().size(), "unreadable: " + TerminalText.escape(version.manifestProblem()));
             }
             for (LayerManifest manifest : version.manifests()) {
                 out.printf("  %-8s %-21s %6d  %-11s %9d  %s, %s%n", label, manifest.certificateNotAfter(),
                         InventoryVersion.daysLeft(now, manifest.certificateNotAfter()), state,
-                        version.functions().size(), manifest.keyStore().password().selector(),
-                        manifest.trustStore().password().selector());
+                        version.functions().size(), TerminalText.escape(manifest.keyStore().password().selector()),
+                        TerminalText.escape(manifest.trustStore().password().selector()));
             }
             if (version.inUse()) {
                 out.printf("           used by: %s%n", names(version));
@@ -155,7 +167,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     /** The names of the functions on a version; the first {@value #NAMES_SHOWN}, --output json lists all. */
     private static String names(InventoryVersion version) {
-        List<String> names = version.functionNames();
+        List<String> names = version.functionNames().stream().map(TerminalText::escape).toList();
         if (names.size() <= NAMES_SHOWN) {
             return String.join(", ", names);
         }

@@ -83,13 +83,17 @@ public final class RotationPlanner {
 
     private List<FunctionLayers> consumers(RotationRequest request, String layerArn) {
         List<FunctionLayers> consumers = new ArrayList<>();
-        for (FunctionLayers function : FunctionInventory.read(lambda)) {
+        List<FunctionLayers> all = FunctionInventory.read(lambda);
+        for (FunctionLayers function : all) {
             if (function.versionOf(layerArn).isPresent()) {
                 consumers.add(function);
             }
         }
         if (!request.functionNames().isEmpty()) {
             for (String name : request.functionNames()) {
+                if (all.stream().noneMatch(f -> f.functionName().equals(name))) {
+                    throw new MtlsException("function " + name + " does not exist in this account and region (--functions)");
+                }
                 if (consumers.stream().noneMatch(f -> f.functionName().equals(name))) {
                     throw new MtlsException("function " + name + " does not use layer " + layerArn);
                 }

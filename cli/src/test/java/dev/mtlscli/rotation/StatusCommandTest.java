@@ -332,9 +332,10 @@ class StatusCommandTest {
     }
 
     @Test
-    void aNamedLayerWithoutVersionsIsShownAsSuch() {
-        Cli.Result result = FakeAwsCli.run(aws, "status", "--layer", "mtls-nothing-here").assertExit(0, "no versions");
-        assertTrue(result.out().contains("mtls-nothing-here: no versions"), result.out());
+    void aNamedLayerThatDoesNotExistIsAFailureNotAnEmptyHealthyList() {
+        Cli.Result result = FakeAwsCli.run(aws, "status", "--layer", "mtls-nothing-here").assertExit(1, "no such layer");
+        assertTrue(result.err().contains("no layer named mtls-nothing-here"), result.err());
+        assertEquals("", result.out());
     }
 
     static Stream<Arguments> badInputs() {

@@ -163,6 +163,14 @@ public final class FakeLambda {
         });
     }
 
+    /**
+     * Makes GetLayerVersion answer this Content.Location for the version (a file: URL, garbage, a
+     * URL of a test server that answers 404 or endless data), for testing clients against odd answers.
+     */
+    public void overrideContentLocation(String layerVersionArn, String location) {
+        layers.overrideLocation(layerVersionArn, location);
+    }
+
     /** The versions of a layer (name or layer ARN) that are not deleted, oldest first. */
     public List<LayerVersion> layerVersions(String layerName) {
         List<LayerVersion> versions = new ArrayList<>(unchecked(() -> layers.versions(

@@ -65,6 +65,7 @@ final class LayerStore {
     private final Supplier<URI> endpoint;
     private final Map<String, Layer> layers = new TreeMap<>();
     private final Map<String, Entry> byContentToken = new HashMap<>();
+    private final Map<String, String> locationOverrides = new HashMap<>();
     private long maxZipBytes = FakeLambda.MAX_LAYER_ZIP_BYTES;
     private String callerOrganization;
 
@@ -214,8 +215,17 @@ final class LayerStore {
      * URL to a removed object would.
      */
     synchronized String location(FakeLambda.LayerVersion version) {
+        String odd = locationOverrides.get(version.layerVersionArn());
+        if (odd != null) {
+            return odd;
+        }
         String token = entry(version.layerArn(), version.version()).map(e -> e.contentToken).orElse("deleted");
         return endpoint.get().resolve(CONTENT_PATH + token).toString();
+    }
+
+    /** From now on GetLayerVersion answers this Content.Location for the version, as odd as it may be. */
+    synchronized void overrideLocation(String layerVersionArn, String location) {
+        locationOverrides.put(layerVersionArn, location);
     }
 
     /** The archive a content token stands for; empty when the token is unknown or its version deleted. */
