@@ -1,10 +1,12 @@
 package dev.mtlscli.cmd;
 
+import dev.mtlscli.TerminalText;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.inspect.CertificateReport;
 import dev.mtlscli.inspect.EntryReport;
 import dev.mtlscli.inspect.InspectionReport;
 import dev.mtlscli.inspect.StoreInspector;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,9 +52,16 @@ public final class CertsInspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (warnDays < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--warn-days must be 0 or more, not " + warnDays);
+        }
         InspectionReport report = StoreInspector.inspect(path, PasswordSource.read(password), Instant.now());
         PrintWriter out = spec.commandLine().getOut();
-        boolean attention = report.minDaysLeft() < warnDays;
+        // A chain that does not verify, or a key that is not its certificate's, is as much a
+        // finding as an expiry: a script must not read it as "all good".
+        boolean broken = report.entries().stream().anyMatch(e -> (!e.chain().isEmpty() && !e.chainVerifies())
+                || Boolean.FALSE.equals(e.keyMatches()));
+        boolean attention = report.minDaysLeft() < warnDays || broken;
         if (global.output == OutputFormat.json) {
             Map<String, Object> json = toJson(report);
             json.put("warnDays", warnDays);
@@ -105,20 +114,24 @@ public final class CertsInspectCommand implements Callable<Integer> {
     }
 
     private static void printText(PrintWriter out, InspectionReport report) {
-        out.printf("%s (%s)%n", report.path(), report.format());
+        // Subjects, SANs and aliases come from the file, which may be anyone's: escaped.
+        out.printf("%s (%s)%n", TerminalText.escape(report.path()), report.format());
         for (EntryReport entry : report.entries()) {
-            out.printf("%n%s%s: chain %s%s%n",
+            String verdict = entry.chain().isEmpty() ? "no certificate, so no chain to verify"
+                    : "chain " + (!entry.chainVerifies() ? "DOES NOT VERIFY" : entry.chainComplete() ? "verifies"
+                    : "verifies, but does not end at a root");
+            out.printf("%n%s%s: %s%s%n",
                     entry.kind(),
-                    entry.alias() == null ? "" : " '" + entry.alias() + "'",
-                    !entry.chainVerifies() ? "DOES NOT VERIFY" : entry.chainComplete() ? "verifies" : "verifies, but does not end at a root",
+                    entry.alias() == null ? "" : " '" + TerminalText.escape(entry.alias()) + "'",
+                    verdict,
                     entry.keyMatches() == null ? "" : entry.keyMatches() ? ", private key matches" : ", PRIVATE KEY DOES NOT MATCH");
             int index = 0;
             for (CertificateReport c : entry.chain()) {
-                out.printf("  [%d] subject   %s%n", index++, c.subject());
-                out.printf("      issuer    %s%n", c.issuer());
+                out.printf("  [%d] subject   %s%n", index++, TerminalText.escape(c.subject()));
+                out.printf("      issuer    %s%n", TerminalText.escape(c.issuer()));
                 out.printf("      serial    %s%n", c.serial());
                 if (!c.subjectAltNames().isEmpty()) {
-                    out.printf("      SAN       %s%n", String.join(", ", c.subjectAltNames()));
+                    out.printf("      SAN       %s%n", TerminalText.escape(String.join(", ", c.subjectAltNames())));
                 }
                 out.printf("      key usage %s%s%n", String.join(", ", c.keyUsage()), c.ca() ? " (CA)" : "");
                 if (!c.extendedKeyUsage().isEmpty()) {

@@ -1,16 +1,12 @@
 package dev.mtlscli.cmd;
 
 import dev.mtlscli.MtlsException;
+import dev.mtlscli.store.BoundedReads;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Where a password comes from. Never argv: arguments are visible to every user of the
@@ -38,36 +34,40 @@ final class PasswordSource {
             return null;
         }
         if (options.file != null) {
-            try {
-                List<String> lines = Files.readAllLines(options.file, StandardCharsets.UTF_8);
-                if (lines.isEmpty() || lines.get(0).isEmpty()) {
-                    throw new MtlsException("password file " + options.file + " is empty");
-                }
-                return lines.get(0).toCharArray();
-            } catch (NoSuchFileException e) {
-                throw new MtlsException("password file " + options.file + " does not exist");
-            } catch (IOException e) {
-                throw new MtlsException("cannot read password file " + options.file + ": " + e.getMessage());
+            String text = new String(BoundedReads.read(options.file, BoundedReads.SMALL, "password file"), StandardCharsets.UTF_8);
+            String line = text.lines().findFirst().orElse("");
+            if (line.isEmpty()) {
+                throw new MtlsException("password file " + options.file + " is empty");
             }
+            return checked(line, "password file " + options.file);
         }
         if (options.env != null) {
             String value = System.getenv(options.env);
             if (value == null || value.isEmpty()) {
                 throw new MtlsException("environment variable " + options.env + " is not set");
             }
-            return value.toCharArray();
+            return checked(value, "environment variable " + options.env);
         }
         if (options.stdin) {
             try {
-                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-                if (line == null || line.isEmpty()) {
+                String text = new String(BoundedReads.read(System.in, BoundedReads.SMALL, "standard input"), StandardCharsets.UTF_8);
+                String line = text.lines().findFirst().orElse("");
+                if (line.isEmpty()) {
                     throw new MtlsException("no password on standard input");
                 }
-                return line.toCharArray();
+                return checked(line, "the password on standard input");
             } catch (IOException e) {
                 throw new MtlsException("cannot read the password from standard input: " + e.getMessage());
             }
         }
         return null;
+    }
+
+    /** A password of only whitespace is a mistake (an empty line, a stray space), not a password. */
+    private static char[] checked(String password, String source) {
+        if (password.isBlank()) {
+            throw new MtlsException(source + " holds only whitespace, not a password");
+        }
+        return password.toCharArray();
     }
 }

@@ -27,16 +27,15 @@ import dev.mtlscli.rotation.WaitingForConfirmation;
 import dev.mtlscli.rotation.WorkspaceMaterialSteps;
 import dev.mtlscli.workspace.ExistingWorkspace;
 import dev.mtlscli.workspace.WorkspaceLock;
+import dev.mtlscli.store.BoundedReads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -264,13 +263,9 @@ public final class RotateCommand implements Callable<Integer> {
         if (verifyPayload == null) {
             return "{}";
         }
-        try {
-            String text = Files.readString(verifyPayload, StandardCharsets.UTF_8);
-            Json.parseObject(text.getBytes(StandardCharsets.UTF_8), "verify payload " + verifyPayload);
-            return text;
-        } catch (IOException e) {
-            throw new MtlsException("cannot read --verify-payload " + verifyPayload + ": " + e.getMessage());
-        }
+        byte[] bytes = BoundedReads.read(verifyPayload, BoundedReads.SMALL, "--verify-payload");
+        Json.parseObject(bytes, "verify payload " + verifyPayload);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private int afterCaStep(PrintWriter out, MaterialStep step) {

@@ -1,5 +1,6 @@
 package dev.mtlscli.inspect;
 
+import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.pki.ChainVerifier;
 import dev.mtlscli.pki.KeyPairs;
@@ -8,11 +9,7 @@ import dev.mtlscli.store.PemFiles;
 import dev.mtlscli.store.StoreType;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Key;
@@ -134,15 +131,7 @@ public final class StoreInspector {
     }
 
     private static byte[] readAll(Path path) {
-        try {
-            return Files.readAllBytes(path);
-        } catch (NoSuchFileException e) {
-            throw new MtlsException(path + " does not exist");
-        } catch (AccessDeniedException e) {
-            throw new MtlsException(path + " is not readable");
-        } catch (IOException e) {
-            throw new MtlsException("cannot read " + path + ": " + e.getMessage());
-        }
+        return BoundedReads.read(path, BoundedReads.MATERIAL, "file");
     }
 
     private static boolean looksLikePem(byte[] bytes) {

@@ -17,6 +17,11 @@ public final class DistinguishedNames {
         if (subject == null || subject.isBlank()) {
             throw new MtlsException("empty certificate subject");
         }
+        // A control character in a subject ends up in every tool's output that shows the
+        // certificate (openssl, keytool, nginx logs), escape sequences included.
+        if (subject.chars().anyMatch(c -> c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f))) {
+            throw new MtlsException("invalid certificate subject '" + subject + "': it holds control characters");
+        }
         try {
             // RFC 4514 strings list the most specific RDN first, the DER encoding the least
             // specific, so the parsed order is reversed; readers then print what was written.

@@ -1,15 +1,12 @@
 package dev.mtlscli.spec;
 
-import dev.mtlscli.MtlsException;
+import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.json.JsonObject;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -27,17 +24,7 @@ public final class SpecReader {
     }
 
     public static MtlsSpec read(Path path) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(path);
-        } catch (NoSuchFileException e) {
-            throw new MtlsException("spec file " + path + " does not exist");
-        } catch (AccessDeniedException e) {
-            throw new MtlsException("spec file " + path + " is not readable");
-        } catch (IOException e) {
-            throw new MtlsException("cannot read spec file " + path + ": " + e.getMessage());
-        }
-        return parse(bytes, "spec file " + path);
+        return parse(BoundedReads.read(path, BoundedReads.SMALL, "spec file"), "spec file " + path);
     }
 
     /** The demo set: two services, as in the well-known Lambda mTLS sample. */

@@ -1,6 +1,11 @@
 package dev.mtlscli.store;
 
+
 import dev.mtlscli.MtlsException;
+import org.bouncycastle.asn1.pkcs.KeyDerivationFunc;
+import org.bouncycastle.asn1.pkcs.PBEParameter;
+import org.bouncycastle.asn1.pkcs.PBKDF2Params;
+import org.bouncycastle.asn1.pkcs.PKCS12PBEParams;
 
 import org.bouncycastle.asn1.pkcs.PBES2Parameters;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -14,6 +19,7 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.PBEParameterSpec;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.NoSuchAlgorithmException;
@@ -51,7 +57,14 @@ final class EncryptedKeys {
         }
     }
 
+    /**
+     * Far above any real use (openssl's default is 2048, ours 10 000, the JDK caps PKCS12 at
+     * 5 million), far below the 2^31-1 with which a crafted key file keeps a run busy for days.
+     */
+    static final int MAX_ITERATIONS = 10_000_000;
+
     static PrivateKey decrypt(byte[] der, char[] password, String source) {
+        checkIterations(der, source);
         PKCS8EncodedKeySpec spec;
         try {
             EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(der);
@@ -77,5 +90,31 @@ final class EncryptedKeys {
             }
         }
         throw new MtlsException("the private key in " + source + " is neither EC nor RSA");
+    }
+
+    /** Reads the KDF's iteration count from the structure, before any key derivation runs. */
+    private static void checkIterations(byte[] der, String source) {
+        BigInteger iterations;
+        try {
+            AlgorithmIdentifier algorithm = org.bouncycastle.asn1.pkcs.EncryptedPrivateKeyInfo.getInstance(der).getEncryptionAlgorithm();
+            if (PKCSObjectIdentifiers.id_PBES2.equals(algorithm.getAlgorithm())) {
+                KeyDerivationFunc kdf = PBES2Parameters.getInstance(algorithm.getParameters()).getKeyDerivationFunc();
+                if (!PKCSObjectIdentifiers.id_PBKDF2.equals(kdf.getAlgorithm())) {
+                    return; // scrypt and others: the JDK does not offer them, decrypt() refuses the scheme
+                }
+                iterations = PBKDF2Params.getInstance(kdf.getParameters()).getIterationCount();
+            } else if (algorithm.getAlgorithm().on(PKCSObjectIdentifiers.pkcs_12PbeIds)) {
+                iterations = PKCS12PBEParams.getInstance(algorithm.getParameters()).getIterations();
+            } else {
+                iterations = PBEParameter.getInstance(algorithm.getParameters()).getIterationCount();
+            }
+        } catch (RuntimeException e) {
+            throw new MtlsException("the encrypted private key in " + source + " is corrupted");
+        }
+        if (iterations.signum() <= 0 || iterations.compareTo(BigInteger.valueOf(MAX_ITERATIONS)) > 0) {
+            throw new MtlsException("the encrypted private key in " + source + " asks for " + iterations
+                    + " key-derivation iterations, outside the 1 to " + MAX_ITERATIONS + " mtls-cli accepts; "
+                    + "re-encrypt it with fewer (openssl pkcs8 -topk8 -v2 aes-256-cbc -iter 100000)");
+        }
     }
 }

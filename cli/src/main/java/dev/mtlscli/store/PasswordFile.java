@@ -4,10 +4,7 @@ import dev.mtlscli.MtlsException;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.json.JsonObject;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -35,14 +32,7 @@ public final class PasswordFile {
     }
 
     public static PasswordFile read(Path path) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(path);
-        } catch (NoSuchFileException e) {
-            throw new MtlsException("password file " + path + " does not exist");
-        } catch (IOException e) {
-            throw new MtlsException("cannot read password file " + path + ": " + e.getMessage());
-        }
+        byte[] bytes = BoundedReads.read(path, BoundedReads.SMALL, "password file");
         String source = "password file " + path;
         JsonObject root = Json.parseObject(bytes, source);
         JsonObject entries = root.object("passwords");
@@ -57,9 +47,31 @@ public final class PasswordFile {
                 throw new MtlsException(source + ": the password of '" + key
                         + "' is shorter than " + MIN_LENGTH + " characters");
             }
+            if (password.isBlank()) {
+                throw new MtlsException(source + ": the password of '" + key + "' is only whitespace");
+            }
+            // The JDK's PBE key derivation (CA keys) refuses anything but ASCII, and keytool,
+            // openssl and PKCS12 encode other characters differently: one rule for all files.
+            if (!password.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
+                throw new MtlsException(source + ": the password of '" + key
+                        + "' holds characters other than printable ASCII, which not every tool reads alike");
+            }
             file.passwords.put(key, password);
         }
         return file;
+    }
+
+    /**
+     * Refuses entries for files that are not among these: in a password file the user wrote, an
+     * unknown name is a typo, and the file it meant would silently get a generated password.
+     */
+    public void checkOnlyFor(Collection<String> relativePaths, String source) {
+        for (String key : passwords.keySet()) {
+            if (!relativePaths.contains(key)) {
+                throw new MtlsException(source + " names '" + key + "', which is not a file this run protects with a password "
+                        + "(expected some of: " + String.join(", ", new java.util.TreeSet<>(relativePaths)) + ")");
+            }
+        }
     }
 
     /**

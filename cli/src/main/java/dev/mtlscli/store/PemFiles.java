@@ -17,10 +17,8 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
@@ -116,11 +114,8 @@ public final class PemFiles {
 
     public static PrivateKey readEncryptedPrivateKey(Path path, char[] password) {
         Contents contents;
-        try {
-            contents = read(Files.readString(path, StandardCharsets.US_ASCII), path.toString(), password);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        contents = read(new String(BoundedReads.read(path, BoundedReads.MATERIAL, "key file"), StandardCharsets.US_ASCII),
+                path.toString(), password);
         if (contents.privateKeys().size() != 1) {
             throw new MtlsException(path + " does not hold exactly one private key");
         }

@@ -59,8 +59,9 @@ public final class CertsCreator {
     public CreateResult create(ResolvedSpec spec, Path out, Path layerDirectory, boolean force, PasswordFile suppliedPasswords) {
         checkOutputs(out, layerDirectory, force);
         List<String> serviceNames = spec.services().stream().map(ResolvedSpec.Service::name).toList();
-        PasswordFile passwords = suppliedPasswords.forFiles(
-                WorkspaceWriter.protectedFiles(serviceNames, spec.storeType(), caSource.keepsCaKey()), new PasswordGenerator(random));
+        var protectedFiles = WorkspaceWriter.protectedFiles(serviceNames, spec.storeType(), caSource.keepsCaKey());
+        suppliedPasswords.checkOnlyFor(protectedFiles, "the password file");
+        PasswordFile passwords = suppliedPasswords.forFiles(protectedFiles, new PasswordGenerator(random));
         try (WorkspaceLock existing = lockExisting(out);
              StagedDirectory staged = StagedDirectory.open(out, force, OutputKind.WORKSPACE)) {
             WorkspaceWriter writer = new WorkspaceWriter(staged.path(), spec.storeType(), passwords, random);

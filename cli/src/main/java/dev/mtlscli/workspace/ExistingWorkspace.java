@@ -1,5 +1,6 @@
 package dev.mtlscli.workspace;
 
+import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.aws.AwsNames;
 import dev.mtlscli.store.PasswordFile;
@@ -100,11 +101,7 @@ public final class ExistingWorkspace {
     }
 
     public byte[] read(String relative) {
-        try {
-            return Files.readAllBytes(path(relative));
-        } catch (IOException e) {
-            throw new MtlsException("cannot read " + path(relative) + ": " + e.getMessage(), e);
-        }
+        return BoundedReads.read(path(relative), BoundedReads.MATERIAL, "workspace file");
     }
 
     public synchronized PasswordFile passwords() {

@@ -142,7 +142,7 @@ class CertsInspectCommandTest {
         Path broken = concatenate("broken-chain.pem", pkcs12.file(Workspace.serverCertificate("service-1")),
                 pkcs12.file(Workspace.caCertificate("service-2")));
 
-        Cli.Result result = Cli.run("certs", "inspect", broken.toString(), "--output", "json").assertExit(0, "inspect a broken chain");
+        Cli.Result result = Cli.run("certs", "inspect", broken.toString(), "--output", "json").assertExit(3, "a broken chain needs attention");
 
         assertFalse(json(result).path("entries").get(0).path("chainVerifies").asBoolean(), result.out());
         assertTrue(Cli.run("certs", "inspect", broken.toString()).out().contains("chain DOES NOT VERIFY"));
