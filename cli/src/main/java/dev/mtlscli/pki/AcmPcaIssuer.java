@@ -25,8 +25,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -104,6 +104,7 @@ public final class AcmPcaIssuer implements CertificateIssuer {
 
     @Override
     public List<X509Certificate> issue(LeafRequest request) {
+        Instant asked = Instant.now();
         PKCS10CertificationRequest csr = CertificateRequests.create(request);
         String templateArn = "arn:" + partition + ":acm-pca:::template/" + switch (request.profile()) {
             case CLIENT -> "EndEntityClientAuthCertificate/V1";
@@ -144,9 +145,8 @@ public final class AcmPcaIssuer implements CertificateIssuer {
             }
         }
         X509Certificate leaf = chain.get(0);
-        if (!Arrays.equals(leaf.getPublicKey().getEncoded(), request.keyPair().getPublic().getEncoded())) {
-            throw new MtlsException("ACM Private CA returned " + certificateArn + " for another public key than the one requested");
-        }
+        String role = request.profile() == CertificateProfile.CLIENT ? "a client certificate" : "a server certificate";
+        IssuedCertificateCheck.check(leaf, request, caCertificates.get(0), asked, role + " (" + certificateArn + ")");
         if (!ChainVerifier.verifies(chain) || !chain.get(chain.size() - 1).equals(rootCertificate())) {
             throw new MtlsException("the certificate " + certificateArn + " from ACM Private CA does not verify up to the CA's root");
         }

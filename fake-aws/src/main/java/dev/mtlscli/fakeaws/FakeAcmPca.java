@@ -120,6 +120,34 @@ public final class FakeAcmPca {
     private final Map<String, Pending> issued = new LinkedHashMap<>();
     private final Map<String, Token> tokens = new HashMap<>();
     private int readyAfterPolls = 1;
+    private Misissue misissue = Misissue.NONE;
+
+    /**
+     * Ways a CA could answer other than it was asked, for testing that clients check what they
+     * get: a real ACM PCA does none of these, but a client must not find out in production.
+     */
+    public enum Misissue {
+        NONE,
+        /** valid for 365 days whatever was asked (within the CA's validity) */
+        LONGER_VALIDITY,
+        /** valid one day beyond the CA's own certificate */
+        BEYOND_CA,
+        /** the other end-entity template's EKU: serverAuth for a client, clientAuth for a server */
+        WRONG_EKU,
+        /** a certificate for a key other than the CSR's */
+        OTHER_KEY,
+        /** another subject than the CSR's */
+        OTHER_SUBJECT,
+        /** the CSR's subjectAltName dropped */
+        NO_SAN,
+        /** basicConstraints CA:TRUE on an end-entity certificate */
+        CA_LEAF
+    }
+
+    /** From now on every IssueCertificate answers this way (NONE: as asked). */
+    public synchronized void misissue(Misissue how) {
+        misissue = how;
+    }
 
     FakeAcmPca(String region, String accountId, Clock clock) {
         this.region = region;
@@ -250,9 +278,21 @@ public final class FakeAcmPca {
         if (notAfter.isAfter(ca.certificate().getNotAfter().toInstant())) {
             throw AwsError.validation("The certificate validity specified exceeds the CA validity.");
         }
+        Instant caNotAfter = ca.certificate().getNotAfter().toInstant();
+        switch (misissue) {
+            case LONGER_VALIDITY -> notAfter = now.plus(Duration.ofDays(365)).isBefore(caNotAfter) ? now.plus(Duration.ofDays(365)) : caNotAfter;
+            case BEYOND_CA -> notAfter = caNotAfter.plus(Duration.ofDays(1));
+            default -> { }
+        }
+        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo key = misissue == Misissue.OTHER_KEY ? PcaCertificates.otherKey(csr.publicKey())
+                : csr.publicKey();
+        org.bouncycastle.asn1.x500.X500Name subject = misissue == Misissue.OTHER_SUBJECT
+                ? new org.bouncycastle.asn1.x500.X500Name("CN=someone-else") : csr.subject();
+        org.bouncycastle.asn1.x509.KeyPurposeId[] ekus = misissue == Misissue.WRONG_EKU ? PcaTemplate.otherEku(template)
+                : template.extendedKeyUsages();
         BigInteger serial = PcaCertificates.randomSerial();
-        X509Certificate certificate = PcaCertificates.endEntity(csr.subject(), csr.publicKey(), csr.subjectAltName(),
-                template, ca.signer(signing), serial, notBefore, notAfter);
+        X509Certificate certificate = PcaCertificates.endEntity(subject, key, misissue == Misissue.NO_SAN ? null : csr.subjectAltName(),
+                ekus, misissue == Misissue.CA_LEAF, ca.signer(signing), serial, notBefore, notAfter);
         String arn = ca.arn() + "/certificate/" + PcaCertificates.serialHex(serial);
         issued.put(arn, new Pending(new IssuedCertificate(arn, ca.arn(), certificate, ca.certificateAndChain(),
                 template.arn(), signing.name()), readyAfterPolls));

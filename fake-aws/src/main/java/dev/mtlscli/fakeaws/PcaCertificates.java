@@ -20,6 +20,7 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
@@ -95,13 +96,19 @@ final class PcaCertificates {
     static X509Certificate endEntity(X500Name subject, SubjectPublicKeyInfo publicKey, Extension subjectAltName,
                                      PcaTemplate template, Signer issuer, BigInteger serial, Instant notBefore,
                                      Instant notAfter) {
+        return endEntity(subject, publicKey, subjectAltName, template.extendedKeyUsages(), false, issuer, serial, notBefore, notAfter);
+    }
+
+    static X509Certificate endEntity(X500Name subject, SubjectPublicKeyInfo publicKey, Extension subjectAltName,
+                                     KeyPurposeId[] extendedKeyUsages, boolean ca, Signer issuer, BigInteger serial,
+                                     Instant notBefore, Instant notAfter) {
         X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuerName(issuer), serial,
                 Date.from(notBefore), Date.from(notAfter), subject, publicKey);
-        add(builder, Extension.basicConstraints, false, new BasicConstraints(false));
+        add(builder, Extension.basicConstraints, false, new BasicConstraints(ca));
         add(builder, Extension.authorityKeyIdentifier, false, authorityKeyIdentifier(issuer));
         add(builder, Extension.subjectKeyIdentifier, false, subjectKeyIdentifier(publicKey));
         add(builder, Extension.keyUsage, true, new KeyUsage(END_ENTITY_KEY_USAGE));
-        add(builder, Extension.extendedKeyUsage, false, new ExtendedKeyUsage(template.extendedKeyUsages()));
+        add(builder, Extension.extendedKeyUsage, false, new ExtendedKeyUsage(extendedKeyUsages));
         if (subjectAltName != null) {
             try {
                 builder.addExtension(subjectAltName);
@@ -110,6 +117,19 @@ final class PcaCertificates {
             }
         }
         return sign(builder, issuer);
+    }
+
+    /** A fresh key of the same algorithm as this one: the key a mis-issued certificate names. */
+    static SubjectPublicKeyInfo otherKey(SubjectPublicKeyInfo like) {
+        try {
+            String algorithm = like.getAlgorithm().getAlgorithm().equals(org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey)
+                    ? "EC" : "RSA";
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance(algorithm);
+            generator.initialize(algorithm.equals("EC") ? 256 : 2048);
+            return SubjectPublicKeyInfo.getInstance(generator.generateKeyPair().getPublic().getEncoded());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** PEM, as ACM PCA returns certificates: 64-character lines, no trailing newline. */

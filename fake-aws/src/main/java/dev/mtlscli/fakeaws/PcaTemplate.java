@@ -41,4 +41,13 @@ enum PcaTemplate {
     KeyPurposeId[] extendedKeyUsages() {
         return extendedKeyUsages.clone();
     }
+
+    /** What a mix-up of the client and server templates would give (see FakeAcmPca.Misissue). */
+    static KeyPurposeId[] otherEku(PcaTemplate template) {
+        return switch (template) {
+            case END_ENTITY_CLIENT_AUTH -> new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth};
+            case END_ENTITY_SERVER_AUTH -> new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth};
+            default -> new KeyPurposeId[] {KeyPurposeId.id_kp_codeSigning};
+        };
+    }
 }
