@@ -50,6 +50,7 @@ usage_error() {
     exit 2
 }
 
+STACK_NAME=MtlsDemoStack # DemoApp.STACK_NAME
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 INFRA="$REPO/infra"
 MTLS_CLI="$REPO/mtls-cli"
@@ -117,9 +118,13 @@ missing=()
 command -v aws >/dev/null 2>&1 || missing+=("the AWS CLI (aws)")
 command -v npx >/dev/null 2>&1 || missing+=("Node.js (npx)")
 command -v node >/dev/null 2>&1 || command -v jq >/dev/null 2>&1 || missing+=("node or jq")
+command -v docker >/dev/null 2>&1 || missing+=("Docker (docker)")
 if [ "${#missing[@]}" -gt 0 ]; then
     die "missing: ${missing[*]}"
 fi
+# cdk deploy builds the backend image with the local Docker daemon, as its last step: without
+# a running daemon it would fail after layers, parameters and the secret were written.
+docker info >/dev/null 2>&1 || die "the Docker daemon is not running (docker info failed); cdk deploy builds the backend image with it. Start Docker and run this again; nothing was written to AWS"
 
 # AWS options of mtls-cli and the AWS CLI; the CDK CLI reads the region from the environment.
 # (Possibly empty arrays are expanded as ${a[@]+"${a[@]}"}, which bash 3.2 of macOS accepts under set -u.)
@@ -284,13 +289,17 @@ printf '%s\n' "${context[@]}" >"$state/cdk-context.args"
 printf '%s\n' "${parameters[@]}" >"$state/parameters.txt"
 echo "$store_passwords_secret" >"$state/secrets.txt"
 {
+    echo "stack=$STACK_NAME"
     [ -z "$region" ] || echo "region=$region"
     [ -z "$profile" ] || echo "profile=$profile"
 } >"$state/aws.env"
 
 # --- 4. the stack
+# cdk.out holds the synthesized assets, among them the lambda-only function's copies of the
+# keystores: private to the user whatever the umask (it is in .gitignore).
 cdk() {
-    (cd "$INFRA" && CDK_DISABLE_VERSION_CHECK=1 CDK_DISABLE_CLI_TELEMETRY=true npx --yes aws-cdk@2 "$@")
+    (umask 077 && cd "$INFRA" && mkdir -p cdk.out && chmod 0700 cdk.out \
+        && CDK_DISABLE_VERSION_CHECK=1 CDK_DISABLE_CLI_TELEMETRY=true npx --yes aws-cdk@2 "$@")
 }
 if [ "$bootstrap" = true ]; then
     echo "== cdk bootstrap"

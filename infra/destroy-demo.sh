@@ -6,8 +6,12 @@ usage() {
     cat <<'EOF'
 Usage: infra/destroy-demo.sh [OPTIONS]
 
-Removes the demo stack from the AWS account (npx aws-cdk@2 destroy --all --force, in infra/),
-with the context that infra/deploy-demo.sh recorded in WORKSPACE/aws-demo/.
+Removes the demo stack from the AWS account: deletes the CloudFormation stack by name (aws
+cloudformation delete-stack, then waits for stack-delete-complete), with the region and profile
+that infra/deploy-demo.sh recorded in WORKSPACE/aws-demo/aws.env. Nothing is synthesized, so it
+works from a fresh clone, after mvn clean, or with the workspace's stores gone: only the state
+file is read, and without it the defaults (stack MtlsDemoStack, --region/--profile) apply.
+A stack that does not exist is not an error.
 
 Options:
   --workspace DIR                   the demo's workspace (default: demo-certs/ in the repository)
@@ -37,7 +41,7 @@ usage_error() {
 }
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-INFRA="$REPO/infra"
+stack=MtlsDemoStack # DemoApp.STACK_NAME
 
 workspace="$REPO/demo-certs"
 region=""
@@ -73,47 +77,53 @@ case "$workspace" in
     *) workspace="$PWD/$workspace" ;;
 esac
 state="$workspace/aws-demo"
+state_err=$(mktemp)
+trap 'rm -f "$state_err"' EXIT
 
-command -v npx >/dev/null 2>&1 || die "missing: Node.js (npx)"
-if [ "$delete_layers_and_parameters" = true ]; then
-    command -v aws >/dev/null 2>&1 || die "missing: the AWS CLI (aws)"
-fi
+command -v aws >/dev/null 2>&1 || die "missing: the AWS CLI (aws)"
 
 # the region and profile of the deployment, unless given now
 if [ -f "$state/aws.env" ]; then
     while IFS='=' read -r key value; do
         case "$key" in
+            stack) case "$value" in
+                       [A-Za-z]*) stack=$value ;;
+                       *) die "$state/aws.env names an invalid stack '$value'" ;;
+                   esac ;;
             region) [ -n "$region" ] || region=$value ;;
             profile) [ -n "$profile" ] || profile=$value ;;
         esac
     done <"$state/aws.env"
 fi
 aws_options=()
-cdk_options=()
 if [ -n "$region" ]; then
     aws_options+=(--region "$region")
     export AWS_REGION="$region" AWS_DEFAULT_REGION="$region"
 fi
 if [ -n "$profile" ]; then
     aws_options+=(--profile "$profile")
-    cdk_options+=(--profile "$profile")
 fi
 
-# the context the app was deployed with: the app needs it to synthesize the stack it removes
-context=()
-if [ -f "$state/cdk-context.args" ]; then
-    while IFS= read -r arg; do
-        [ -z "$arg" ] || context+=("$arg")
-    done <"$state/cdk-context.args"
+# Deleting the stack by name needs neither the app nor its inputs (jars, keystores), which a
+# `cdk destroy` would synthesize again: a destroy must never fail for want of a build while the
+# NAT gateway, the NLB and Fargate go on billing.
+echo "== Stack $stack"
+if ! status=$(aws cloudformation describe-stacks --stack-name "$stack" --query 'Stacks[0].StackStatus' --output text \
+    ${aws_options[@]+"${aws_options[@]}"} 2>"$state_err"); then
+    if grep -q "does not exist" "$state_err"; then
+        echo "  $stack does not exist (never deployed, or already deleted)"
+    else
+        cat "$state_err" >&2
+        die "cannot read the stack $stack (see the AWS CLI's message above)"
+    fi
 else
-    echo "destroy-demo: no $state/cdk-context.args (was the demo deployed with this workspace?);" \
-        "destroying without the deployment's context" >&2
+    aws cloudformation delete-stack --stack-name "$stack" ${aws_options[@]+"${aws_options[@]}"}
+    echo "  deleting $stack ($status); waiting until CloudFormation reports it deleted"
+    aws cloudformation wait stack-delete-complete --stack-name "$stack" ${aws_options[@]+"${aws_options[@]}"} \
+        || die "the deletion of $stack did not complete; see its events in the CloudFormation console, then run this again"
+    echo "  deleted $stack"
 fi
-
-echo "== cdk destroy"
-(cd "$INFRA" && CDK_DISABLE_VERSION_CHECK=1 CDK_DISABLE_CLI_TELEMETRY=true \
-    npx --yes aws-cdk@2 destroy --all --force --no-notices \
-    ${context[@]+"${context[@]}"} ${cdk_options[@]+"${cdk_options[@]}"})
+rm -f "$state_err"
 
 if [ "$delete_layers_and_parameters" != true ]; then
     echo "The layer versions and SSM parameters stay (--delete-layers-and-parameters removes them)."

@@ -156,7 +156,8 @@ class DeployScriptTest {
         Tool.Result result = run(repo, "deploy-demo.sh", "--region", "eu-west-1", "--architecture", "arm64");
 
         assertEquals(0, result.exitCode(), result::describe);
-        List<Call> calls = calls(repo);
+        assertTrue(calls(repo).get(0).is("docker", "info"), "the Docker daemon is checked before anything else");
+        List<Call> calls = calls(repo).stream().filter(call -> !call.tool().equals("docker")).toList();
         List<String> order = calls.stream().map(call -> call.tool() + " " + call.args().get(0) + " " + call.args().get(1)).toList();
         assertEquals(List.of(
                 "mtls-cli certs create",
@@ -237,7 +238,7 @@ class DeployScriptTest {
     }
 
     @Test
-    void destroyRemovesTheStackWithTheDeployedContextAndOnRequestTheLayersAndParameters() {
+    void destroyDeletesTheStackByNameInTheRegionOfTheDeploymentAndOnRequestTheLayersAndParameters() {
         Path repo = fakeRepo(false);
         Tool.Result deployed = run(repo, "deploy-demo.sh", "--region", "eu-west-1", "--architecture", "x86_64");
         assertEquals(0, deployed.exitCode(), deployed::describe);
@@ -247,20 +248,19 @@ class DeployScriptTest {
 
         assertEquals(0, stackOnly.exitCode(), stackOnly::describe);
         List<Call> calls = calls(repo).subList(before, calls(repo).size());
-        assertEquals(1, calls.size(), calls::toString);
-        Call destroy = calls.get(0);
-        assertEquals(List.of("--yes", "aws-cdk@2", "destroy", "--all", "--force"), destroy.args().subList(0, 5));
-        assertEquals(repo.resolve("infra").toString(), destroy.cwd());
-        assertTrue(destroy.context().contains("layerArnService2=" + layer2), destroy::toString);
-        assertTrue(destroy.context().contains("architecture=x86_64"), destroy::toString);
-        assertTrue(read(repo.resolve("stub/npx.env")).contains("AWS_REGION=eu-west-1"), "not the region of the deployment");
+        assertEquals(3, calls.size(), calls::toString);
+        assertTrue(calls.get(0).is("aws", "cloudformation", "describe-stacks"), calls::toString);
+        assertTrue(calls.get(1).is("aws", "cloudformation", "delete-stack"), calls::toString);
+        assertEquals("MtlsDemoStack", calls.get(1).option("--stack-name"));
+        assertTrue(calls.get(2).is("aws", "cloudformation", "wait", "stack-delete-complete"), calls::toString);
+        calls.forEach(call -> assertEquals("eu-west-1", call.option("--region"), "not the region of the deployment: " + call));
 
         before = calls(repo).size();
         Tool.Result everything = run(repo, "destroy-demo.sh", "--delete-layers-and-parameters");
 
         assertEquals(0, everything.exitCode(), everything::describe);
         calls = calls(repo).subList(before, calls(repo).size());
-        assertTrue(calls.get(0).is("npx", "--yes", "aws-cdk@2", "destroy"), calls::toString);
+        assertTrue(calls.get(1).is("aws", "cloudformation", "delete-stack"), calls::toString);
         List<String> deletedLayers = calls.stream().filter(call -> call.is("aws", "lambda", "delete-layer-version"))
                 .map(call -> call.option("--layer-name") + ":" + call.option("--version-number")).toList();
         assertEquals(List.of(layer1, layer2), deletedLayers);
@@ -279,6 +279,73 @@ class DeployScriptTest {
         assertTrue(secret.args().contains("--force-delete-without-recovery"), secret::toString);
         calls.stream().filter(call -> call.tool().equals("aws"))
                 .forEach(call -> assertEquals("eu-west-1", call.option("--region"), call::toString));
+    }
+
+    @Test
+    void destroyWorksFromAFreshCloneWithOnlyTheStateFile() throws IOException {
+        Path repo = fakeRepo(false);
+        assertEquals(0, run(repo, "deploy-demo.sh", "--region", "eu-west-1").exitCode());
+        // mvn clean, and the workspace's stores gone: only aws-demo/aws.env is left
+        Files.delete(repo.resolve("cli/target/mtls-cli.jar"));
+        Files.delete(repo.resolve("lambda-runtime/target/mtls-demo-function.jar"));
+        Path demoCerts = repo.resolve("demo-certs");
+        try (var paths = Files.walk(demoCerts)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (!path.equals(demoCerts) && !path.equals(demoCerts.resolve("aws-demo")) && !path.endsWith("aws.env")) {
+                    Files.delete(path);
+                }
+            }
+        }
+        Files.deleteIfExists(repo.resolve("stub/bin/npx"));
+        int before = calls(repo).size();
+
+        Tool.Result destroyed = run(repo, "destroy-demo.sh");
+
+        assertEquals(0, destroyed.exitCode(), destroyed::describe);
+        List<Call> calls = calls(repo).subList(before, calls(repo).size());
+        assertTrue(calls.stream().anyMatch(call -> call.is("aws", "cloudformation", "delete-stack")
+                && "eu-west-1".equals(call.option("--region"))), calls::toString);
+        assertTrue(calls.stream().noneMatch(call -> call.tool().equals("npx") || call.tool().equals("mvn")), calls::toString);
+    }
+
+    @Test
+    void destroyOfAStackThatDoesNotExistSucceeds() throws IOException {
+        Path repo = fakeRepo(false);
+        Files.writeString(repo.resolve("stub/no-stack"), "");
+
+        Tool.Result destroyed = run(repo, "destroy-demo.sh", "--region", "eu-west-1");
+
+        assertEquals(0, destroyed.exitCode(), destroyed::describe);
+        assertTrue(destroyed.out().contains("does not exist"), destroyed::describe);
+        assertTrue(calls(repo).stream().noneMatch(call -> call.is("aws", "cloudformation", "delete-stack")), calls(repo)::toString);
+    }
+
+    @Test
+    void deployWithoutARunningDockerDaemonWritesNothingToAws() throws IOException {
+        Path repo = fakeRepo(false);
+        Files.writeString(repo.resolve("stub/no-docker"), "");
+
+        Tool.Result deployed = run(repo, "deploy-demo.sh", "--region", "eu-west-1");
+
+        assertEquals(1, deployed.exitCode(), deployed::describe);
+        assertEquals(1, deployed.err().lines().count(), deployed::describe);
+        assertTrue(deployed.err().contains("Docker daemon is not running"), deployed::describe);
+        assertTrue(calls(repo).stream().noneMatch(call -> call.tool().equals("aws") || call.tool().equals("mtls-cli")
+                || call.tool().equals("npx")), calls(repo)::toString);
+    }
+
+    @Test
+    void cdkOutIsPrivateWhateverTheUmask() throws IOException {
+        Path repo = fakeRepo(false);
+        Tool.Result deployed = Tool.of("bash", "-c", "umask 022 && exec bash \"$0\" --region eu-west-1",
+                        repo.resolve("infra/deploy-demo.sh").toString())
+                .env("PATH", repo.resolve("stub/bin") + ":" + System.getenv("PATH"))
+                .env("STUB_DIR", repo.resolve("stub").toString())
+                .env("STUB_WORKSPACE", workspace.root().toString())
+                .env("STUB_PUBLISHED", published.toString())
+                .run();
+        assertEquals(0, deployed.exitCode(), deployed::describe);
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(repo.resolve("infra/cdk.out"))));
     }
 
     // --- the stand-ins
@@ -329,7 +396,8 @@ class DeployScriptTest {
             executable(repo.resolve("mtls-cli"), "mtls-cli", MTLS_CLI);
             executable(repo.resolve("stub/bin/aws"), "aws", AWS);
             executable(repo.resolve("stub/bin/npx"), "npx", NPX);
-            for (String tool : everything ? List.of("mvn", "docker", "node", "jq") : List.of("mvn", "docker")) {
+            executable(repo.resolve("stub/bin/docker"), "docker", DOCKER);
+            for (String tool : everything ? List.of("mvn", "node", "jq") : List.of("mvn")) {
                 executable(repo.resolve("stub/bin").resolve(tool), tool, "exit 1\n");
             }
             if (!everything) {
@@ -394,8 +462,22 @@ class DeployScriptTest {
                 echo arn:aws:secretsmanager:eu-west-1:111122223333:secret:mtls-demo/service-1-store-passwords-AbCdEf ;;
             "ssm delete-parameters") echo "None" ;;
             "lambda delete-layer-version" | "secretsmanager delete-secret") ;;
+            "cloudformation describe-stacks")
+                if [ -f "$STUB_DIR/no-stack" ]; then
+                    echo "An error occurred (ValidationError) when calling the DescribeStacks operation: Stack with id MtlsDemoStack does not exist" >&2
+                    exit 254
+                fi
+                echo CREATE_COMPLETE ;;
+            "cloudformation delete-stack" | "cloudformation wait") ;;
             *) exit 1 ;;
             esac
+            """;
+
+    /** A daemon that answers `docker info`, unless $STUB_DIR/no-docker exists. */
+    private static final String DOCKER = """
+            [ "$1" = info ] && [ ! -f "$STUB_DIR/no-docker" ] && exit 0
+            echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2
+            exit 1
             """;
 
     private static final String NPX = """

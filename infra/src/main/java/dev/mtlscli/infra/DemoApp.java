@@ -3,7 +3,11 @@ package dev.mtlscli.infra;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.StackProps;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The CDK app (cdk.json: `mvn -e -q compile exec:java`): one stack, MtlsDemoStack, configured
@@ -23,5 +27,20 @@ public final class DemoApp {
                 .description("mtls-cli demo: mutual TLS from AWS Lambda to nginx backends, material managed by mtls-cli")
                 .build(), config);
         app.synth();
+        makePrivate(Path.of(app.getOutdir()));
+    }
+
+    /**
+     * The cloud assembly (cdk.out) holds the lambda-only function's asset, with its copies of
+     * the keystores: readable by its owner only, whatever the umask it was written with.
+     */
+    static void makePrivate(Path outdir) {
+        try {
+            if (Files.isDirectory(outdir)) {
+                Files.setPosixFilePermissions(outdir, PosixFilePermissions.fromString("rwx------"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + outdir + " private: " + e.getMessage(), e);
+        }
     }
 }
