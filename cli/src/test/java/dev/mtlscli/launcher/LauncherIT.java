@@ -81,6 +81,34 @@ class LauncherIT {
         assertTrue(Files.isRegularFile(out.resolve("clients/service-2/keystore.jks")));
     }
 
+    /** The launcher never reads the user's files: a spec that can be read only once reaches Java whole. */
+    @Test
+    void aSpecOnStandardInputOrFromAProcessSubstitutionIsReadByJavaAlone() throws Exception {
+        String spec = "{\"keyAlgorithm\": \"rsa-2048\", \"services\": [{\"name\": \"svc\", \"host\": \"svc.example.com\"}]}";
+        Path fromStdin = temp.resolve("stdin");
+        Run piped = run(spec, "certs", "create", "--spec", "/dev/stdin", "--out", fromStdin.toString());
+        assertEquals(0, piped.exit(), piped.err());
+        assertTrue(Files.isRegularFile(fromStdin.resolve("clients/svc/keystore.p12")));
+
+        Path specFile = Files.writeString(temp.resolve("s.json"), spec);
+        Path substituted = temp.resolve("substituted");
+        Process bash = new ProcessBuilder("bash", "-c", "\"$0\" certs create --spec <(cat \"$1\") --out \"$2\"",
+                REPO.resolve("mtls-cli").toString(), specFile.toString(), substituted.toString()).redirectErrorStream(true).start();
+        String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(bash.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, bash.exitValue(), output);
+        assertTrue(Files.isRegularFile(substituted.resolve("clients/svc/keystore.p12")));
+    }
+
+    @Test
+    void anEndlessSpecEndsInOneLine() throws Exception {
+        Run endless = run(null, "certs", "create", "--spec", "/dev/zero", "--out", temp.resolve("z").toString());
+        assertEquals(1, endless.exit(), endless.err());
+        assertEquals(1, endless.err().lines().count(), endless.err());
+        assertTrue(endless.err().contains("larger than"), endless.err());
+        assertTrue(Files.notExists(temp.resolve("z")));
+    }
+
     @Test
     void badInputIsOneLineAndExitTwo() throws Exception {
         Run bad = run(null, "certs", "create", "--key-algorithm", "dsa-1024", "--out", temp.resolve("x").toString());

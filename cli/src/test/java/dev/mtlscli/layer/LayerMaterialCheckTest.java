@@ -92,6 +92,24 @@ class LayerMaterialCheckTest {
     }
 
     @Test
+    void aKeystoreWithTwoPrivateKeysIsRefused() throws Exception {
+        Path copy = copy(ws.root(), temp.resolve("two-keys"));
+        char[] password = ws.password(ws.keyStore("service-1")).toCharArray();
+        KeyStore one = ws.loadKeyStore("service-1");
+        KeyStore two = ws.loadKeyStore("service-2");
+        KeyStore both = KeyStore.getInstance("PKCS12");
+        both.load(null, null);
+        both.setKeyEntry("service-1", one.getKey("service-1", password), password, one.getCertificateChain("service-1"));
+        both.setKeyEntry("service-2", two.getKey("service-2", ws.password(ws.keyStore("service-2")).toCharArray()), password,
+                two.getCertificateChain("service-2"));
+        try (OutputStream out = Files.newOutputStream(copy.resolve(ws.keyStore("service-1")))) {
+            both.store(out, password);
+        }
+
+        assertRefusedBeforeAnyCall(publish(copy), "must hold exactly one private key entry, it holds 2");
+    }
+
+    @Test
     void aKeyThatDoesNotMatchItsCertificateIsRefused() throws Exception {
         Path copy = copy(ws.root(), temp.resolve("mismatch"));
         char[] password = ws.password(ws.keyStore("service-1")).toCharArray();
