@@ -50,8 +50,7 @@ final class PasswordSource {
         }
         if (options.stdin) {
             try {
-                String text = new String(BoundedReads.read(System.in, BoundedReads.SMALL, "standard input"), StandardCharsets.UTF_8);
-                String line = text.lines().findFirst().orElse("");
+                String line = BoundedReads.firstLine(System.in, BoundedReads.SMALL, "standard input");
                 if (line.isEmpty()) {
                     throw new MtlsException("no password on standard input");
                 }

@@ -61,6 +61,23 @@ public final class BoundedReads {
         return out.toByteArray();
     }
 
+    /**
+     * The first line of a stream, without waiting for its end (a password typed at a terminal
+     * is followed by Enter, not by Ctrl-D), refusing a line longer than {@code limit} bytes.
+     */
+    public static String firstLine(InputStream in, int limit, String what) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (line.size() >= limit) {
+                throw new MtlsException(what + " has a first line longer than " + describe(limit) + "; refusing to read it");
+            }
+            line.write(b);
+        }
+        String text = line.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+    }
+
     private static String describe(int limit) {
         return limit % (1024 * 1024) == 0 ? (limit / (1024 * 1024)) + " MiB" : limit + " bytes";
     }
