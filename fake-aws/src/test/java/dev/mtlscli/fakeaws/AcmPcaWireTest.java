@@ -155,6 +155,40 @@ class AcmPcaWireTest {
         openssl(caCertificate, null, leaf, "sslserver").assertFails();
     }
 
+    @Test
+    void misissuingAnswersOtherThanAskedForTestingClients() throws Exception {
+        String ca = aws.acmPca().createRootCa("EC_prime256v1", "fake root");
+        KeyPair key = PcaCsrs.ecKey();
+        byte[] csr = PcaCsrs.csr(key, "CN=service-1,O=acme", "service-1.internal");
+        Instant issuedAt = clock.instant();
+
+        aws.acmPca().misissue(FakeAcmPca.Misissue.LONGER_VALIDITY);
+        X509Certificate longer = certificate(getAfterOnePoll(ca, issue(request(ca, csr, "SHA256WITHECDSA", CLIENT_AUTH)
+                .idempotencyToken("longer"))).certificate());
+        assertEquals(issuedAt.plus(365, ChronoUnit.DAYS), longer.getNotAfter().toInstant(), "30 days were asked");
+
+        aws.acmPca().misissue(FakeAcmPca.Misissue.WRONG_EKU);
+        X509Certificate wrongEku = certificate(getAfterOnePoll(ca, issue(request(ca, csr, "SHA256WITHECDSA", CLIENT_AUTH)
+                .idempotencyToken("eku"))).certificate());
+        assertEquals(List.of(EKU_SERVER_AUTH), wrongEku.getExtendedKeyUsage());
+
+        aws.acmPca().misissue(FakeAcmPca.Misissue.OTHER_KEY);
+        X509Certificate otherKey = certificate(getAfterOnePoll(ca, issue(request(ca, csr, "SHA256WITHECDSA", CLIENT_AUTH)
+                .idempotencyToken("key"))).certificate());
+        assertTrue(!java.util.Arrays.equals(key.getPublic().getEncoded(), otherKey.getPublicKey().getEncoded()), "not the CSR's key");
+        otherKey.verify(aws.acmPca().caCertificate(ca).getPublicKey());
+
+        aws.acmPca().misissue(FakeAcmPca.Misissue.BEYOND_CA);
+        X509Certificate beyond = certificate(getAfterOnePoll(ca, issue(request(ca, csr, "SHA256WITHECDSA", CLIENT_AUTH)
+                .idempotencyToken("beyond"))).certificate());
+        assertTrue(beyond.getNotAfter().after(aws.acmPca().caCertificate(ca).getNotAfter()));
+
+        aws.acmPca().misissue(FakeAcmPca.Misissue.NONE);
+        X509Certificate asAsked = certificate(getAfterOnePoll(ca, issue(request(ca, csr, "SHA256WITHECDSA", CLIENT_AUTH)
+                .idempotencyToken("none"))).certificate());
+        assertEquals(issuedAt.plus(30, ChronoUnit.DAYS), asAsked.getNotAfter().toInstant());
+    }
+
     /** The extensions every end-entity template sets: AWS's table for EndEntityCertificate/V1 and its variants. */
     private static void assertEndEntityExtensions(X509Certificate leaf, X509Certificate ca, KeyPair key)
             throws Exception {

@@ -127,6 +127,18 @@ class LambdaLayersWireTest {
     }
 
     @Test
+    void anOverriddenContentLocationIsAnsweredAsItIsForOneVersionOnly() {
+        publish(LambdaWire.layerZip("service-1"));
+        publish(LambdaWire.layerZip("service-1-v2"));
+
+        aws.lambda().overrideContentLocation(LAYER_ARN + ":1", "file:///etc/passwd");
+
+        assertEquals("file:///etc/passwd", lambda.getLayerVersion(r -> r.layerName(LAYER).versionNumber(1L)).content().location());
+        assertEquals("file:///etc/passwd", lambda.getLayerVersionByArn(r -> r.arn(LAYER_ARN + ":1")).content().location());
+        assertTrue(lambda.getLayerVersion(r -> r.layerName(LAYER).versionNumber(2L)).content().location().startsWith("http://"));
+    }
+
+    @Test
     void getByArnIsTheSameVersion() {
         publish(LambdaWire.layerZip("service-1"));
         publish(LambdaWire.layerZip("service-1-v2"));
