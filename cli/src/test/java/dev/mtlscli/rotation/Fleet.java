@@ -1,5 +1,9 @@
 package dev.mtlscli.rotation;
 
+import java.util.ArrayList;
+
+import dev.mtlscli.testing.Cli;
+
 import dev.mtlscli.fakeaws.FakeAws;
 import dev.mtlscli.fakeaws.FakeLambda;
 import dev.mtlscli.layer.LayerZip;
@@ -62,6 +66,13 @@ final class Fleet {
     private void function(String name, List<String> layers) {
         aws.lambda().createFunction(name, "java21", layers, Map.of("team", name.startsWith("app") ? "apps" : "other"));
         initial.put(name, layers);
+    }
+
+    /** `mtls-cli rotate --service service-1` on the fleet's workspace, against its fake AWS. */
+    Cli.Result rotate(String... extra) {
+        List<String> args = new ArrayList<>(List.of("rotate", "--service", "service-1", "--workspace", ws.root().toString()));
+        args.addAll(List.of(extra));
+        return FakeAwsCli.run(aws, args.toArray(String[]::new));
     }
 
     List<String> layers(String function) {

@@ -15,7 +15,6 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -45,9 +44,7 @@ class RotateCommandTest {
     }
 
     private Cli.Result rotate(String... extra) {
-        List<String> args = new ArrayList<>(List.of("rotate", "--service", "service-1", "--workspace", fleet.ws.root().toString()));
-        args.addAll(List.of(extra));
-        return FakeAwsCli.run(aws, args.toArray(String[]::new));
+        return fleet.rotate(extra);
     }
 
     private String v2() {

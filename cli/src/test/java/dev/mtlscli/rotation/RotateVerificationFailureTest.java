@@ -13,7 +13,6 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,9 +44,7 @@ class RotateVerificationFailureTest {
     }
 
     private Cli.Result rotate(String... extra) {
-        List<String> args = new ArrayList<>(List.of("rotate", "--service", "service-1", "--workspace", fleet.ws.root().toString()));
-        args.addAll(List.of(extra));
-        return FakeAwsCli.run(aws, args.toArray(String[]::new));
+        return fleet.rotate(extra);
     }
 
     private List<String> journal() throws IOException {
