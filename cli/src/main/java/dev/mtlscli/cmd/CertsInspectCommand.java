@@ -1,12 +1,11 @@
 package dev.mtlscli.cmd;
 
 import dev.mtlscli.TerminalText;
-import dev.mtlscli.json.Json;
 import dev.mtlscli.inspect.CertificateReport;
 import dev.mtlscli.inspect.EntryReport;
 import dev.mtlscli.inspect.InspectionReport;
 import dev.mtlscli.inspect.StoreInspector;
-import picocli.CommandLine;
+import dev.mtlscli.json.Json;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,6 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

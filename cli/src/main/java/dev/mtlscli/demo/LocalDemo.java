@@ -6,12 +6,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.fakeaws.FakeAws;
 import dev.mtlscli.layer.LayerDirectoryWriter;
-import dev.mtlscli.secrets.PasswordParameters;
 import dev.mtlscli.runtime.demo.LambdaLayerHandler;
 import dev.mtlscli.runtime.demo.LambdaOnlyHandler;
 import dev.mtlscli.runtime.demo.MultipleCertificatesHandler;
 import dev.mtlscli.runtime.demo.NoMtlsHandler;
 import dev.mtlscli.runtime.demo.ParameterStoreHandler;
+import dev.mtlscli.secrets.PasswordParameters;
 import dev.mtlscli.spec.MtlsSpec;
 import dev.mtlscli.spec.ResolvedSpec;
 import dev.mtlscli.spec.SpecOverrides;

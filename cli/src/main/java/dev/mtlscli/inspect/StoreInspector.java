@@ -1,9 +1,9 @@
 package dev.mtlscli.inspect;
 
-import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.pki.ChainVerifier;
 import dev.mtlscli.pki.KeyPairs;
+import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.store.KeyStoreFiles;
 import dev.mtlscli.store.PemFiles;
 import dev.mtlscli.store.StoreType;

@@ -1,8 +1,8 @@
 package dev.mtlscli.pki;
 
 import dev.mtlscli.MtlsException;
-import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 
 import java.util.Arrays;

@@ -2,7 +2,6 @@ package dev.mtlscli.pki;
 
 import dev.mtlscli.MtlsException;
 
-import javax.security.auth.x500.X500Principal;
 import java.io.IOException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -13,6 +12,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * Compares a certificate a remote CA (ACM Private CA) issued with what was asked for. A CA that

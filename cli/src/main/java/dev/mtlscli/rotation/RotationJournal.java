@@ -3,12 +3,12 @@ package dev.mtlscli.rotation;
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.json.JsonObject;
+import dev.mtlscli.store.SecureFiles;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import dev.mtlscli.store.SecureFiles;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

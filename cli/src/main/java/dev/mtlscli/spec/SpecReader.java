@@ -1,8 +1,8 @@
 package dev.mtlscli.spec;
 
-import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.json.JsonObject;
+import dev.mtlscli.store.BoundedReads;
 
 import java.io.IOException;
 import java.io.InputStream;

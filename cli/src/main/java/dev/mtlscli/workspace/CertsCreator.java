@@ -1,14 +1,13 @@
 package dev.mtlscli.workspace;
 
+import dev.mtlscli.layer.LayerDirectoryWriter;
+import dev.mtlscli.pki.CertificateIssuer;
 import dev.mtlscli.pki.CertificateProfile;
 import dev.mtlscli.pki.KeyAlgorithm;
 import dev.mtlscli.pki.LeafRequest;
-import dev.mtlscli.pki.CertificateIssuer;
 import dev.mtlscli.spec.ResolvedSpec;
 import dev.mtlscli.store.PasswordFile;
 import dev.mtlscli.store.PasswordGenerator;
-
-import dev.mtlscli.layer.LayerDirectoryWriter;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

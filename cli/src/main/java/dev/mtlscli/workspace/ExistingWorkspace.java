@@ -1,8 +1,8 @@
 package dev.mtlscli.workspace;
 
-import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.aws.AwsNames;
+import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.store.PasswordFile;
 import dev.mtlscli.store.PemFiles;
 import dev.mtlscli.store.StoreType;

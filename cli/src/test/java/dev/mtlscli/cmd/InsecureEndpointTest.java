@@ -1,9 +1,9 @@
 package dev.mtlscli.cmd;
 
+import dev.mtlscli.MtlsException;
 import dev.mtlscli.aws.AwsService;
 import dev.mtlscli.aws.AwsSettings;
 import dev.mtlscli.aws.EndpointSecurity;
-import dev.mtlscli.MtlsException;
 import dev.mtlscli.fakeaws.FakeAws;
 import dev.mtlscli.testing.FakeAwsCli;
 import dev.mtlscli.testing.Workspace;
