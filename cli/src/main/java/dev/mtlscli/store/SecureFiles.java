@@ -97,13 +97,19 @@ public final class SecureFiles {
         }
     }
 
+    /** Behind the same gate as the writes: after a signal it must not re-create a removed staging directory. */
     public static Path createDirectory(Path dir, Set<PosixFilePermission> permissions) {
+        if (!InterruptCleanup.enterWrite()) {
+            throw new UncheckedIOException("cannot create " + dir + ": mtls-cli is shutting down", new IOException("shutting down"));
+        }
         try {
             Files.createDirectories(dir);
             Files.setPosixFilePermissions(dir, permissions);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+        } finally {
+            InterruptCleanup.exitWrite();
         }
     }
 }
