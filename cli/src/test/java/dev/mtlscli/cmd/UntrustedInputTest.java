@@ -46,6 +46,25 @@ class UntrustedInputTest {
         assertTrue(line.contains("2147483647"), line);
     }
 
+    /** PKCS12 stores carry their own KDF counts; the JDK caps them (5 million), and the run ends in one line. */
+    @Test
+    void aStoreWhoseMacAsksForTwoBillionRoundsEndsInOneLine() throws Exception {
+        Path ws = temp.resolve("ws");
+        assertEquals(0, run("certs", "create", "--out", ws.toString()).exitCode());
+        org.bouncycastle.asn1.pkcs.Pfx pfx = org.bouncycastle.asn1.pkcs.Pfx.getInstance(
+                Files.readAllBytes(ws.resolve("clients/service-1/keystore.p12")));
+        org.bouncycastle.asn1.pkcs.MacData mac = pfx.getMacData();
+        org.bouncycastle.asn1.pkcs.Pfx slow = new org.bouncycastle.asn1.pkcs.Pfx(pfx.getAuthSafe(),
+                new org.bouncycastle.asn1.pkcs.MacData(mac.getMac(), mac.getSalt(), Integer.MAX_VALUE));
+        Path store = Files.write(temp.resolve("slow.p12"), slow.getEncoded("DER"));
+        Path password = write("pw", "SomePassword0123456789\n");
+
+        BadInputCli.Result result = assertTimeoutPreemptively(NET,
+                () -> run("certs", "inspect", store.toString(), "--password-file", password.toString()));
+
+        assertOneLineFailure(result, 1, "slow.p12");
+    }
+
     @Test
     void endlessFilesEndInOneLine() throws IOException {
         Path out = temp.resolve("out");
