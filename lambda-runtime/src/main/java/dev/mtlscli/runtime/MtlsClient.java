@@ -7,6 +7,7 @@ import dev.mtlscli.runtime.tls.TlsPolicy;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,9 +26,11 @@ public final class MtlsClient {
     private final SSLContext sslContext;
     private final HttpClient httpClient;
     private final String trustStoreName;
+    private final PrintStream debug;
 
-    MtlsClient(LayerManifest manifest, ClientSslContext tls, TlsPolicy policy, String trustStoreName) {
+    MtlsClient(LayerManifest manifest, ClientSslContext tls, TlsPolicy policy, String trustStoreName, PrintStream debug) {
         this.manifest = manifest;
+        this.debug = debug;
         this.tls = tls;
         this.sslContext = tls.sslContext();
         this.trustStoreName = trustStoreName;
@@ -58,7 +61,15 @@ public final class MtlsClient {
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
             throws IOException, InterruptedException {
         try {
-            return httpClient.send(request, handler);
+            HttpResponse<T> response = httpClient.send(request, handler);
+            if (debug != null) {
+                // which version a backend agreed to is what an operator needs to see when one
+                // backend still offers TLS 1.2 only; never anything secret
+                debug.println("mtls-runtime: " + manifest.service() + " -> " + request.uri().getHost() + ":" + port(request.uri())
+                        + " negotiated " + response.sslSession().map(s -> s.getProtocol() + " " + s.getCipherSuite()).orElse("no TLS")
+                        + ", HTTP " + response.statusCode());
+            }
+            return response;
         } catch (IOException e) {
             if (HandshakeDiagnostics.isHandshakeFailure(e)) {
                 URI uri = request.uri();
@@ -67,6 +78,10 @@ public final class MtlsClient {
             }
             throw e;
         }
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     /** GET https://host[:port]/path and the body as text. */

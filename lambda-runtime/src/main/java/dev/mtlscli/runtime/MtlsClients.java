@@ -11,6 +11,7 @@ import dev.mtlscli.runtime.tls.TlsPolicy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.ArrayList;
@@ -30,6 +31,9 @@ import java.util.Map;
  * }</pre>
  */
 public final class MtlsClients {
+    /** MTLS_DEBUG=true: log the negotiated TLS version and suite of every call (see {@link Builder#debug}). */
+    public static final String DEBUG_ENV = "MTLS_DEBUG";
+
     private final Map<String, MtlsClient> clients;
 
     private MtlsClients(Map<String, MtlsClient> clients) {
@@ -64,7 +68,20 @@ public final class MtlsClients {
         private Path layerRoot;
         private TlsPolicy policy;
         private PasswordProvider passwords;
+        private PrintStream debug;
+        private boolean debugSet;
         private final List<String> services = new ArrayList<>();
+
+        /**
+         * Where to log one line per call with the negotiated TLS version and cipher suite (null:
+         * nowhere). Unset, MTLS_DEBUG=true sends it to standard error, which Lambda puts in the
+         * function's CloudWatch log.
+         */
+        public Builder debug(PrintStream out) {
+            this.debug = out;
+            this.debugSet = true;
+            return this;
+        }
 
         public Builder layerRoot(Path root) {
             this.layerRoot = root;
@@ -96,6 +113,9 @@ public final class MtlsClients {
             if (policy == null) {
                 policy = TlsPolicy.fromEnvironment(System.getenv());
             }
+            if (!debugSet && Boolean.parseBoolean(System.getenv(DEBUG_ENV))) {
+                debug = System.err;
+            }
             if (passwords == null) {
                 throw new MtlsRuntimeException("no password provider: use SsmPasswords, or opt in to EnvironmentPasswords");
             }
@@ -124,7 +144,7 @@ public final class MtlsClients {
             KeyStore keyStore = SslContexts.load(directory.resolve(manifest.keyStore().file()), manifest.keyStore().type(), keyPassword);
             KeyStore trustStore = SslContexts.load(trustFile, manifest.trustStore().type(), secrets.get(manifest.trustStore().password()));
             return new MtlsClient(manifest, SslContexts.createClient(keyStore, keyPassword, trustStore, trustFile.toString()),
-                    policy, trustFile.toString());
+                    policy, trustFile.toString(), debug);
         }
     }
 }

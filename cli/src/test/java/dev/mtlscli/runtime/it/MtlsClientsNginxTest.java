@@ -190,8 +190,36 @@ class MtlsClientsNginxTest {
     // --- TLS policy against a backend with ssl_protocols TLSv1.2
 
     @Test
-    void defaultPolicyAndATls12OnlyServerShareNoProtocol() {
+    void theDefaultPolicyNegotiatesTls12WithAnEcdheAeadSuiteWithATls12OnlyServer() throws Exception {
         MtlsClient client = builder().passwords(layer.passwords()).services("service-1").build().client("service-1");
+
+        HttpResponse<String> response = client.get(nginx.uri(TLS12_ONLY));
+
+        assertEquals(200, response.statusCode(), () -> response.body() + "\n" + nginx.errorLog());
+        assertEquals("TLSv1.2", response.sslSession().orElseThrow().getProtocol());
+        String suite = response.sslSession().orElseThrow().getCipherSuite();
+        assertTrue(suite.startsWith("TLS_ECDHE_") && (suite.contains("_GCM_") || suite.contains("CHACHA20")), suite);
+    }
+
+    @Test
+    void debugLoggingNamesTheNegotiatedVersionAndSuite() throws Exception {
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        MtlsClient client = builder().debug(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8))
+                .passwords(layer.passwords()).services("service-1").build().client("service-1");
+
+        client.get(nginx.uri(TLS12_ONLY));
+        client.get(nginx.uri("service-1"));
+
+        List<String> lines = log.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).matches("mtls-runtime: service-1 -> localhost:\\d+ negotiated TLSv1\\.2 TLS_ECDHE_\\S+, HTTP 200"), lines.get(0));
+        assertTrue(lines.get(1).matches("mtls-runtime: service-1 -> localhost:\\d+ negotiated TLSv1\\.3 TLS_AES_\\S+, HTTP 200"), lines.get(1));
+    }
+
+    @Test
+    void theStrictTls13PolicyAndATls12OnlyServerShareNoProtocol() {
+        MtlsClient client = builder().tlsPolicy(TlsPolicy.fromEnvironment(Map.of(TlsPolicy.PROTOCOLS_ENV, "TLSv1.3")))
+                .passwords(layer.passwords()).services("service-1").build().client("service-1");
 
         MtlsRuntimeException e = assertThrows(MtlsRuntimeException.class, () -> client.get(nginx.uri(TLS12_ONLY)));
 

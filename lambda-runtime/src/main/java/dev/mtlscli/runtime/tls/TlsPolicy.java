@@ -10,16 +10,27 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which TLS versions and cipher suites a client may negotiate. TLS 1.3 only unless TLS 1.2 is
- * asked for; an empty cipher list means the JDK's defaults for those versions.
- * From the environment: MTLS_TLS_PROTOCOLS=TLSv1.3,TLSv1.2 and MTLS_CIPHER_SUITES=TLS_AES_256_GCM_SHA384,...
+ * Which TLS versions and cipher suites a client may negotiate. By default TLS 1.3 and TLS 1.2,
+ * because many backends (nginx 1.22 without ssl_protocols, the AWS sample's configuration)
+ * offer TLS 1.2 only; TLS 1.2 is then limited to forward-secret ECDHE with AEAD ciphers (no CBC,
+ * no RSA key exchange), which is what TLS 1.3 guarantees by construction. MTLS_TLS_PROTOCOLS=TLSv1.3
+ * is the strict opt-in. An empty cipher list means {@link #AEAD_SUITES}; an explicit one
+ * (MTLS_CIPHER_SUITES=...) must be a subset of it.
  */
 public record TlsPolicy(List<String> protocols, List<String> cipherSuites) {
     public static final String PROTOCOLS_ENV = "MTLS_TLS_PROTOCOLS";
     public static final String CIPHER_SUITES_ENV = "MTLS_CIPHER_SUITES";
     private static final Set<String> ALLOWED_PROTOCOLS = Set.of("TLSv1.3", "TLSv1.2");
 
-    public static final TlsPolicy DEFAULT = new TlsPolicy(List.of("TLSv1.3"), List.of());
+    /** Every suite a policy may name, in order of preference: TLS 1.3's, then TLS 1.2 ECDHE with AEAD. */
+    public static final List<String> AEAD_SUITES = List.of(
+            "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+    public static final TlsPolicy DEFAULT = new TlsPolicy(List.of("TLSv1.3", "TLSv1.2"), List.of());
 
     public TlsPolicy {
         protocols = List.copyOf(protocols);
@@ -30,6 +41,12 @@ public record TlsPolicy(List<String> protocols, List<String> cipherSuites) {
         for (String protocol : protocols) {
             if (!ALLOWED_PROTOCOLS.contains(protocol)) {
                 throw new MtlsRuntimeException("TLS protocol '" + protocol + "' is not allowed (TLSv1.3, TLSv1.2)");
+            }
+        }
+        for (String suite : cipherSuites) {
+            if (!AEAD_SUITES.contains(suite)) {
+                throw new MtlsRuntimeException("cipher suite '" + suite + "' is not allowed: only TLS 1.3 suites and TLS 1.2 "
+                        + "ECDHE suites with AES-GCM or ChaCha20-Poly1305 (" + String.join(", ", AEAD_SUITES) + ")");
             }
         }
     }
@@ -44,8 +61,11 @@ public record TlsPolicy(List<String> protocols, List<String> cipherSuites) {
     public SSLParameters parametersFor(SSLContext context) {
         SSLParameters parameters = context.getDefaultSSLParameters();
         parameters.setProtocols(protocols.toArray(String[]::new));
-        if (!cipherSuites.isEmpty()) {
-            Set<String> supported = Set.of(context.getSupportedSSLParameters().getCipherSuites());
+        Set<String> supported = Set.of(context.getSupportedSSLParameters().getCipherSuites());
+        if (cipherSuites.isEmpty()) {
+            // the allow-list as far as this JDK has it (ChaCha20 came with JDK 12)
+            parameters.setCipherSuites(AEAD_SUITES.stream().filter(supported::contains).toArray(String[]::new));
+        } else {
             for (String suite : cipherSuites) {
                 if (!supported.contains(suite)) {
                     throw new MtlsRuntimeException("cipher suite '" + suite + "' is not supported by this JDK");

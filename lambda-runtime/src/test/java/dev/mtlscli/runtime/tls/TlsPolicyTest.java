@@ -25,13 +25,35 @@ class TlsPolicyTest {
     }
 
     @Test
-    void defaultIsTls13Only() throws Exception {
+    void defaultIsTls13AndTls12WithForwardSecretAeadSuitesOnly() throws Exception {
         TlsPolicy policy = TlsPolicy.fromEnvironment(Map.of());
 
-        assertEquals(List.of("TLSv1.3"), policy.protocols());
-        assertEquals(List.of(), policy.cipherSuites());
+        assertEquals(List.of("TLSv1.3", "TLSv1.2"), policy.protocols());
         assertEquals(TlsPolicy.DEFAULT, policy);
+        SSLParameters parameters = policy.parametersFor(context());
+        assertArrayEquals(new String[] {"TLSv1.3", "TLSv1.2"}, parameters.getProtocols());
+        List<String> suites = List.of(parameters.getCipherSuites());
+        assertTrue(suites.containsAll(List.of("TLS_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")), suites.toString());
+        for (String suite : suites) {
+            assertTrue(suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_") || suite.startsWith("TLS_ECDHE_"), suite);
+            assertTrue(suite.contains("_GCM_") || suite.contains("CHACHA20_POLY1305"), "AEAD only: " + suite);
+        }
+    }
+
+    @Test
+    void strictTls13IsAnOptIn() throws Exception {
+        TlsPolicy policy = TlsPolicy.fromEnvironment(Map.of("MTLS_TLS_PROTOCOLS", "TLSv1.3"));
         assertArrayEquals(new String[] {"TLSv1.3"}, policy.parametersFor(context()).getProtocols());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_NOT_A_SUITE"})
+    void suitesWithoutForwardSecrecyOrAeadAreRefused(String suite) {
+        MtlsRuntimeException e = assertThrows(MtlsRuntimeException.class,
+                () -> TlsPolicy.fromEnvironment(Map.of("MTLS_CIPHER_SUITES", "TLS_AES_128_GCM_SHA256," + suite)));
+        assertTrue(e.getMessage().contains("cipher suite '" + suite + "' is not allowed"), e.getMessage());
     }
 
     @Test
@@ -69,16 +91,6 @@ class TlsPolicyTest {
     }
 
     @Test
-    void unknownCipherSuiteIsRefusedByParametersFor() throws Exception {
-        TlsPolicy policy = TlsPolicy.fromEnvironment(Map.of("MTLS_CIPHER_SUITES", "TLS_AES_128_GCM_SHA256,TLS_NOT_A_SUITE"));
-        SSLContext context = context();
-
-        MtlsRuntimeException e = assertThrows(MtlsRuntimeException.class, () -> policy.parametersFor(context));
-
-        assertTrue(e.getMessage().contains("cipher suite 'TLS_NOT_A_SUITE' is not supported"), e.getMessage());
-    }
-
-    @Test
     void realCipherSuiteIsAccepted() throws Exception {
         TlsPolicy policy = TlsPolicy.fromEnvironment(Map.of("MTLS_CIPHER_SUITES", "TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256"));
 
@@ -86,7 +98,7 @@ class TlsPolicyTest {
 
         assertEquals(List.of("TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"), policy.cipherSuites());
         assertArrayEquals(new String[] {"TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"}, parameters.getCipherSuites());
-        assertArrayEquals(new String[] {"TLSv1.3"}, parameters.getProtocols());
+        assertArrayEquals(new String[] {"TLSv1.3", "TLSv1.2"}, parameters.getProtocols());
     }
 
     @Test
