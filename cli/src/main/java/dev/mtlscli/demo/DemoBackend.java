@@ -13,11 +13,19 @@ public interface DemoBackend extends AutoCloseable {
 
     /**
      * A backend: its server chain and key, the CA its clients must be signed by, the JSON it
-     * answers, and the TLS versions it accepts (nginx's ssl_protocols syntax).
+     * answers, and the TLS versions it accepts (nginx's ssl_protocols syntax; null: nginx's own
+     * default). With {@code asTheSampleShipsIt} the backend is configured as the AWS sample ships
+     * it: ssl_verify_depth 1 and the JSON served as a file from the html root (and, in the sample,
+     * no ssl_protocols).
      */
-    record Spec(String service, Path serverChain, Path serverKey, Path clientCa, String json, String sslProtocols) {
+    record Spec(String service, Path serverChain, Path serverKey, Path clientCa, String json, String sslProtocols,
+                boolean asTheSampleShipsIt) {
         public Spec(String service, Path serverChain, Path serverKey, Path clientCa, String json) {
-            this(service, serverChain, serverKey, clientCa, json, TLS_1_2_AND_1_3);
+            this(service, serverChain, serverKey, clientCa, json, TLS_1_2_AND_1_3, false);
+        }
+
+        public static Spec asTheSampleShipsIt(String service, Path serverChain, Path serverKey, Path clientCa, String json) {
+            return new Spec(service, serverChain, serverKey, clientCa, json, null, true);
         }
     }
 

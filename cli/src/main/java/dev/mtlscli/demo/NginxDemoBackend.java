@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  * socket is bound.
  */
 public final class NginxDemoBackend implements DemoBackend {
+    private static final String JSON_FILE = "hello.json";
     private static final Path SBIN_NGINX = Path.of("/usr/sbin/nginx");
     private static final long PID_FILE_TIMEOUT_MILLIS = 20_000;
     private static final int START_ATTEMPTS = 3;
@@ -153,7 +154,13 @@ public final class NginxDemoBackend implements DemoBackend {
     public static String config(Path prefix, List<Spec> backends, Map<String, Integer> ports) {
         StringBuilder conf = new StringBuilder();
         conf.append("daemon on;\n")
-                .append("master_process on;\n")
+                .append("master_process on;\n");
+        if ("root".equals(System.getProperty("user.name"))) {
+            // started as root, nginx runs its workers as nobody, who cannot read the JSON files
+            // under a private temporary directory; as anyone else the workers are that user
+            conf.append("user root;\n");
+        }
+        conf
                 .append("worker_processes 1;\n")
                 .append("pid ").append(quote(prefix.resolve("nginx.pid"))).append(";\n")
                 .append("error_log ").append(quote(prefix.resolve("error.log"))).append(" info;\n")
@@ -171,23 +178,49 @@ public final class NginxDemoBackend implements DemoBackend {
                     .append("    ssl_certificate ").append(quote(backend.serverChain())).append(";\n")
                     .append("    ssl_certificate_key ").append(quote(backend.serverKey())).append(";\n")
                     .append("    ssl_client_certificate ").append(quote(backend.clientCa())).append(";\n")
-                    .append("    ssl_verify_client on;\n")
-                    // the client's leaf, and one intermediate: an ACM PCA subordinate CA under its root
-                    .append("    ssl_verify_depth 2;\n")
-                    .append("    ssl_protocols ").append(backend.sslProtocols()).append(";\n")
-                    .append("    location / {\n")
-                    .append("      default_type application/json;\n")
-                    .append("      return 200 '").append(backend.json()).append("';\n")
-                    .append("    }\n")
-                    .append("  }\n");
+                    .append("    ssl_verify_client on;\n");
+            if (backend.asTheSampleShipsIt()) {
+                // the sample's backend: nginx's default protocols, the client's leaf directly
+                // under the CA, and a JSON file from the html root
+                conf.append("    ssl_verify_depth 1;\n");
+                if (backend.sslProtocols() != null) {
+                    conf.append("    ssl_protocols ").append(backend.sslProtocols()).append(";\n");
+                }
+                conf.append("    root ").append(quote(htmlRoot(prefix, backend))).append(";\n")
+                        .append("    types { application/json json; }\n")
+                        .append("    location / {\n")
+                        .append("      index ").append(JSON_FILE).append(";\n")
+                        .append("    }\n");
+            } else {
+                // the client's leaf, and one intermediate: an ACM PCA subordinate CA under its root
+                conf.append("    ssl_verify_depth 2;\n")
+                        .append("    ssl_protocols ").append(backend.sslProtocols()).append(";\n")
+                        .append("    location / {\n")
+                        .append("      default_type application/json;\n")
+                        .append("      return 200 '").append(backend.json()).append("';\n")
+                        .append("    }\n");
+            }
+            conf.append("  }\n");
         }
         conf.append("}\n");
         return conf.toString();
     }
 
-    private static Path writeConfig(Path prefix, List<Spec> backends, Map<String, Integer> ports) {
+    /** Where a backend configured as the sample ships it serves its JSON file from. */
+    static Path htmlRoot(Path prefix, Spec backend) {
+        return prefix.resolve("html").resolve(backend.service());
+    }
+
+    /** nginx.conf under prefix, and the JSON files of the backends that serve one. */
+    public static Path writeConfig(Path prefix, List<Spec> backends, Map<String, Integer> ports) {
         try {
             Files.createDirectories(prefix.resolve("temp"));
+            for (Spec backend : backends) {
+                if (backend.asTheSampleShipsIt()) {
+                    Path root = Files.createDirectories(htmlRoot(prefix, backend));
+                    Files.writeString(root.resolve(JSON_FILE), backend.json(), StandardCharsets.UTF_8);
+                }
+            }
             Path file = prefix.resolve("nginx.conf");
             Files.writeString(file, config(prefix, backends, ports), StandardCharsets.UTF_8);
             return file;

@@ -47,9 +47,14 @@ public final class NginxBackends implements AutoCloseable {
      * A backend: its server chain and key, the CA its clients must be signed by, the JSON it
      * answers, and its ssl_protocols (the runtime's TLS policy tests restrict them).
      */
-    public record Backend(String name, Path serverChain, Path serverKey, Path clientCa, String json, String sslProtocols) {
+    public record Backend(String name, Path serverChain, Path serverKey, Path clientCa, String json, String sslProtocols,
+                          boolean asTheSampleShipsIt) {
         public Backend(String name, Path serverChain, Path serverKey, Path clientCa, String json) {
-            this(name, serverChain, serverKey, clientCa, json, TLS_1_2_AND_1_3);
+            this(name, serverChain, serverKey, clientCa, json, TLS_1_2_AND_1_3, false);
+        }
+
+        public Backend(String name, Path serverChain, Path serverKey, Path clientCa, String json, String sslProtocols) {
+            this(name, serverChain, serverKey, clientCa, json, sslProtocols, false);
         }
     }
 
@@ -76,6 +81,15 @@ public final class NginxBackends implements AutoCloseable {
                 workspace.file(Workspace.clientCa(service)),
                 "{\"hello\": \"from backend service " + number + "\"}",
                 sslProtocols);
+    }
+
+    /**
+     * A backend configured as the AWS sample ships it (ssl_verify_depth 1, the JSON file from the
+     * html root), with nginx's default protocols (null) or these.
+     */
+    public static Backend sampleBackend(String name, Workspace workspace, String service, String sslProtocols) {
+        Backend demo = demoBackend(name, workspace, service);
+        return new Backend(name, demo.serverChain(), demo.serverKey(), demo.clientCa(), demo.json(), sslProtocols, true);
     }
 
     public static NginxBackends start(Path dir, List<Backend> backends) {
@@ -163,16 +177,10 @@ public final class NginxBackends implements AutoCloseable {
     /** The same nginx.conf as `mtls-cli demo` writes, so the tests exercise the demo's backend configuration. */
     private static Path writeConfig(Path prefix, List<Backend> backends, Map<String, Integer> ports) {
         List<DemoBackend.Spec> specs = backends.stream()
-                .map(b -> new DemoBackend.Spec(b.name(), b.serverChain(), b.serverKey(), b.clientCa(), b.json(), b.sslProtocols()))
+                .map(b -> new DemoBackend.Spec(b.name(), b.serverChain(), b.serverKey(), b.clientCa(), b.json(), b.sslProtocols(),
+                        b.asTheSampleShipsIt()))
                 .toList();
-        try {
-            Files.createDirectories(prefix.resolve("temp"));
-            Path file = prefix.resolve("nginx.conf");
-            Files.writeString(file, NginxDemoBackend.config(prefix, specs, ports), StandardCharsets.UTF_8);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return NginxDemoBackend.writeConfig(prefix, specs, ports);
     }
 
     /**
