@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +28,7 @@ import java.util.stream.Stream;
  * run that died by SIGKILL from those of a run still going, and remove only the former.
  */
 public final class StagedDirectory implements AutoCloseable {
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern LEFTOVER = Pattern.compile("\\.(.+)\\.(staging|old)-(\\d+)-.*");
 
     private final Path target;
@@ -61,10 +64,17 @@ public final class StagedDirectory implements AutoCloseable {
             List<Path> createdParents = missingAncestors(parent);
             Files.createDirectories(parent);
             boolean exists = Files.exists(absolute);
-            // createTempDirectory makes it 0700, which we keep: the workspace holds keys and passwords
-            Path staging = Files.createTempDirectory(parent,
-                    "." + absolute.getFileName() + ".staging-" + ProcessHandle.current().pid() + "-");
+            // Registered before it exists, so no signal can fall between its creation and its
+            // registration; created 0700 from the start: the workspace holds keys and passwords.
+            Path staging = parent.resolve("." + absolute.getFileName() + ".staging-" + ProcessHandle.current().pid() + "-"
+                    + Long.toUnsignedString(RANDOM.nextLong(), 36));
             InterruptCleanup.register(staging);
+            try {
+                Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(SecureFiles.PRIVATE_DIR));
+            } catch (IOException e) {
+                InterruptCleanup.forget(staging);
+                throw e;
+            }
             WorkspaceLock lock = null;
             if (kind == OutputKind.WORKSPACE) {
                 lock = WorkspaceLock.acquire(staging, "certs create");
