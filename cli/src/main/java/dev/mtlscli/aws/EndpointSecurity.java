@@ -1,7 +1,6 @@
 package dev.mtlscli.aws;
 
 import dev.mtlscli.MtlsException;
-import dev.mtlscli.TerminalText;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.profiles.ProfileFileSystemSetting;
 
@@ -75,7 +74,7 @@ public final class EndpointSecurity {
 
     private static void checkOne(URI endpoint, String source) {
         if ("http".equalsIgnoreCase(endpoint.getScheme()) && !isLoopback(endpoint.getHost())) {
-            throw new MtlsException(source + " " + TerminalText.escape(endpoint) + " is plain http to another machine, which would "
+            throw new MtlsException(source + " " + endpoint + " is plain http to another machine, which would "
                     + "send passwords and signed requests in clear text; use https, or --allow-insecure-endpoint if the network "
                     + "path is yours");
         }
@@ -89,11 +88,11 @@ public final class EndpointSecurity {
         try {
             URI uri = new URI(url.trim());
             if (uri.getScheme() == null || uri.getHost() == null) {
-                throw new MtlsException(source + " '" + TerminalText.escape(url) + "' is not an http(s) URL with a host");
+                throw new MtlsException(source + " '" + url + "' is not an http(s) URL with a host");
             }
             return uri;
         } catch (java.net.URISyntaxException e) {
-            throw new MtlsException(source + " '" + TerminalText.escape(url) + "' is not a URL: " + e.getReason());
+            throw new MtlsException(source + " '" + url + "' is not a URL: " + e.getReason());
         }
     }
 

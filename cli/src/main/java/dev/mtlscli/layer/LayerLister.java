@@ -1,7 +1,6 @@
 package dev.mtlscli.layer;
 
 import dev.mtlscli.MtlsException;
-import dev.mtlscli.TerminalText;
 import dev.mtlscli.aws.AwsCalls;
 import dev.mtlscli.aws.AwsService;
 import dev.mtlscli.runtime.layer.LayerManifest;
@@ -94,9 +93,9 @@ public final class LayerLister {
                 return BoundedReads.read(body, BoundedReads.LAYER_ZIP, "the layer content");
             }
         } catch (IOException e) {
-            throw new MtlsException("downloading the layer content failed: " + TerminalText.escape(e.getMessage()), e);
+            throw new MtlsException("downloading the layer content failed: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new MtlsException("Content.Location " + shown(location) + " cannot be downloaded: " + TerminalText.escape(e.getMessage()));
+            throw new MtlsException("Content.Location " + shown(location) + " cannot be downloaded: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MtlsException("interrupted while downloading the layer content", e);
@@ -121,9 +120,10 @@ public final class LayerLister {
         return uri;
     }
 
+    /** Long pre-signed URLs cut short; escaped where printed, like everything that came from AWS. */
     private static String shown(String location) {
         String head = location.length() > 80 ? location.substring(0, 80) + "..." : location;
-        return "'" + TerminalText.escape(head) + "'";
+        return "'" + head + "'";
     }
 
     /**
@@ -146,18 +146,18 @@ public final class LayerLister {
                         json = in.readNBytes(MAX_MANIFEST_BYTES + 1);
                     }
                     if (json.length > MAX_MANIFEST_BYTES) {
-                        throw new MtlsException(source + ": " + TerminalText.escape(entry.getName()) + " is too large to be a manifest");
+                        throw new MtlsException(source + ": " + entry.getName() + " is too large to be a manifest");
                     }
-                    manifests.add(LayerManifests.parse(json, source + " " + TerminalText.escape(entry.getName())));
+                    manifests.add(LayerManifests.parse(json, source + " " + entry.getName()));
                 }
             }
         } catch (IOException e) {
-            throw new MtlsException(source + ": the layer content is not a readable zip: " + TerminalText.escape(e.getMessage()), e);
+            throw new MtlsException(source + ": the layer content is not a readable zip: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             if (e instanceof MtlsException) {
                 throw e;
             }
-            throw new MtlsException(source + ": " + TerminalText.escape(e.getMessage()), e);
+            throw new MtlsException(source + ": " + e.getMessage(), e);
         }
         return manifests;
     }

@@ -1,7 +1,6 @@
 package dev.mtlscli.store;
 
 import dev.mtlscli.MtlsException;
-import dev.mtlscli.TerminalText;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,17 +30,17 @@ public final class BoundedReads {
      */
     public static byte[] read(Path path, int limit, String what) {
         if (Files.isDirectory(path)) {
-            throw new MtlsException(what + " " + TerminalText.escape(path) + " is a directory, not a file");
+            throw new MtlsException(what + " " + path + " is a directory, not a file");
         }
         try (InputStream in = Files.newInputStream(path)) {
-            return read(in, limit, what + " " + TerminalText.escape(path));
+            return read(in, limit, what + " " + path);
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new MtlsException(what + " " + TerminalText.escape(path) + " does not exist");
+            throw new MtlsException(what + " " + path + " does not exist");
         } catch (java.nio.file.AccessDeniedException e) {
-            throw new MtlsException("cannot read " + what + " " + TerminalText.escape(path) + ": permission denied");
+            throw new MtlsException("cannot read " + what + " " + path + ": permission denied");
         } catch (IOException e) {
-            throw new MtlsException("cannot read " + what + " " + TerminalText.escape(path) + ": "
-                    + TerminalText.escape(e.getMessage()), e);
+            throw new MtlsException("cannot read " + what + " " + path + ": "
+                    + e.getMessage(), e);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.mtlscli.workspace;
 
 import dev.mtlscli.MtlsException;
-import dev.mtlscli.TerminalText;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -81,7 +80,7 @@ public final class WorkspaceLock implements AutoCloseable {
         ByteBuffer buffer = ByteBuffer.allocate(512);
         channel.read(buffer, 0);
         String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).trim();
-        return text.isEmpty() ? "another mtls-cli run" : TerminalText.escape(text);
+        return text.isEmpty() ? "another mtls-cli run" : text;
     }
 
     @Override
