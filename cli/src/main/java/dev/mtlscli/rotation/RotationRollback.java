@@ -55,7 +55,7 @@ public final class RotationRollback {
                     String current = forward ? moved.detail("to") : moved.detail("from");
                     try {
                         if (!mover.exists(back)) {
-                            synchronized (failures) {
+                            synchronized (impossible) {
                                 impossible.add("function " + function + " cannot go back to " + back.arn()
                                         + ", which no longer exists (deleted or pruned); it stays on " + current);
                             }
