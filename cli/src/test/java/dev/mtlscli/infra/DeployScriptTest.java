@@ -337,13 +337,8 @@ class DeployScriptTest {
     @Test
     void cdkOutIsPrivateWhateverTheUmask() throws IOException {
         Path repo = fakeRepo(false);
-        Tool.Result deployed = Tool.of("bash", "-c", "umask 022 && exec bash \"$0\" --region eu-west-1",
-                        repo.resolve("infra/deploy-demo.sh").toString())
-                .env("PATH", repo.resolve("stub/bin") + ":" + System.getenv("PATH"))
-                .env("STUB_DIR", repo.resolve("stub").toString())
-                .env("STUB_WORKSPACE", workspace.root().toString())
-                .env("STUB_PUBLISHED", published.toString())
-                .run();
+        Tool.Result deployed = withStubs(repo, Tool.of("bash", "-c", "umask 022 && exec bash \"$0\" --region eu-west-1",
+                repo.resolve("infra/deploy-demo.sh").toString())).run();
         assertEquals(0, deployed.exitCode(), deployed::describe);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(repo.resolve("infra/cdk.out"))));
     }
@@ -351,15 +346,17 @@ class DeployScriptTest {
     // --- the stand-ins
 
     private Tool.Result run(Path repo, String script, String... args) {
-        Path bin = repo.resolve("stub/bin");
-        return Tool.of(Tool.require("bash").toString(), repo.resolve("infra").resolve(script).toString())
-                .args(args)
-                .env("PATH", bin + ":" + System.getenv("PATH"))
+        return withStubs(repo, Tool.of(Tool.require("bash").toString(), repo.resolve("infra").resolve(script).toString())
+                .args(args)).run();
+    }
+
+    /** The stubs first on the PATH, and what they hand out. */
+    private static Tool withStubs(Path repo, Tool tool) {
+        return tool.env("PATH", repo.resolve("stub/bin") + ":" + System.getenv("PATH"))
                 .env("STUB_DIR", repo.resolve("stub").toString())
                 .env("STUB_WORKSPACE", workspace == null ? "" : workspace.root().toString())
                 .env("STUB_PUBLISHED", published == null ? "" : published.toString())
-                .env("AWS_REGION", "")
-                .run();
+                .env("AWS_REGION", "");
     }
 
     private static List<Call> calls(Path repo) {

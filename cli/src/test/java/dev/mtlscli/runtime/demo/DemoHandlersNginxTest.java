@@ -75,12 +75,7 @@ class DemoHandlersNginxTest {
     @BeforeEach
     void startSsm() {
         aws = FakeAws.start();
-        MapPasswords passwords = layer.passwords();
-        for (String service : Workspace.DEMO_SERVICES) {
-            // the first put of a name is its version 1, the version the layer's manifests pin
-            aws.ssm().put(LayerWorkspace.keyStoreParameter(service).name(), passwords.get(LayerWorkspace.keyStoreParameter(service)), true);
-            aws.ssm().put(LayerWorkspace.trustStoreParameter(service).name(), passwords.get(LayerWorkspace.trustStoreParameter(service)), true);
-        }
+        layer.putPasswords(aws);
         ssm = SsmClient.builder()
                 .httpClient(UrlConnectionHttpClient.create())
                 .region(Region.of(FakeAws.DEFAULT_REGION))

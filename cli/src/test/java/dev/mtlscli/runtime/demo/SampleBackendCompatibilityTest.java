@@ -3,9 +3,6 @@ package dev.mtlscli.runtime.demo;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.mtlscli.fakeaws.FakeAws;
-import dev.mtlscli.runtime.demo.LambdaLayerHandler;
-import dev.mtlscli.runtime.demo.MultipleCertificatesHandler;
-import dev.mtlscli.runtime.demo.ParameterStoreHandler;
 import dev.mtlscli.runtime.it.LayerWorkspace;
 import dev.mtlscli.runtime.it.MapPasswords;
 import dev.mtlscli.testing.FakeAwsCli;
@@ -58,11 +55,7 @@ class SampleBackendCompatibilityTest {
                 NginxBackends.sampleBackend("service-1 " + TLS12_ONLY, layer.workspace(), "service-1", "TLSv1.2"),
                 NginxBackends.sampleBackend("service-2 " + TLS12_ONLY, layer.workspace(), "service-2", "TLSv1.2")));
         aws = FakeAws.start();
-        MapPasswords passwords = layer.passwords();
-        for (String service : Workspace.DEMO_SERVICES) {
-            aws.ssm().put(LayerWorkspace.keyStoreParameter(service).name(), passwords.get(LayerWorkspace.keyStoreParameter(service)), true);
-            aws.ssm().put(LayerWorkspace.trustStoreParameter(service).name(), passwords.get(LayerWorkspace.trustStoreParameter(service)), true);
-        }
+        layer.putPasswords(aws);
     }
 
     @AfterAll

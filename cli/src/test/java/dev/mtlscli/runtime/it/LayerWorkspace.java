@@ -1,5 +1,6 @@
 package dev.mtlscli.runtime.it;
 
+import dev.mtlscli.fakeaws.FakeAws;
 import dev.mtlscli.runtime.layer.LayerLayout;
 import dev.mtlscli.runtime.layer.ParameterRef;
 import dev.mtlscli.testing.Cli;
@@ -50,6 +51,15 @@ public record LayerWorkspace(Workspace workspace, Path layer) {
             passwords.put(trustStoreParameter(service), workspace.password(workspace.trustStore()));
         }
         return passwords;
+    }
+
+    /** Puts {@link #passwords()} into the fake's SSM: each name's first put is its version 1, the one the manifests pin. */
+    public void putPasswords(FakeAws aws) {
+        MapPasswords passwords = passwords();
+        for (String service : Workspace.DEMO_SERVICES) {
+            aws.ssm().put(keyStoreParameter(service).name(), passwords.get(keyStoreParameter(service)), true);
+            aws.ssm().put(trustStoreParameter(service).name(), passwords.get(trustStoreParameter(service)), true);
+        }
     }
 
     public Path serviceDirectory(String service) {
