@@ -255,17 +255,19 @@ if command -v node >/dev/null 2>&1; then
     node -e '
         const fs = require("fs");
         const passwords = JSON.parse(fs.readFileSync(process.argv[1], "utf8")).passwords || {};
-        const keystore = passwords["clients/service-1/keystore.p12"], truststore = passwords["clients/truststore.p12"];
+        const keystore = passwords["clients/service-1/keystore.p12"],
+            truststore = passwords["clients/service-1/truststore.p12"] || passwords["clients/truststore.p12"];
         if (!keystore || !truststore) {
-            console.error("deploy-demo: passwords.json has no password of clients/service-1/keystore.p12 or clients/truststore.p12 (the demo needs PKCS12 stores)");
+            console.error("deploy-demo: passwords.json has no password of clients/service-1/keystore.p12 or clients/service-1/truststore.p12 (the demo needs PKCS12 stores)");
             process.exit(1);
         }
         fs.writeFileSync(process.argv[2], JSON.stringify({keystorePassword: keystore, truststorePassword: truststore}), {mode: 0o600});
     ' "$workspace/passwords.json" "$secret_file"
 else
-    (umask 077 && jq -e '.passwords | {keystorePassword: .["clients/service-1/keystore.p12"], truststorePassword: .["clients/truststore.p12"]}
+    (umask 077 && jq -e '.passwords | {keystorePassword: .["clients/service-1/keystore.p12"],
+            truststorePassword: (.["clients/service-1/truststore.p12"] // .["clients/truststore.p12"])}
         | select(.keystorePassword and .truststorePassword)' "$workspace/passwords.json" >"$secret_file") ||
-        die "passwords.json has no password of clients/service-1/keystore.p12 or clients/truststore.p12 (the demo needs PKCS12 stores)"
+        die "passwords.json has no password of clients/service-1/keystore.p12 or clients/service-1/truststore.p12 (the demo needs PKCS12 stores)"
 fi
 if aws secretsmanager describe-secret --secret-id "$store_passwords_secret" --query Name --output text \
     ${aws_options[@]+"${aws_options[@]}"} >/dev/null 2>&1; then

@@ -55,7 +55,7 @@ public final class ColdStartHarness {
                 : JdkDemoBackend.start(List.of(backendSpec));
              FakeAws aws = FakeAws.start()) {
             String keyStorePassword = new String(passwords.get(WorkspaceLayout.clientKeyStore(service, storeType)));
-            String trustStorePassword = new String(passwords.get(WorkspaceLayout.clientTrustStore(storeType)));
+            String trustStorePassword = new String(passwords.get(WorkspaceLayout.clientTrustStore(service, storeType)));
             String keyStoreParameter = LayerDirectoryWriter.firstVersion(service, "keystore-password").name();
             String trustStoreParameter = LayerDirectoryWriter.firstVersion(service, "truststore-password").name();
             aws.ssm().put(keyStoreParameter, keyStorePassword, true);

@@ -129,7 +129,7 @@ public final class LocalDemo {
                 aws.ssm().put(LayerDirectoryWriter.firstVersion(service, PasswordParameters.KEYSTORE).name(),
                         new String(passwords.get(WorkspaceLayout.clientKeyStore(service, spec.storeType()))), true);
                 aws.ssm().put(LayerDirectoryWriter.firstVersion(service, PasswordParameters.TRUSTSTORE).name(),
-                        new String(passwords.get(WorkspaceLayout.clientTrustStore(spec.storeType()))), true);
+                        new String(passwords.get(WorkspaceLayout.clientTrustStore(service, spec.storeType()))), true);
             }
             listener.ssm(aws.endpoint().toString());
             try (SsmClient ssm = SsmClient.builder()
@@ -149,7 +149,7 @@ public final class LocalDemo {
                 withPasswords.put("KEYSTORE_PASSWORD",
                         new String(passwords.get(WorkspaceLayout.clientKeyStore("service-1", spec.storeType()))));
                 withPasswords.put("TRUSTSTORE_PASSWORD",
-                        new String(passwords.get(WorkspaceLayout.clientTrustStore(spec.storeType()))));
+                        new String(passwords.get(WorkspaceLayout.clientTrustStore("service-1", spec.storeType()))));
 
                 List<DemoOutcome> outcomes = new ArrayList<>();
                 outcomes.add(call("no-mtls", () -> new NoMtlsHandler(environment),
@@ -225,7 +225,7 @@ public final class LocalDemo {
             Files.createDirectories(artifact);
             Files.copy(certs.resolve(WorkspaceLayout.clientKeyStore("service-1", storeType)), artifact.resolve("keystore.p12"),
                     StandardCopyOption.COPY_ATTRIBUTES);
-            Files.copy(certs.resolve(WorkspaceLayout.clientTrustStore(storeType)), artifact.resolve("truststore.p12"),
+            Files.copy(certs.resolve(WorkspaceLayout.clientTrustStore("service-1", storeType)), artifact.resolve("truststore.p12"),
                     StandardCopyOption.COPY_ATTRIBUTES);
             return artifact;
         } catch (IOException e) {

@@ -49,6 +49,17 @@ public final class JsonObject {
         return text;
     }
 
+    public Boolean bool(String field) {
+        Object value = values.get(field);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Boolean flag)) {
+            throw wrongType(field, "true or false");
+        }
+        return flag;
+    }
+
     public Integer integer(String field) {
         Object value = values.get(field);
         if (value == null) {

@@ -7,7 +7,9 @@ import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.store.SecureFiles;
 import dev.mtlscli.store.StoreType;
 import dev.mtlscli.workspace.CreateResult;
+import dev.mtlscli.workspace.FileRole;
 import dev.mtlscli.workspace.WorkspaceLayout;
+import dev.mtlscli.workspace.WrittenFile;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,13 +40,32 @@ public final class LayerDirectoryWriter {
                     firstVersion(service.name(), PasswordParameters.TRUSTSTORE));
             Map<String, byte[]> files = LayerPackager.files(manifest,
                     read(workspace.directory().resolve(WorkspaceLayout.clientKeyStore(service.name(), storeType))),
-                    read(workspace.directory().resolve(WorkspaceLayout.clientTrustStore(storeType))));
+                    read(workspace.directory().resolve(trustStore(workspace, service.name()))));
             // Lambda unpacks layers readable by the function's user, which is not the owner, so the
             // layer's keystore is 0644 there; it is protected by its password from SSM, not by mode.
             files.forEach((path, bytes) -> SecureFiles.writePublic(layerDirectory.resolve(path), out -> out.write(bytes)));
             written.addAll(files.keySet());
         }
         return written;
+    }
+
+    /** The service's own truststore, else the shared one ("sharedTrustStore": true). */
+    private static String trustStore(CreateResult workspace, String service) {
+        String shared = null;
+        for (WrittenFile file : workspace.files()) {
+            if (file.role() == FileRole.CLIENT_TRUSTSTORE) {
+                if (service.equals(file.service())) {
+                    return file.path();
+                }
+                if (file.service() == null) {
+                    shared = file.path();
+                }
+            }
+        }
+        if (shared == null) {
+            throw new IllegalStateException("the workspace written has no truststore for " + service);
+        }
+        return shared;
     }
 
     /** Where `layer publish` keeps a service's password by default; a local layer points at its first version. */

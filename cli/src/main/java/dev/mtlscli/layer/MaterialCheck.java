@@ -46,7 +46,7 @@ public final class MaterialCheck {
     public LayerMaterial check(ExistingWorkspace workspace, String service) {
         StoreType type = workspace.storeType();
         String keyStoreFile = WorkspaceLayout.clientKeyStore(service, type);
-        String trustStoreFile = WorkspaceLayout.clientTrustStore(type);
+        String trustStoreFile = workspace.trustStore(service);
         char[] keyStorePassword = workspace.passwords().get(keyStoreFile);
         char[] trustStorePassword = workspace.passwords().get(trustStoreFile);
         byte[] keyStoreBytes = workspace.read(keyStoreFile);

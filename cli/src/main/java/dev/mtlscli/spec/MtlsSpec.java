@@ -12,7 +12,13 @@ public record MtlsSpec(
         String storeType,
         Integer caValidityDays,
         Integer validityDays,
-        List<Service> services) {
+        List<Service> services,
+        Boolean sharedTrustStore) {
+
+    public MtlsSpec(Integer version, String keyAlgorithm, String storeType, Integer caValidityDays, Integer validityDays,
+                    List<Service> services) {
+        this(version, keyAlgorithm, storeType, caValidityDays, validityDays, services, null);
+    }
 
     public record Service(
             String name,

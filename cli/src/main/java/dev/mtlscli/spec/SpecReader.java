@@ -15,7 +15,7 @@ import java.util.Set;
 public final class SpecReader {
     private static final String DEMO_SPEC = "/dev/mtlscli/demo-spec.json";
     private static final Set<String> SPEC_FIELDS =
-            Set.of("version", "keyAlgorithm", "storeType", "caValidityDays", "validityDays", "services");
+            Set.of("version", "keyAlgorithm", "storeType", "caValidityDays", "validityDays", "services", "sharedTrustStore");
     private static final Set<String> SERVICE_FIELDS =
             Set.of("name", "host", "dnsNames", "ipAddresses", "keyAlgorithm", "ca", "server", "client");
     private static final Set<String> CERTIFICATE_FIELDS = Set.of("subject", "validityDays");
@@ -49,7 +49,8 @@ public final class SpecReader {
                 root.string("storeType"),
                 root.integer("caValidityDays"),
                 root.integer("validityDays"),
-                services == null ? null : services.stream().map(SpecReader::service).toList());
+                services == null ? null : services.stream().map(SpecReader::service).toList(),
+                root.bool("sharedTrustStore"));
     }
 
     private static MtlsSpec.Service service(JsonObject service) {

@@ -55,7 +55,7 @@ public final class SpecResolver {
             }
             services.add(resolveService(service, flags, specAlgorithm, caDays, leafDays));
         }
-        return new ResolvedSpec(storeType, services);
+        return new ResolvedSpec(storeType, services, Boolean.TRUE.equals(spec.sharedTrustStore()));
     }
 
     private static ResolvedSpec.Service resolveService(MtlsSpec.Service service, SpecOverrides flags,

@@ -114,7 +114,7 @@ public final class CaRollover {
         if (next) {
             X509Certificate nextCa = workspace.certificates(WorkspaceLayout.nextCaCertificate(service)).get(0);
             boolean inBundle = workspace.certificates(WorkspaceLayout.serverClientCa(service)).contains(nextCa);
-            return inBundle && trustAnchors(workspace).containsValue(nextCa) ? State.PREPARED : State.NONE;
+            return inBundle && trustAnchors(workspace, service).containsValue(nextCa) ? State.PREPARED : State.NONE;
         }
         return State.NONE;
     }
@@ -151,7 +151,7 @@ public final class CaRollover {
                 nextCa = createNextCa(workspace, service, oldCa, caValidityDays, written);
             }
             writeIfChanged(workspace, WorkspaceLayout.serverClientCa(service), List.of(oldCa, nextCa), written);
-            updateTrustStore(workspace, anchors -> anchors.put(nextCaAlias(service), nextCa), written);
+            updateTrustStore(workspace, service, anchors -> anchors.put(nextCaAlias(service), nextCa), written);
             return new Step(service, State.PREPARED, oldCa, nextCa, written, Optional.empty());
         }
     }
@@ -216,7 +216,7 @@ public final class CaRollover {
             }
             X509Certificate oldCa = workspace.certificates(WorkspaceLayout.previousCaCertificate(service)).get(0);
             List<String> written = new ArrayList<>();
-            updateTrustStore(workspace, anchors -> {
+            updateTrustStore(workspace, service, anchors -> {
                 anchors.remove(nextCaAlias(service));
                 anchors.put(caAlias(service), current);
             }, written);
@@ -368,10 +368,10 @@ public final class CaRollover {
         written.add(file);
     }
 
-    /** The truststore's entries, alias to certificate, in the store's order; a key entry is refused. */
-    private static Map<String, X509Certificate> trustAnchors(ExistingWorkspace workspace) {
+    /** The entries of the service's truststore, alias to certificate, in the store's order; a key entry is refused. */
+    private static Map<String, X509Certificate> trustAnchors(ExistingWorkspace workspace, String service) {
         StoreType type = workspace.storeType();
-        String file = WorkspaceLayout.clientTrustStore(type);
+        String file = workspace.trustStore(service);
         KeyStore store = KeyStoreFiles.load(workspace.read(file), type, workspace.passwords().get(file),
                 workspace.path(file).toString());
         try {
@@ -389,15 +389,15 @@ public final class CaRollover {
     }
 
     /** Rewrites the truststore (same password, atomically) if the change changes its entries. */
-    private static void updateTrustStore(ExistingWorkspace workspace, Consumer<Map<String, X509Certificate>> change,
-                                         List<String> written) {
-        Map<String, X509Certificate> anchors = trustAnchors(workspace);
+    private static void updateTrustStore(ExistingWorkspace workspace, String service,
+                                         Consumer<Map<String, X509Certificate>> change, List<String> written) {
+        Map<String, X509Certificate> anchors = trustAnchors(workspace, service);
         Map<String, X509Certificate> changed = new LinkedHashMap<>(anchors);
         change.accept(changed);
         if (changed.equals(anchors)) {
             return;
         }
-        String file = WorkspaceLayout.clientTrustStore(workspace.storeType());
+        String file = workspace.trustStore(service);
         KeyStoreFiles.writeTrustStore(workspace.path(file), workspace.storeType(), changed, workspace.passwords().get(file));
         written.add(file);
     }

@@ -58,7 +58,8 @@ public final class CertsCreator {
     public CreateResult create(ResolvedSpec spec, Path out, Path layerDirectory, boolean force, PasswordFile suppliedPasswords) {
         checkOutputs(out, layerDirectory, force);
         List<String> serviceNames = spec.services().stream().map(ResolvedSpec.Service::name).toList();
-        var protectedFiles = WorkspaceWriter.protectedFiles(serviceNames, spec.storeType(), caSource.keepsCaKey());
+        var protectedFiles = WorkspaceWriter.protectedFiles(serviceNames, spec.storeType(), caSource.keepsCaKey(),
+                spec.sharedTrustStore());
         suppliedPasswords.checkOnlyFor(protectedFiles, "the password file");
         PasswordFile passwords = suppliedPasswords.forFiles(protectedFiles, new PasswordGenerator(random));
         try (WorkspaceLock existing = lockExisting(out);
@@ -74,9 +75,15 @@ public final class CertsCreator {
             Map<String, X509Certificate> cas = new LinkedHashMap<>();
             for (IssuedService service : issued) {
                 files.addAll(service.files());
-                cas.put(service.material().service().name(), service.material().caRoot());
+                String name = service.material().service().name();
+                cas.put(name, service.material().caRoot());
+                if (!spec.sharedTrustStore()) {
+                    files.add(writer.writeTrustStore(name, service.material().caRoot()));
+                }
             }
-            files.add(writer.writeTrustStore(cas));
+            if (spec.sharedTrustStore()) {
+                files.add(writer.writeSharedTrustStore(cas));
+            }
             files.add(writer.writePasswords());
             List<CreateResult.ServiceSummary> summaries = issued.stream().map(service -> summary(service.material())).toList();
             List<String> layerFiles = List.of();
@@ -93,6 +100,12 @@ public final class CertsCreator {
         }
     }
 
+    /** A workspace being replaced may be in use by a rotation; it is replaced only under its lock. */
+    private static WorkspaceLock lockExisting(Path out) {
+        Path target = OutputTarget.resolve(out);
+        return Files.isDirectory(target) && !OutputTarget.isEmpty(target) ? WorkspaceLock.acquire(target, "certs create") : null;
+    }
+
     /** Every refusal before any key is generated: a run that would fail at the end fails at once. */
     public static void checkOutputs(Path out, Path layerDirectory, boolean force) {
         OutputTarget.check(out, force, OutputKind.WORKSPACE);
@@ -100,12 +113,6 @@ public final class CertsCreator {
             OutputTarget.checkDisjoint(out, "--out", layerDirectory, "--layer-dir");
             OutputTarget.check(layerDirectory, force, OutputKind.LAYER_DIRECTORY);
         }
-    }
-
-    /** A workspace being replaced may be in use by a rotation; it is replaced only under its lock. */
-    private static WorkspaceLock lockExisting(Path out) {
-        Path target = OutputTarget.resolve(out);
-        return Files.isDirectory(target) && !OutputTarget.isEmpty(target) ? WorkspaceLock.acquire(target, "certs create") : null;
     }
 
     private record IssuedService(ServiceMaterial material, List<WrittenFile> files) {

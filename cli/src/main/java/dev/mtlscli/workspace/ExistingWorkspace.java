@@ -43,31 +43,55 @@ public final class ExistingWorkspace {
             throw new MtlsException("workspace " + directory + " does not exist (create it with 'mtls-cli certs create --out "
                     + directory + "')");
         }
-        StoreType storeType = null;
+        Path clients = directory.resolve("clients");
+        if (!Files.isDirectory(clients) || !Files.isRegularFile(directory.resolve(WorkspaceLayout.passwords()))) {
+            throw new MtlsException(directory + " is not an mtls-cli workspace (no clients/ or " + WorkspaceLayout.passwords() + ")");
+        }
         for (StoreType type : StoreType.values()) {
-            if (Files.isRegularFile(directory.resolve(WorkspaceLayout.clientTrustStore(type)))) {
-                storeType = type;
+            List<String> services = servicesWithKeyStore(directory, clients, type);
+            if (!services.isEmpty()) {
+                ExistingWorkspace workspace = new ExistingWorkspace(directory, type, services);
+                services.forEach(workspace::trustStore);
+                return workspace;
             }
         }
-        if (storeType == null || !Files.isRegularFile(directory.resolve(WorkspaceLayout.passwords()))) {
-            throw new MtlsException(directory + " is not an mtls-cli workspace (no clients/truststore.* or "
-                    + WorkspaceLayout.passwords() + ")");
-        }
+        throw new MtlsException(directory + " holds no client keystore (clients/<service>/keystore.p12 or .jks)");
+    }
+
+    private static List<String> servicesWithKeyStore(Path directory, Path clients, StoreType type) {
         List<String> services = new ArrayList<>();
-        try (Stream<Path> clients = Files.list(directory.resolve("clients"))) {
-            StoreType type = storeType;
-            clients.filter(Files::isDirectory)
+        try (Stream<Path> entries = Files.list(clients)) {
+            entries.filter(Files::isDirectory)
                     .map(path -> path.getFileName().toString())
                     .filter(name -> Files.isRegularFile(directory.resolve(WorkspaceLayout.clientKeyStore(name, type))))
                     .sorted()
                     .forEach(services::add);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + directory.resolve("clients") + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot list " + clients + ": " + e.getMessage(), e);
         }
-        if (services.isEmpty()) {
-            throw new MtlsException(directory + " holds no client keystore (clients/<service>/keystore." + storeType.extension() + ")");
+        return List.copyOf(services);
+    }
+
+    /**
+     * The truststore a service's clients get: its own (clients/&lt;service&gt;/truststore.*), or the
+     * shared one of a workspace that has no per-service truststores (written before they existed,
+     * or with "sharedTrustStore": true).
+     */
+    public String trustStore(String service) {
+        String own = WorkspaceLayout.clientTrustStore(service, storeType);
+        if (Files.isRegularFile(path(own))) {
+            return own;
         }
-        return new ExistingWorkspace(directory, storeType, List.copyOf(services));
+        String shared = WorkspaceLayout.sharedClientTrustStore(storeType);
+        if (Files.isRegularFile(path(shared))) {
+            return shared;
+        }
+        throw new MtlsException(directory + " has no truststore for service '" + service + "' (" + own + ")");
+    }
+
+    /** Whether the service's clients share one truststore with the other services' clients. */
+    public boolean sharesTrustStore(String service) {
+        return trustStore(service).equals(WorkspaceLayout.sharedClientTrustStore(storeType));
     }
 
     public Path directory() {

@@ -75,7 +75,16 @@ public final class WorkspaceLayout {
         return "clients/" + service + "/.renewal-previous.crt";
     }
 
-    public static String clientTrustStore(StoreType type) {
+    /** What a service's clients trust: its own CA only (and the next one during a CA rollover). */
+    public static String clientTrustStore(String service, StoreType type) {
+        return "clients/" + service + "/truststore." + type.extension();
+    }
+
+    /**
+     * One truststore for every service's clients, trusting every service's CA: what workspaces
+     * before per-service truststores hold, and what a spec with "sharedTrustStore": true asks for.
+     */
+    public static String sharedClientTrustStore(StoreType type) {
         return "clients/truststore." + type.extension();
     }
 

@@ -34,15 +34,20 @@ final class WorkspaceWriter {
     }
 
     /** The files whose passwords a workspace of these services needs. */
-    static List<String> protectedFiles(List<String> services, StoreType storeType, boolean withCaKeys) {
+    static List<String> protectedFiles(List<String> services, StoreType storeType, boolean withCaKeys, boolean sharedTrustStore) {
         List<String> files = new ArrayList<>();
         for (String service : services) {
             if (withCaKeys) {
                 files.add(WorkspaceLayout.caKey(service));
             }
             files.add(WorkspaceLayout.clientKeyStore(service, storeType));
+            if (!sharedTrustStore) {
+                files.add(WorkspaceLayout.clientTrustStore(service, storeType));
+            }
         }
-        files.add(WorkspaceLayout.clientTrustStore(storeType));
+        if (sharedTrustStore) {
+            files.add(WorkspaceLayout.sharedClientTrustStore(storeType));
+        }
         return files;
     }
 
@@ -87,9 +92,16 @@ final class WorkspaceWriter {
         return written;
     }
 
-    /** One truststore for the clients that trusts the CA of every service, alias "service-ca". */
-    WrittenFile writeTrustStore(Map<String, X509Certificate> caByService) {
-        String trustStore = WorkspaceLayout.clientTrustStore(storeType);
+    /** A service's clients' truststore: its CA only, alias "&lt;service&gt;-ca". */
+    WrittenFile writeTrustStore(String service, X509Certificate ca) {
+        String trustStore = WorkspaceLayout.clientTrustStore(service, storeType);
+        KeyStoreFiles.writeTrustStore(root.resolve(trustStore), storeType, Map.of(service + "-ca", ca), passwords.get(trustStore));
+        return new WrittenFile(trustStore, FileRole.CLIENT_TRUSTSTORE, service);
+    }
+
+    /** The shared truststore ("sharedTrustStore": true): the CA of every service, alias "&lt;service&gt;-ca". */
+    WrittenFile writeSharedTrustStore(Map<String, X509Certificate> caByService) {
+        String trustStore = WorkspaceLayout.sharedClientTrustStore(storeType);
         Map<String, X509Certificate> anchors = new LinkedHashMap<>();
         caByService.forEach((service, ca) -> anchors.put(service + "-ca", ca));
         KeyStoreFiles.writeTrustStore(root.resolve(trustStore), storeType, anchors, passwords.get(trustStore));

@@ -38,7 +38,7 @@ class CertsCreateBadInputTest {
             "passwords.json", ".mtls-cli-workspace", ".mtls-cli.lock",
             "ca/svc/ca.crt", "ca/svc/ca.key",
             "servers/svc/server.crt", "servers/svc/server-chain.crt", "servers/svc/server.key", "servers/svc/client-ca.crt",
-            "clients/svc/keystore.p12", "clients/truststore.p12");
+            "clients/svc/keystore.p12", "clients/svc/truststore.p12");
 
     @TempDir
     Path tmp;
@@ -176,9 +176,9 @@ class CertsCreateBadInputTest {
     @Test
     void passwordFileWithANonStringPassword() {
         Path passwords = write(tmp.resolve("pw.json"),
-                "{\"version\": 1, \"passwords\": {\"clients/truststore.p12\": 12345}}");
+                "{\"version\": 1, \"passwords\": {\"clients/svc/truststore.p12\": 12345}}");
         String line = assertOneLineFailure(create("--password-file", passwords.toString()), ExitCodes.FAILED,
-                "clients/truststore.p12");
+                "clients/svc/truststore.p12");
         assertFalse(line.contains("12345"), "a password must never be echoed: " + line);
         assertNothingWritten(out());
     }

@@ -105,7 +105,7 @@ class CertsInspectBadInputTest {
 
     @Test
     void wrongPasswordOfTheTrustStore() {
-        Path store = p12Workspace.resolve("clients/truststore.p12");
+        Path store = p12Workspace.resolve("clients/svc/truststore.p12");
         assertOneLineFailure(inspect(store, "--password-file", wrongPassword.toString()), ExitCodes.FAILED, "wrong password");
     }
 

@@ -263,7 +263,7 @@ class BackendContainerTest {
     @ParameterizedTest
     @ValueSource(strings = {"service-1", "service-2"})
     void aClientWithoutACertificateGets400(String service) throws Exception {
-        SSLContext context = Tls.context(null, null, layer.workspace().loadTrustStore());
+        SSLContext context = Tls.context(null, null, layer.workspace().loadTrustStore(service));
 
         HttpResponse<String> response = Tls.get(Tls.client(context), uri(service).toString());
 
@@ -278,7 +278,7 @@ class BackendContainerTest {
         Workspace ws = layer.workspace();
         KeyStore keyStore = ws.loadKeyStore(other);
         SSLContext context = Tls.contextAlwaysPresenting(keyStore, ws.password(ws.keyStore(other)).toCharArray(), other,
-                ws.loadTrustStore());
+                ws.loadTrustStore(service));
 
         HttpResponse<String> response = Tls.get(Tls.client(context), uri(service).toString());
 
@@ -312,7 +312,7 @@ class BackendContainerTest {
         environment.put("MTLS_LAYER_ROOT", layer.layer().toString());
         Map<String, String> withPasswords = new HashMap<>(environment);
         withPasswords.put("KEYSTORE_PASSWORD", ws.password(ws.keyStore("service-1")));
-        withPasswords.put("TRUSTSTORE_PASSWORD", ws.password(ws.trustStore()));
+        withPasswords.put("TRUSTSTORE_PASSWORD", ws.password(ws.trustStore("service-1")));
 
         try (FakeAws aws = FakeAws.start();
              SsmClient ssm = SsmClient.builder()
@@ -325,7 +325,7 @@ class BackendContainerTest {
             for (String service : SERVICES) {
                 // version 1 of each name, the version the layer's manifests pin
                 aws.ssm().put(LayerWorkspace.keyStoreParameter(service).name(), ws.password(ws.keyStore(service)), true);
-                aws.ssm().put(LayerWorkspace.trustStoreParameter(service).name(), ws.password(ws.trustStore()), true);
+                aws.ssm().put(LayerWorkspace.trustStoreParameter(service).name(), ws.password(ws.trustStore(service)), true);
             }
 
             APIGatewayProxyResponseEvent noMtls = call(new NoMtlsHandler(environment));

@@ -75,7 +75,7 @@ class DeployScriptTest {
     }
 
     private static String trustStorePassword() {
-        return workspace.password(workspace.trustStore());
+        return workspace.password(workspace.trustStore("service-1"));
     }
 
     /** A call to a stub: the tool's name, its working directory, its arguments. */

@@ -100,7 +100,7 @@ class NginxMtlsTest {
         Workspace ws = workspace(keyAlgorithm, storeType);
         KeyStore keyStore = ws.loadKeyStore(service);
         SSLContext context = Tls.context(keyStore, ws.password(ws.keyStore(service)).toCharArray(),
-                ws.loadTrustStore());
+                ws.loadTrustStore(service));
 
         HttpResponse<String> response = get(context, url(keyAlgorithm, storeType, service));
 
@@ -122,7 +122,7 @@ class NginxMtlsTest {
     @MethodSource("everyBackend")
     void clientWithoutACertificateGets400(String keyAlgorithm, String storeType, String service) throws Exception {
         Workspace ws = workspace(keyAlgorithm, storeType);
-        SSLContext context = Tls.context(null, null, ws.loadTrustStore());
+        SSLContext context = Tls.context(null, null, ws.loadTrustStore(service));
 
         HttpResponse<String> response = get(context, url(keyAlgorithm, storeType, service));
 
@@ -136,7 +136,7 @@ class NginxMtlsTest {
         Workspace ws = workspace(keyAlgorithm, storeType);
         // service-2's identity, presented to service-1's backend, whose client CA is service-1's
         SSLContext context = Tls.contextAlwaysPresenting(ws.loadKeyStore("service-2"),
-                ws.password(ws.keyStore("service-2")).toCharArray(), "service-2", ws.loadTrustStore());
+                ws.password(ws.keyStore("service-2")).toCharArray(), "service-2", ws.loadTrustStore("service-1"));
 
         HttpResponse<String> response = get(context, url(keyAlgorithm, storeType, "service-1"));
 
@@ -147,15 +147,16 @@ class NginxMtlsTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("workspaces")
-    void clientWhoseTruststoreLacksTheServersCaFailsThePkixCheck(String keyAlgorithm, String storeType) throws Exception {
+    void serviceOnesClientRefusesAServerCertificateFromServiceTwosCa(String keyAlgorithm, String storeType) throws Exception {
         Workspace ws = workspace(keyAlgorithm, storeType);
-        KeyStore onlyServiceTwo = ws.loadTrustStore();
-        onlyServiceTwo.deleteEntry("service-1-ca");
-        assertEquals(List.of("service-2-ca"), aliases(onlyServiceTwo));
+        KeyStore serviceOnesTrust = ws.loadTrustStore("service-1");
+        assertEquals(List.of("service-1-ca"), aliases(serviceOnesTrust), "service-1's clients trust service-1's CA only");
         SSLContext context = Tls.context(ws.loadKeyStore("service-1"),
-                ws.password(ws.keyStore("service-1")).toCharArray(), onlyServiceTwo);
+                ws.password(ws.keyStore("service-1")).toCharArray(), serviceOnesTrust);
 
-        IOException failure = assertThrows(IOException.class, () -> get(context, url(keyAlgorithm, storeType, "service-1")));
+        // service-2's backend serves a certificate of service-2's CA: as if that CA's key had been
+        // used to impersonate a backend towards service-1's clients
+        IOException failure = assertThrows(IOException.class, () -> get(context, url(keyAlgorithm, storeType, "service-2")));
 
         assertHandshakeFailure(failure, "PKIX path building failed");
     }
@@ -165,7 +166,7 @@ class NginxMtlsTest {
         // both workspaces come from the same spec, so their CAs have the same names but other keys
         Workspace other = workspace("ec-p256", "jks");
         SSLContext context = Tls.context(other.loadKeyStore("service-1"),
-                other.password(other.keyStore("service-1")).toCharArray(), other.loadTrustStore());
+                other.password(other.keyStore("service-1")).toCharArray(), other.loadTrustStore("service-1"));
 
         IOException failure = assertThrows(IOException.class, () -> get(context, url("ec-p256", "pkcs12", "service-1")));
 
@@ -180,7 +181,7 @@ class NginxMtlsTest {
         // the server certificates name localhost and backend-service-N.com, but no IP address
         Workspace ws = workspace("ec-p256", "pkcs12");
         SSLContext context = Tls.context(ws.loadKeyStore("service-1"),
-                ws.password(ws.keyStore("service-1")).toCharArray(), ws.loadTrustStore());
+                ws.password(ws.keyStore("service-1")).toCharArray(), ws.loadTrustStore("service-1"));
         String byIp = "https://127.0.0.1:" + nginx.port(backend("ec-p256-pkcs12", "service-1")) + "/";
 
         IOException failure = assertThrows(IOException.class, () -> get(context, byIp));

@@ -132,7 +132,8 @@ class InterruptionIT {
         while (matcher.find()) {
             passwords.put(matcher.group(1), matcher.group(2));
         }
-        for (String store : List.of("clients/service-1/keystore.p12", "clients/service-2/keystore.p12", "clients/truststore.p12")) {
+        for (String store : List.of("clients/service-1/keystore.p12", "clients/service-2/keystore.p12",
+                "clients/service-1/truststore.p12", "clients/service-2/truststore.p12")) {
             KeyStore keyStore = KeyStore.getInstance("PKCS12");
             keyStore.load(Files.newInputStream(ws.resolve(store)), passwords.get(store).toCharArray());
         }

@@ -56,7 +56,7 @@ class LauncherIT {
         assertEquals("", created.err(), "nothing on stderr, no JVM or CDS warnings");
 
         JsonNode json = new ObjectMapper().readTree(created.out());
-        assertEquals(16, json.path("files").size(), created.out());
+        assertEquals(17, json.path("files").size(), created.out());
         for (JsonNode file : json.path("files")) {
             assertTrue(Files.isRegularFile(out.resolve(file.path("path").asText())), file.toString());
         }

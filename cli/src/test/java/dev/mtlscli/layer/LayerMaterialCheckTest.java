@@ -134,9 +134,9 @@ class LayerMaterialCheckTest {
     @Test
     void aTruststoreWithoutTheServerCaIsRefused() throws Exception {
         Path copy = copy(ws.root(), temp.resolve("other-truststore"));
-        Files.copy(other.file(other.trustStore()), copy.resolve(ws.trustStore()), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(other.file(other.trustStore("service-1")), copy.resolve(ws.trustStore("service-1")), StandardCopyOption.REPLACE_EXISTING);
         String passwords = Files.readString(copy.resolve("passwords.json"))
-                .replace(ws.password(ws.trustStore()), other.password(other.trustStore()));
+                .replace(ws.password(ws.trustStore("service-1")), other.password(other.trustStore("service-1")));
         Files.writeString(copy.resolve("passwords.json"), passwords);
 
         assertRefusedBeforeAnyCall(publish(copy), "does not trust the server CA");
@@ -216,7 +216,7 @@ class LayerMaterialCheckTest {
         for (byte[] caPublicKey : caPublicKeys) {
             assertNotEquals(java.util.Arrays.toString(caPublicKey), java.util.Arrays.toString(leaf.getPublicKey().getEncoded()));
         }
-        KeyStore trustStore = load(files.get("mtls/service-1/truststore.p12"), ws.password(ws.trustStore()));
+        KeyStore trustStore = load(files.get("mtls/service-1/truststore.p12"), ws.password(ws.trustStore("service-1")));
         assertTrue(Collections.list(trustStore.aliases()).stream().noneMatch(alias -> isKey(trustStore, alias)));
         assertArrayEquals(Files.readAllBytes(ws.file(ws.keyStore("service-1"))), files.get("mtls/service-1/keystore.p12"));
     }

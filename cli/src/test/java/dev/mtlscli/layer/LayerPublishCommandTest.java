@@ -90,7 +90,7 @@ class LayerPublishCommandTest {
                 String dir = "mtls/" + service + "/";
                 assertEquals(List.of(dir + "keystore.p12", dir + "manifest.json", dir + "truststore.p12"), List.copyOf(files.keySet()));
                 assertTrue(java.util.Arrays.equals(Files.readAllBytes(ws.file(ws.keyStore(service))), files.get(dir + "keystore.p12")));
-                assertTrue(java.util.Arrays.equals(Files.readAllBytes(ws.file(ws.trustStore())), files.get(dir + "truststore.p12")));
+                assertTrue(java.util.Arrays.equals(Files.readAllBytes(ws.file(ws.trustStore(service))), files.get(dir + "truststore.p12")));
 
                 LayerManifest manifest = LayerManifests.parse(files.get(dir + "manifest.json"), "layer manifest");
                 assertEquals("/mtls/" + service + "/keystore-password:1", manifest.keyStore().password().selector());
@@ -101,7 +101,7 @@ class LayerPublishCommandTest {
                 assertEquals(ParameterType.SECURE_STRING, keyStorePassword.type());
                 assertEquals(ws.password(ws.keyStore(service)), keyStorePassword.value());
                 Parameter trustStorePassword = ssm.getParameter(b -> b.name("/mtls/" + service + "/truststore-password").withDecryption(true)).parameter();
-                assertEquals(ws.password(ws.trustStore()), trustStorePassword.value());
+                assertEquals(ws.password(ws.trustStore(service)), trustStorePassword.value());
                 assertEquals("mtls-cli", aws.ssm().tags("/mtls/" + service + "/keystore-password").get("managed-by"));
 
                 String policy = lambda.getLayerVersionPolicy(b -> b.layerName(layerName).versionNumber(1L)).policy();

@@ -70,7 +70,7 @@ class AcmPcaCertsCreateTest {
             assertFalse(Files.exists(ws.file(Workspace.caKey(service))), "the private CA's key never leaves AWS");
             assertEquals(List.of(ca), Pem.certificates(ws.file(Workspace.caCertificate(service))));
             assertEquals(List.of(ca), Pem.certificates(ws.file(Workspace.clientCa(service))));
-            assertTrue(ws.loadTrustStore().getCertificate(service + "-ca").equals(ca), "the truststore trusts the private CA");
+            assertTrue(ws.loadTrustStore(service).getCertificate(service + "-ca").equals(ca), "the truststore trusts the private CA");
         }
         assertTrue(ws.passwords().keySet().stream().noneMatch(key -> key.endsWith("ca.key")), ws.passwords().keySet().toString());
     }
@@ -116,7 +116,7 @@ class AcmPcaCertsCreateTest {
         try (NginxBackends nginx = NginxBackends.start(temp.resolve("nginx"), List.of(
                 NginxBackends.demoBackend("service-1", ws, "service-1")))) {
             SSLContext context = Tls.context(ws.loadKeyStore("service-1"), ws.password(ws.keyStore("service-1")).toCharArray(),
-                    ws.loadTrustStore());
+                    ws.loadTrustStore("service-1"));
             HttpResponse<String> response = Tls.get(Tls.client(context), nginx.uri("service-1").toString());
             assertEquals(200, response.statusCode(), () -> response.body() + "\n" + nginx.errorLog());
             assertEquals("{\"hello\": \"from backend service 1\"}", response.body());
@@ -137,7 +137,7 @@ class AcmPcaCertsCreateTest {
         assertEquals("SHA256WITHRSA", aws.requests("IssueCertificate").get(0).json().get("SigningAlgorithm"));
         List<X509Certificate> caChain = Pem.certificates(sub.file(Workspace.caCertificate("service-1")));
         assertEquals(List.of(aws.acmPca().caCertificate(subordinate), aws.acmPca().caCertificate(root)), caChain);
-        assertEquals(aws.acmPca().caCertificate(root), sub.loadTrustStore().getCertificate("service-1-ca"),
+        assertEquals(aws.acmPca().caCertificate(root), sub.loadTrustStore("service-1").getCertificate("service-1-ca"),
                 "the truststore holds the root the chains end at");
         Path rootFile = temp.resolve("rsa-root.pem");
         Files.writeString(rootFile, Pem.encode(aws.acmPca().caCertificate(root)));
@@ -150,7 +150,7 @@ class AcmPcaCertsCreateTest {
         try (NginxBackends nginx = NginxBackends.start(temp.resolve("nginx-sub"), List.of(
                 NginxBackends.demoBackend("service-2", sub, "service-2")))) {
             SSLContext context = Tls.context(sub.loadKeyStore("service-2"), sub.password(sub.keyStore("service-2")).toCharArray(),
-                    sub.loadTrustStore());
+                    sub.loadTrustStore("service-2"));
             HttpResponse<String> response = Tls.get(Tls.client(context), nginx.uri("service-2").toString());
             assertEquals(200, response.statusCode(), () -> response.body() + "\n" + nginx.errorLog());
         }

@@ -104,7 +104,7 @@ class RotateCaRolloverTest {
     }
 
     private static List<X509Certificate> anchors(Workspace ws) throws Exception {
-        KeyStore trustStore = Workspace.open(ws.root(), "pkcs12").loadTrustStore();
+        KeyStore trustStore = Workspace.open(ws.root(), "pkcs12").loadTrustStore("service-1");
         List<X509Certificate> anchors = new ArrayList<>();
         for (String alias : Collections.list(trustStore.aliases())) {
             anchors.add((X509Certificate) trustStore.getCertificate(alias));

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** passwords.json: round trip, 0600 from the first byte, and the generated passwords themselves. */
 class PasswordFileTest {
     private static final List<String> FILES = List.of(
-            "ca/service-1/ca.key", "clients/service-1/keystore.p12", "clients/truststore.p12");
+            "ca/service-1/ca.key", "clients/service-1/keystore.p12", "clients/service-1/truststore.p12");
 
     @TempDir
     Path tmp;
@@ -57,8 +57,8 @@ class PasswordFileTest {
         Set<String> keys = new HashSet<>();
         root.get("passwords").fieldNames().forEachRemaining(keys::add);
         assertEquals(Set.copyOf(FILES), keys, "keyed by workspace-relative path, nothing else");
-        assertEquals(new String(generated.get("clients/truststore.p12")),
-                root.get("passwords").get("clients/truststore.p12").asText());
+        assertEquals(new String(generated.get("clients/service-1/truststore.p12")),
+                root.get("passwords").get("clients/service-1/truststore.p12").asText());
     }
 
     @Test
@@ -115,14 +115,14 @@ class PasswordFileTest {
     void suppliedPasswordsAreKeptStaleOnesDroppedMissingOnesGenerated() throws IOException {
         Path supplied = Files.writeString(tmp.resolve("supplied.json"), """
                 {"version": 1, "passwords": {
-                  "clients/truststore.p12": "a-supplied-password-of-some-length",
+                  "clients/service-1/truststore.p12": "a-supplied-password-of-some-length",
                   "clients/old-service/keystore.p12": "a-stale-password-for-a-gone-file"
                 }}
                 """);
 
         PasswordFile assigned = PasswordFile.read(supplied).forFiles(FILES, generator);
 
-        assertEquals("a-supplied-password-of-some-length", new String(assigned.get("clients/truststore.p12")));
+        assertEquals("a-supplied-password-of-some-length", new String(assigned.get("clients/service-1/truststore.p12")));
         assertTrue(new String(assigned.get("ca/service-1/ca.key")).matches("[A-Za-z0-9]{32}"));
         MtlsException stale = assertThrows(MtlsException.class, () -> assigned.get("clients/old-service/keystore.p12"));
         assertTrue(stale.getMessage().contains("clients/old-service/keystore.p12"), stale.getMessage());
@@ -153,15 +153,15 @@ class PasswordFileTest {
         assertTrue(assertThrows(MtlsException.class, () -> PasswordFile.read(noPasswords)).getMessage().contains("version 1"));
 
         Path shortOne = Files.writeString(tmp.resolve("short.json"),
-                "{\"version\": 1, \"passwords\": {\"clients/truststore.p12\": \"tooshort\"}}");
+                "{\"version\": 1, \"passwords\": {\"clients/service-1/truststore.p12\": \"tooshort\"}}");
         MtlsException e = assertThrows(MtlsException.class, () -> PasswordFile.read(shortOne));
-        assertTrue(e.getMessage().contains("clients/truststore.p12"), e.getMessage());
+        assertTrue(e.getMessage().contains("clients/service-1/truststore.p12"), e.getMessage());
         assertFalse(e.getMessage().contains("tooshort"), "a password must never be echoed: " + e.getMessage());
 
         Path number = Files.writeString(tmp.resolve("number.json"),
-                "{\"version\": 1, \"passwords\": {\"clients/truststore.p12\": 1234567890123456}}");
+                "{\"version\": 1, \"passwords\": {\"clients/service-1/truststore.p12\": 1234567890123456}}");
         assertTrue(assertThrows(MtlsException.class, () -> PasswordFile.read(number)).getMessage()
-                .contains("clients/truststore.p12"));
+                .contains("clients/service-1/truststore.p12"));
     }
 
     @Test
@@ -169,7 +169,7 @@ class PasswordFileTest {
         String sixteen = "0123456789abcdef";
         assertEquals(PasswordFile.MIN_LENGTH, sixteen.length());
         Path file = Files.writeString(tmp.resolve("min.json"),
-                "{\"version\": 1, \"passwords\": {\"clients/truststore.p12\": \"" + sixteen + "\"}}");
-        assertEquals(sixteen, new String(PasswordFile.read(file).get("clients/truststore.p12")));
+                "{\"version\": 1, \"passwords\": {\"clients/service-1/truststore.p12\": \"" + sixteen + "\"}}");
+        assertEquals(sixteen, new String(PasswordFile.read(file).get("clients/service-1/truststore.p12")));
     }
 }

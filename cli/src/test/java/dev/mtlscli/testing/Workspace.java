@@ -161,7 +161,13 @@ public final class Workspace {
         return "clients/" + service + "/keystore." + extension();
     }
 
-    public String trustStore() {
+    /** A service's clients' truststore: its CA only. */
+    public String trustStore(String service) {
+        return "clients/" + service + "/truststore." + extension();
+    }
+
+    /** The one truststore of a workspace made with "sharedTrustStore": true (or before per-service truststores). */
+    public String sharedTrustStore() {
         return "clients/truststore." + extension();
     }
 
@@ -169,11 +175,11 @@ public final class Workspace {
         return load(keyStore(service));
     }
 
-    public KeyStore loadTrustStore() {
-        return load(trustStore());
+    public KeyStore loadTrustStore(String service) {
+        return load(trustStore(service));
     }
 
-    private KeyStore load(String relative) {
+    public KeyStore load(String relative) {
         try (InputStream in = Files.newInputStream(file(relative))) {
             KeyStore store = KeyStore.getInstance(jcaStoreType());
             store.load(in, password(relative).toCharArray());

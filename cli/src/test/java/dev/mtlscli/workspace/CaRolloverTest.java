@@ -67,7 +67,8 @@ class CaRolloverTest {
         Workspace created = Workspace.create(temp.resolve("ws"), "ec-p256", "pkcs12", spec);
         Path root = created.root();
         X509Certificate oldCa = Pem.certificate(created.file(Workspace.caCertificate(S1)));
-        KeyStore originalTrustStore = created.loadTrustStore();
+        KeyStore originalTrustStore = created.loadTrustStore(S1);
+        byte[] serviceTwoTrustStore = Files.readAllBytes(created.file(created.trustStore("service-2")));
         KeyStore oldIdentity = created.loadKeyStore(S1);
         char[] oldIdentityPassword = created.password(created.keyStore(S1)).toCharArray();
         Map<String, byte[]> service2 = snapshot(root, "clients/service-2", "servers/service-2", "ca/service-2");
@@ -88,9 +89,12 @@ class CaRolloverTest {
         assertEquals(3650, Duration.between(nextCa.getNotBefore().toInstant(), nextCa.getNotAfter().toInstant()).toDays());
         assertEquals(List.of(oldCa, nextCa), Pem.certificates(created.file(Workspace.clientCa(S1))), "the bundle holds both CAs");
         Workspace afterPrepare = Workspace.open(root, "pkcs12");
-        KeyStore preparedTrustStore = afterPrepare.loadTrustStore();
-        assertEquals(Map.of("service-1-ca", oldCa, "service-1-ca-next", nextCa,
-                "service-2-ca", originalTrustStore.getCertificate("service-2-ca")), entries(preparedTrustStore));
+        KeyStore preparedTrustStore = afterPrepare.loadTrustStore(S1);
+        assertEquals(Map.of("service-1-ca", oldCa, "service-1-ca-next", nextCa), entries(preparedTrustStore),
+                "service-1's truststore trusts its current and its next CA, and no other service's");
+        assertEquals(Map.of("service-1-ca", originalTrustStore.getCertificate("service-1-ca")), entries(originalTrustStore));
+        assertArrayEquals(serviceTwoTrustStore, Files.readAllBytes(created.file(created.trustStore("service-2"))),
+                "service-2's truststore is not touched by service-1's rollover");
         assertEquals(oldIdentity.getCertificate(S1), afterPrepare.loadKeyStore(S1).getCertificate(S1), "no client issued yet");
         assertEquals(oldCa, Pem.certificate(created.file(Workspace.caCertificate(S1))));
         assertEquals("rwx------", mode(created.file("ca/service-1/next")));
@@ -163,7 +167,7 @@ class CaRolloverTest {
         assertNotEquals(nextKeyPassword, afterIssue.password(Workspace.caKey(S1)), "the moved key has a password of its own");
         assertFalse(afterIssue.passwords().containsKey(WorkspaceLayout.nextCaKey(S1)));
         assertEquals(List.of(oldCa, nextCa), Pem.certificates(created.file(Workspace.clientCa(S1))), "still both in the bundle");
-        assertEquals(entries(preparedTrustStore), entries(afterIssue.loadTrustStore()), "still both in the truststore");
+        assertEquals(entries(preparedTrustStore), entries(afterIssue.loadTrustStore(S1)), "still both in the truststore");
         assertEquals(service2, snapshot(root, "clients/service-2", "servers/service-2", "ca/service-2"));
         materialCheckPasses(root);
 
@@ -177,7 +181,7 @@ class CaRolloverTest {
         KeyStore newIdentity = afterIssue.loadKeyStore(S1);
         char[] newIdentityPassword = afterIssue.password(afterIssue.keyStore(S1)).toCharArray();
         try (NginxBackends nginx = start(created, "issued")) {
-            HttpResponse<String> response = assertHello(nginx, "issued", Tls.context(newIdentity, newIdentityPassword, afterIssue.loadTrustStore()));
+            HttpResponse<String> response = assertHello(nginx, "issued", Tls.context(newIdentity, newIdentityPassword, afterIssue.loadTrustStore(S1)));
             assertEquals(newServer, response.sslSession().orElseThrow().getPeerCertificates()[0]);
             // a function still on the layer published after prepare: old identity, truststore of both
             assertHello(nginx, "issued", Tls.context(oldIdentity, oldIdentityPassword, preparedTrustStore));
@@ -196,8 +200,7 @@ class CaRolloverTest {
         assertEquals(nextCa, completed.newCa());
         Workspace afterComplete = Workspace.open(root, "pkcs12");
         assertEquals(List.of(nextCa), Pem.certificates(created.file(Workspace.clientCa(S1))), "the bundle holds only the new CA");
-        assertEquals(Map.of("service-1-ca", nextCa, "service-2-ca", originalTrustStore.getCertificate("service-2-ca")),
-                entries(afterComplete.loadTrustStore()));
+        assertEquals(Map.of("service-1-ca", nextCa), entries(afterComplete.loadTrustStore(S1)));
         assertEquals(List.of("ca.crt", "ca.key"), list(created.file("ca/service-1")), "no next/, no previous/");
         assertEquals(created.passwords().keySet(), afterComplete.passwords().keySet(), "the same password entries as at the start");
         assertEquals(issuedFiles.get(created.keyStore(S1)).length, Files.size(created.file(created.keyStore(S1))));
@@ -212,7 +215,7 @@ class CaRolloverTest {
         assertEquals(completedFiles, snapshot(root, ""));
 
         try (NginxBackends nginx = start(created, "completed")) {
-            assertHello(nginx, "completed", Tls.context(newIdentity, newIdentityPassword, afterComplete.loadTrustStore()));
+            assertHello(nginx, "completed", Tls.context(newIdentity, newIdentityPassword, afterComplete.loadTrustStore(S1)));
             SSLContext old = Tls.contextAlwaysPresenting(oldIdentity, oldIdentityPassword, S1, preparedTrustStore);
             HttpResponse<String> refused = Tls.get(Tls.client(old), nginx.uri("completed").toString());
             assertEquals(400, refused.statusCode(), refused::body);
@@ -253,11 +256,11 @@ class CaRolloverTest {
         Workspace created = Workspace.create(temp.resolve("ws"), "ec-p256", "pkcs12", null);
         Path root = created.root();
         byte[] bundle = Files.readAllBytes(created.file(Workspace.clientCa(S1)));
-        byte[] trustStore = Files.readAllBytes(created.file(created.trustStore()));
+        byte[] trustStore = Files.readAllBytes(created.file(created.trustStore(S1)));
         Step first = rollover.prepare(open(root), S1);
         // as if the run had stopped after writing ca/service-1/next/: the bundle and truststore are the old ones
         Files.write(created.file(Workspace.clientCa(S1)), bundle);
-        Files.write(created.file(created.trustStore()), trustStore);
+        Files.write(created.file(created.trustStore(S1)), trustStore);
 
         assertEquals(State.NONE, rollover.state(open(root), S1), "the backend does not trust the next CA yet");
         assertThrows(MtlsException.class, () -> rollover.issueFromNext(open(root), S1));
@@ -265,7 +268,7 @@ class CaRolloverTest {
         Step resumed = rollover.prepare(open(root), S1);
 
         assertEquals(first.newCa(), resumed.newCa(), "the next CA is reused, not a second one made");
-        assertEquals(List.of(Workspace.clientCa(S1), created.trustStore()), resumed.written());
+        assertEquals(List.of(Workspace.clientCa(S1), created.trustStore(S1)), resumed.written());
         assertEquals(List.of(first.oldCa(), first.newCa()), Pem.certificates(created.file(Workspace.clientCa(S1))));
         assertEquals(State.PREPARED, rollover.state(open(root), S1));
         materialCheckPasses(root);
@@ -316,12 +319,13 @@ class CaRolloverTest {
         X509Certificate ca = Pem.certificate(created.file(Workspace.caCertificate("service-2")));
         assertEquals("CN=service-2 Root CA G3,O=mtls-cli demo", ca.getSubjectX500Principal().getName());
         assertEquals(List.of(ca), Pem.certificates(created.file(Workspace.clientCa("service-2"))));
-        assertEquals(Map.of("service-1-ca", Pem.certificate(created.file(Workspace.caCertificate(S1))), "service-2-ca", ca),
-                entries(after.loadTrustStore()));
+        assertEquals(Map.of("service-2-ca", ca), entries(after.loadTrustStore("service-2")));
+        assertEquals(Map.of("service-1-ca", Pem.certificate(created.file(Workspace.caCertificate(S1)))),
+                entries(after.loadTrustStore(S1)));
         assertEquals(created.passwords().keySet(), after.passwords().keySet());
         assertEquals(List.of("ca.crt", "ca.key"), list(created.file("ca/service-2")));
         assertEquals(List.of(), Files.list(root.resolve("clients/service-2")).map(p -> p.getFileName().toString())
-                .filter(name -> !name.equals("keystore.jks")).toList());
+                .filter(name -> !name.equals("keystore.jks") && !name.equals("truststore.jks")).toList());
         X509Certificate client = (X509Certificate) after.loadKeyStore("service-2").getCertificate("service-2");
         assertEquals(ca.getSubjectX500Principal(), client.getIssuerX500Principal());
         client.verify(ca.getPublicKey());

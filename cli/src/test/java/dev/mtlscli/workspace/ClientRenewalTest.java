@@ -52,7 +52,7 @@ class ClientRenewalTest {
         String keyStore = before.keyStore("service-1");
         String oldPassword = before.password(keyStore);
         X509Certificate oldCertificate = (X509Certificate) before.loadKeyStore("service-1").getCertificate("service-1");
-        Map<String, byte[]> untouched = read(before, before.keyStore("service-2"), before.trustStore(),
+        Map<String, byte[]> untouched = read(before, before.keyStore("service-2"), before.trustStore("service-1"), before.trustStore("service-2"),
                 Workspace.caCertificate("service-1"), Workspace.caKey("service-1"), Workspace.serverCertificate("service-1"),
                 Workspace.serverKey("service-1"), Workspace.clientCa("service-1"));
         ExistingWorkspace ws = ExistingWorkspace.open(before.root());
@@ -100,10 +100,11 @@ class ClientRenewalTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(after.file("passwords.json"))));
         untouched.forEach((file, bytes) -> assertArrayEquals(bytes, readFile(after.file(file)), file + " must not change"));
         assertEquals(before.password(before.keyStore("service-2")), after.password(after.keyStore("service-2")));
-        assertEquals(before.password(before.trustStore()), after.password(after.trustStore()));
+        assertEquals(before.password(before.trustStore("service-1")), after.password(after.trustStore("service-1")));
         assertEquals(before.passwords().keySet(), after.passwords().keySet(), "no entry added or dropped");
         assertFalse(Files.exists(after.file(WorkspaceLayout.clientRenewalPrevious("service-1"))), "no renewal leftovers");
-        assertTrue(Files.list(after.file("clients/service-1")).allMatch(p -> p.getFileName().toString().equals("keystore." + after.extension())),
+        assertTrue(Files.list(after.file("clients/service-1")).allMatch(p -> p.getFileName().toString().equals("keystore." + after.extension())
+                        || p.getFileName().toString().equals("truststore." + after.extension())),
                 "nothing else in the client directory (no temporary file)");
 
         // the workspace object the renewal ran on answers with the new password, and a fresh one too

@@ -1,5 +1,6 @@
 package dev.mtlscli.infra;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,7 +94,7 @@ public record DemoConfig(
         return new DemoConfig(
                 or(path.apply("demoFunctionJar"), base.resolve("../lambda-runtime/target/mtls-demo-function.jar").normalize()),
                 lambdaOnlyDir != null ? lambdaOnlyDir.resolve("keystore.p12") : workspace.resolve("clients/service-1/keystore.p12"),
-                lambdaOnlyDir != null ? lambdaOnlyDir.resolve("truststore.p12") : workspace.resolve("clients/truststore.p12"),
+                lambdaOnlyDir != null ? lambdaOnlyDir.resolve("truststore.p12") : serviceOneTrustStore(workspace),
                 base.resolve("target/lambda-only-artifact"),
                 or(path.apply("backendDir"), base.resolve("backend").normalize()),
                 string.apply("layerArnService1"),
@@ -161,5 +162,12 @@ public record DemoConfig(
 
     private static <T> T or(T value, T fallback) {
         return value != null ? value : fallback;
+    }
+
+    /** Service 1's own truststore, or the shared one of a workspace made before truststores were per service. */
+    static Path serviceOneTrustStore(Path workspace) {
+        Path own = workspace.resolve("clients/service-1/truststore.p12");
+        Path shared = workspace.resolve("clients/truststore.p12");
+        return !Files.exists(own) && Files.exists(shared) ? shared : own;
     }
 }

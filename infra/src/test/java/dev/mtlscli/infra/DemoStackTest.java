@@ -70,7 +70,7 @@ class DemoStackTest {
         // the defaults: only where the files are, as `cdk deploy -c workspace=... -c backendDir=...` gives them
         Path workspace = Files.createDirectories(dir.resolve("ws/clients/service-1"));
         Files.writeString(workspace.resolve("keystore.p12"), "k");
-        Files.writeString(dir.resolve("ws/clients/truststore.p12"), "t");
+        Files.writeString(workspace.resolve("truststore.p12"), "t");
         Map<String, Object> context = Map.of("workspace", "ws", "backendDir", "backend", "demoFunctionJar", "mtls-demo-function.jar");
         DemoConfig defaults = DemoConfig.fromContext(context::get, dir);
         defaultsJson = JSON.valueToTree(Template.fromStack(new DemoStack(app(), "Defaults", StackProps.builder().build(), defaults)).toJSON());
@@ -450,12 +450,23 @@ class DemoStackTest {
     // ---------------------------------------------------------------- configuration
 
     @Test
+    void aWorkspaceWithTheOlderSharedTrustStoreStillGivesLambdaOnlyItsTrustStore(@TempDir Path older) throws IOException {
+        Files.createDirectories(older.resolve("clients/service-1"));
+        Files.writeString(older.resolve("clients/truststore.p12"), "t");
+
+        assertEquals(older.resolve("clients/truststore.p12"), DemoConfig.serviceOneTrustStore(older));
+
+        Files.writeString(older.resolve("clients/service-1/truststore.p12"), "t");
+        assertEquals(older.resolve("clients/service-1/truststore.p12"), DemoConfig.serviceOneTrustStore(older));
+    }
+
+    @Test
     void contextValuesAreParsedAndChecked() {
         Path base = Path.of("/work/infra");
         DemoConfig defaults = DemoConfig.fromContext(key -> null, base);
         assertEquals(Path.of("/work/lambda-runtime/target/mtls-demo-function.jar"), defaults.demoFunctionJar());
         assertEquals(Path.of("/work/mtls-certs/clients/service-1/keystore.p12"), defaults.lambdaOnlyKeyStore());
-        assertEquals(Path.of("/work/mtls-certs/clients/truststore.p12"), defaults.lambdaOnlyTrustStore());
+        assertEquals(Path.of("/work/mtls-certs/clients/service-1/truststore.p12"), defaults.lambdaOnlyTrustStore());
         assertEquals(Path.of("/work/infra/backend"), defaults.backendDir());
         assertEquals("arm64", defaults.architecture());
         assertEquals("x86_64", defaults.backendArchitecture());

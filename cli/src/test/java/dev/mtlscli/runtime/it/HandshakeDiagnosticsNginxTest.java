@@ -102,12 +102,11 @@ class HandshakeDiagnosticsNginxTest {
     }
 
     @Test
-    void truststoreOfTheSameWorkspaceWithTheServersCaRemoved(@TempDir Path dir) throws Exception {
+    void truststoreOfTheSameWorkspaceWithTheServersCaReplacedByTheOtherServicesCa(@TempDir Path dir) throws Exception {
         Path layerRoot = main.copyLayer(dir.resolve("layer"));
         Path trustFile = layerRoot.resolve("mtls/service-1/truststore.p12");
-        String password = main.workspace().password(main.workspace().trustStore());
-        KeyStore trustStore = main.workspace().loadTrustStore();
-        trustStore.deleteEntry("service-1-ca");
+        String password = main.workspace().password(main.workspace().trustStore("service-1"));
+        KeyStore trustStore = main.workspace().loadTrustStore("service-2");
         store(trustStore, trustFile, password);
         MtlsClient client = client(layerRoot, main.passwords(), "service-1");
 
@@ -153,10 +152,11 @@ class HandshakeDiagnosticsNginxTest {
     }
 
     @Test
-    void anotherServicesIdentityIsNotOfferedAndNginxAnswers400() throws Exception {
-        // service-2's client calls service-1's backend: its truststore trusts the server, but the
-        // JDK key manager offers only certificates issued by a CA the server names (service-1's CA)
-        MtlsClient client = client(main.layer(), main.passwords(), "service-2");
+    void anotherServicesIdentityIsNotOfferedAndNginxAnswers400(@TempDir Path dir) throws Exception {
+        // service-2's client calls service-1's backend with a truststore that trusts both CAs (as
+        // a shared one does), but the JDK key manager offers only certificates issued by a CA the
+        // server names (service-1's CA)
+        MtlsClient client = client(trustingBothCas(dir, "service-2"), main.passwords(), "service-2");
 
         HttpResponse<String> response = client.get(nginx.uri("service-1"));
 
@@ -168,8 +168,19 @@ class HandshakeDiagnosticsNginxTest {
     // --- (c) the client certificate is rejected
 
     @Test
-    void service1IdentityAgainstService2BackendIsNotEvenSent() throws Exception {
+    void service1sClientRefusesService2sBackendBecauseItTrustsOnlyService1sCa() {
         MtlsClient client = client(main.layer(), main.passwords(), "service-1");
+
+        MtlsRuntimeException e = assertThrows(MtlsRuntimeException.class, () -> client.get(nginx.uri("service-2")));
+
+        assertMentions(e, "not trusted by truststore " + main.serviceDirectory("service-1").resolve("truststore.p12"));
+        assertMentions(e, "chain ends at issuer CN=service-2 Root CA");
+        assertHandshakeCause(e);
+    }
+
+    @Test
+    void service1IdentityAgainstService2BackendIsNotEvenSent(@TempDir Path dir) throws Exception {
+        MtlsClient client = client(trustingBothCas(dir, "service-1"), main.passwords(), "service-1");
 
         HttpResponse<String> response = client.get(nginx.uri("service-2"));
 
@@ -237,6 +248,16 @@ class HandshakeDiagnosticsNginxTest {
             }
         }
         fail("no SSLHandshakeException among the causes of " + e);
+    }
+
+    /** A copy of the layer where the service's truststore trusts both services' CAs, as a shared truststore does. */
+    private static Path trustingBothCas(Path dir, String service) throws Exception {
+        Path layerRoot = main.copyLayer(dir.resolve("layer"));
+        String other = service.equals("service-1") ? "service-2" : "service-1";
+        KeyStore both = main.workspace().loadTrustStore(service);
+        both.setCertificateEntry(other + "-ca", main.workspace().loadTrustStore(other).getCertificate(other + "-ca"));
+        store(both, layerRoot.resolve("mtls/" + service + "/truststore.p12"), main.workspace().password(main.workspace().trustStore(service)));
+        return layerRoot;
     }
 
     private static void store(KeyStore store, Path file, String password) {

@@ -48,7 +48,7 @@ public record LayerWorkspace(Workspace workspace, Path layer) {
         MapPasswords passwords = new MapPasswords();
         for (String service : Workspace.DEMO_SERVICES) {
             passwords.put(keyStoreParameter(service), workspace.password(workspace.keyStore(service)));
-            passwords.put(trustStoreParameter(service), workspace.password(workspace.trustStore()));
+            passwords.put(trustStoreParameter(service), workspace.password(workspace.trustStore(service)));
         }
         return passwords;
     }
