@@ -34,32 +34,46 @@ final class PasswordSource {
             return null;
         }
         if (options.file != null) {
-            String text = new String(BoundedReads.read(options.file, BoundedReads.SMALL, "password file"), StandardCharsets.UTF_8);
-            String line = text.lines().findFirst().orElse("");
-            if (line.isEmpty()) {
-                throw new MtlsException("password file " + options.file + " is empty");
-            }
-            return checked(line, "password file " + options.file);
+            return fromFile(options.file);
         }
         if (options.env != null) {
-            String value = System.getenv(options.env);
-            if (value == null || value.isEmpty()) {
-                throw new MtlsException("environment variable " + options.env + " is not set");
-            }
-            return checked(value, "environment variable " + options.env);
+            return fromEnvironment(options.env);
         }
         if (options.stdin) {
-            try {
-                String line = BoundedReads.firstLine(System.in, BoundedReads.SMALL, "standard input");
-                if (line.isEmpty()) {
-                    throw new MtlsException("no password on standard input");
-                }
-                return checked(line, "the password on standard input");
-            } catch (IOException e) {
-                throw new MtlsException("cannot read the password from standard input: " + e.getMessage());
-            }
+            return fromStandardInput();
         }
         return null;
+    }
+
+    /** The first line of the file. */
+    static char[] fromFile(Path file) {
+        String text = new String(BoundedReads.read(file, BoundedReads.SMALL, "password file"), StandardCharsets.UTF_8);
+        String line = text.lines().findFirst().orElse("");
+        if (line.isEmpty()) {
+            throw new MtlsException("password file " + file + " is empty");
+        }
+        return checked(line, "password file " + file);
+    }
+
+    static char[] fromEnvironment(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isEmpty()) {
+            throw new MtlsException("environment variable " + name + " is not set");
+        }
+        return checked(value, "environment variable " + name);
+    }
+
+    /** The first line of standard input, read without waiting for its end. */
+    static char[] fromStandardInput() {
+        try {
+            String line = BoundedReads.firstLine(System.in, BoundedReads.SMALL, "standard input");
+            if (line.isEmpty()) {
+                throw new MtlsException("no password on standard input");
+            }
+            return checked(line, "the password on standard input");
+        } catch (IOException e) {
+            throw new MtlsException("cannot read the password from standard input: " + e.getMessage());
+        }
     }
 
     /** A password of only whitespace is a mistake (an empty line, a stray space), not a password. */

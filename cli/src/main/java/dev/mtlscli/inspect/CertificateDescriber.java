@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Turns a certificate into a {@link CertificateReport}, naming things the way openssl does. */
-final class CertificateDescriber {
+public final class CertificateDescriber {
     private static final String[] KEY_USAGE = {
             "digitalSignature", "nonRepudiation", "keyEncipherment", "dataEncipherment",
             "keyAgreement", "keyCertSign", "cRLSign", "encipherOnly", "decipherOnly"};
@@ -31,7 +31,7 @@ final class CertificateDescriber {
     private CertificateDescriber() {
     }
 
-    static CertificateReport describe(X509Certificate certificate, Instant now) {
+    public static CertificateReport describe(X509Certificate certificate, Instant now) {
         Instant notAfter = certificate.getNotAfter().toInstant();
         return new CertificateReport(
                 certificate.getSubjectX500Principal().getName(),

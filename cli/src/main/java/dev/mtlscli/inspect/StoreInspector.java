@@ -29,7 +29,6 @@ import java.util.List;
 
 /** Reads a PEM, PKCS12 or JKS file (told apart by content, not name) and reports on it. */
 public final class StoreInspector {
-    private static final byte[] JKS_MAGIC = {(byte) 0xFE, (byte) 0xED, (byte) 0xFE, (byte) 0xED};
 
     private StoreInspector() {
     }
@@ -44,8 +43,10 @@ public final class StoreInspector {
         if (looksLikePem(bytes)) {
             return inspectPem(new String(bytes, StandardCharsets.US_ASCII), source, password, now);
         }
-        StoreType type = startsWith(bytes, JKS_MAGIC) ? StoreType.JKS : StoreType.PKCS12;
-        if (type == StoreType.PKCS12 && (bytes[0] & 0xFF) != 0x30) {
+        StoreType type;
+        try {
+            type = StoreType.detect(bytes, source);
+        } catch (MtlsException e) {
             throw new MtlsException(source + " is neither PEM, DER, PKCS12 nor JKS");
         }
         List<X509Certificate> der = type == StoreType.PKCS12 ? derCertificates(bytes) : List.of();
@@ -137,9 +138,5 @@ public final class StoreInspector {
     private static boolean looksLikePem(byte[] bytes) {
         String head = new String(bytes, 0, Math.min(bytes.length, 4096), StandardCharsets.ISO_8859_1);
         return head.contains("-----BEGIN ");
-    }
-
-    private static boolean startsWith(byte[] bytes, byte[] prefix) {
-        return bytes.length >= prefix.length && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
     }
 }

@@ -2,6 +2,7 @@ package dev.mtlscli.store;
 
 import dev.mtlscli.MtlsException;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /** KeyStore formats we write; PKCS12 is the default, JKS is for consumers older than Java 9. */
@@ -39,6 +40,25 @@ public enum StoreType {
             }
         }
         throw new MtlsException("unknown store type '" + id + "' (expected pkcs12 or jks)");
+    }
+
+    private static final byte[] JKS_MAGIC = {(byte) 0xFE, (byte) 0xED, (byte) 0xFE, (byte) 0xED};
+
+    /**
+     * The format of a store told by its content, not its name: JKS starts with its magic
+     * number, PKCS12 with a DER SEQUENCE; anything else is neither.
+     */
+    public static StoreType detect(byte[] bytes, String source) {
+        if (bytes.length == 0) {
+            throw new MtlsException(source + " is empty");
+        }
+        if (bytes.length >= JKS_MAGIC.length && Arrays.equals(bytes, 0, JKS_MAGIC.length, JKS_MAGIC, 0, JKS_MAGIC.length)) {
+            return JKS;
+        }
+        if ((bytes[0] & 0xFF) == 0x30) {
+            return PKCS12;
+        }
+        throw new MtlsException(source + " is neither a PKCS12 nor a JKS store");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.mtlscli.workspace;
 
 import dev.mtlscli.MtlsException;
+import dev.mtlscli.pki.CertificateHost;
 import dev.mtlscli.pki.CertificateProfile;
 import dev.mtlscli.pki.KeyAlgorithm;
 import dev.mtlscli.pki.KeyPairs;
@@ -233,6 +234,9 @@ public final class CaRollover {
     private static void requireLocal(ExistingWorkspace workspace, String service) {
         workspace.select(List.of(service));
         Optional<String> caArn = workspace.caArn(service);
+        if (caArn.isEmpty() && WorkspaceIssuers.importedWithoutKey(workspace, service)) {
+            return; // an imported CA whose key stayed behind: a rollover is how the workspace gets a CA of its own
+        }
         if (caArn.isPresent() || !Files.isRegularFile(workspace.path(WorkspaceLayout.caKey(service)))) {
             throw new MtlsException(service + ": the CA is ACM Private CA" + caArn.map(arn -> " " + arn).orElse("")
                     + " (the workspace has no " + WorkspaceLayout.caKey(service) + "); mtls-cli rolls over local CAs only, "
@@ -260,7 +264,7 @@ public final class CaRollover {
             workspace.writePasswords(WorkspacePasswords.withPassword(workspace, keyFile, random));
             written.add(WorkspaceLayout.passwords());
         }
-        int days = caValidityDays > 0 ? caValidityDays : CertificateFacts.validityDays(oldCa);
+        int days = caValidityDays > 0 ? caValidityDays : Math.max(CertificateFacts.validityDays(oldCa), longestLeaf(workspace, service) + 1);
         LocalCertificateAuthority next = LocalCertificateAuthority.createRoot(CertificateFacts.nextGeneration(oldCa),
                 KeyAlgorithm.of(oldCa.getPublicKey()), days, Instant.now(), random);
         PemFiles.writeEncryptedPrivateKey(workspace.path(keyFile), next.keyPair().getPrivate(),
@@ -269,6 +273,20 @@ public final class CaRollover {
         PemFiles.writeCertificates(workspace.path(WorkspaceLayout.nextCaCertificate(service)), List.of(next.rootCertificate()));
         written.add(WorkspaceLayout.nextCaCertificate(service));
         return next.rootCertificate();
+    }
+
+    /**
+     * The longest validity of the service's current leaves, which the next CA re-issues with the
+     * same length: a CA as short-lived as they are (the AWS sample makes CA and leaves for 365
+     * days) would end before leaves issued from it a moment later.
+     */
+    private static int longestLeaf(ExistingWorkspace workspace, String service) {
+        int days = CertificateFacts.validityDays(workspace.certificates(WorkspaceLayout.serverCertificate(service)).get(0));
+        Optional<ClientEntry> client = ClientRenewal.tryCurrent(workspace, service);
+        if (client.isPresent()) {
+            days = Math.max(days, CertificateFacts.validityDays(client.get().leaf()));
+        }
+        return days;
     }
 
     /** server.crt is issued by the CA, server-chain.crt is it and the CA, server.key is its key. */
@@ -286,13 +304,21 @@ public final class CaRollover {
         }
     }
 
+    /** The template's DNS names; for a certificate made without subjectAltNames (the sample's), the host its CN names. */
+    private static List<String> serverDnsNames(X509Certificate template) {
+        List<String> dnsNames = CertificateFacts.dnsNames(template);
+        if (dnsNames.isEmpty() && CertificateFacts.ipAddresses(template).isEmpty()) {
+            return List.of(CertificateHost.of(template, "the server certificate"));
+        }
+        return dnsNames;
+    }
+
     /** A new server key and certificate like the current one (subject, subjectAltNames, validity length, key type). */
     private void issueServer(ExistingWorkspace workspace, String service, LocalCertificateAuthority ca, List<String> written) {
         X509Certificate template = workspace.certificates(WorkspaceLayout.serverCertificate(service)).get(0);
         KeyPair keys = KeyAlgorithm.of(template.getPublicKey()).generate(random);
         List<X509Certificate> chain = ca.issue(new LeafRequest(CertificateFacts.subject(template), CertificateProfile.SERVER,
-                keys, CertificateFacts.validityDays(template), CertificateFacts.dnsNames(template),
-                CertificateFacts.ipAddresses(template)));
+                keys, CertificateFacts.validityDays(template), serverDnsNames(template), CertificateFacts.ipAddresses(template)));
         PemFiles.writePrivateKey(workspace.path(WorkspaceLayout.serverKey(service)), keys.getPrivate());
         written.add(WorkspaceLayout.serverKey(service));
         PemFiles.writeCertificates(workspace.path(WorkspaceLayout.serverCertificate(service)), chain.subList(0, 1));
@@ -321,6 +347,11 @@ public final class CaRollover {
             workspace.writePasswords(passwords);
             written.add(keyFile);
             written.add(WorkspaceLayout.passwords());
+        }
+        Path imported = workspace.path(WorkspaceLayout.caImported(service));
+        if (Files.exists(imported)) {
+            delete(imported);
+            written.add(WorkspaceLayout.caImported(service));
         }
         delete(workspace.path(WorkspaceLayout.nextCaCertificate(service)));
         written.add(WorkspaceLayout.nextCaCertificate(service));

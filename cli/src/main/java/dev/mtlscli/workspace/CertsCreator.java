@@ -62,7 +62,7 @@ public final class CertsCreator {
                 spec.sharedTrustStore());
         suppliedPasswords.checkOnlyFor(protectedFiles, "the password file");
         PasswordFile passwords = suppliedPasswords.forFiles(protectedFiles, new PasswordGenerator(random));
-        try (WorkspaceLock existing = lockExisting(out);
+        try (WorkspaceLock existing = WorkspaceLock.forReplacing(out, "certs create");
              StagedDirectory staged = StagedDirectory.open(out, force, OutputKind.WORKSPACE)) {
             WorkspaceWriter writer = new WorkspaceWriter(staged.path(), spec.storeType(), passwords, random);
             Instant now = Instant.now();
@@ -98,12 +98,6 @@ public final class CertsCreator {
             }
             return new CreateResult(staged.target(), files, summaries, layerFiles);
         }
-    }
-
-    /** A workspace being replaced may be in use by a rotation; it is replaced only under its lock. */
-    private static WorkspaceLock lockExisting(Path out) {
-        Path target = OutputTarget.resolve(out);
-        return Files.isDirectory(target) && !OutputTarget.isEmpty(target) ? WorkspaceLock.acquire(target, "certs create") : null;
     }
 
     /** Every refusal before any key is generated: a run that would fail at the end fails at once. */

@@ -2,6 +2,7 @@ package dev.mtlscli.workspace;
 
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.aws.AwsNames;
+import dev.mtlscli.pki.CertificateHost;
 import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.store.PasswordFile;
 import dev.mtlscli.store.PemFiles;
@@ -12,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -172,30 +172,11 @@ public final class ExistingWorkspace {
     }
 
     /**
-     * The backend host a service's clients call: the first DNS name (else IP address) of its
-     * server certificate, which `certs create` puts first.
+     * The backend host a service's clients call: the first DNS name (else IP address, else CN) of
+     * its server certificate; `certs create` puts the spec's host first.
      */
     public String host(String service) {
         X509Certificate server = certificates(WorkspaceLayout.serverCertificate(service)).get(0);
-        try {
-            Collection<List<?>> names = server.getSubjectAlternativeNames();
-            if (names != null) {
-                String ip = null;
-                for (List<?> name : names) {
-                    if (Integer.valueOf(2).equals(name.get(0))) {
-                        return (String) name.get(1);
-                    }
-                    if (ip == null && Integer.valueOf(7).equals(name.get(0))) {
-                        ip = (String) name.get(1);
-                    }
-                }
-                if (ip != null) {
-                    return ip;
-                }
-            }
-        } catch (CertificateParsingException e) {
-            throw new MtlsException(path(WorkspaceLayout.serverCertificate(service)) + ": unreadable subjectAltName");
-        }
-        throw new MtlsException(path(WorkspaceLayout.serverCertificate(service)) + " names no host (no subjectAltName)");
+        return CertificateHost.of(server, path(WorkspaceLayout.serverCertificate(service)).toString());
     }
 }

@@ -8,6 +8,8 @@ public enum FileRole {
     CA_KEY,
     /** With ACM Private CA: the CA's ARN, one line (ca/<service>/acm-pca-arn). */
     CA_ARN,
+    /** From `certs import` without the CA's key: what was imported, so that rotate can say why it cannot renew. */
+    CA_IMPORTED,
     SERVER_CERTIFICATE,
     SERVER_KEY,
     SERVER_CHAIN,

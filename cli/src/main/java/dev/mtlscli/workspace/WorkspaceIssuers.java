@@ -51,11 +51,22 @@ public final class WorkspaceIssuers {
         return workspace.caArn(service).isEmpty() && Files.isRegularFile(workspace.path(WorkspaceLayout.caKey(service)));
     }
 
+    /** Whether `certs import` wrote the service without its CA's key (and no rollover has brought one since). */
+    public static boolean importedWithoutKey(ExistingWorkspace workspace, String service) {
+        return Files.isRegularFile(workspace.path(WorkspaceLayout.caImported(service)))
+                && !Files.isRegularFile(workspace.path(WorkspaceLayout.caKey(service)));
+    }
+
     /** The service's local CA; refused for a workspace of ACM Private CA. */
     public static LocalCertificateAuthority local(ExistingWorkspace workspace, String service, SecureRandom random) {
         Optional<String> caArn = workspace.caArn(service);
         if (caArn.isPresent()) {
             throw new MtlsException(service + ": the CA is ACM Private CA " + caArn.get() + ", not a local CA");
+        }
+        if (importedWithoutKey(workspace, service)) {
+            throw new MtlsException(service + ": the workspace was imported without the key of its CA, so mtls-cli cannot renew "
+                    + "its certificates locally; roll the service over to a new CA (mtls-cli rotate --service " + service
+                    + " --new-ca), or issue from ACM Private CA (mtls-cli certs create --ca acm-pca --ca-arn ARN)");
         }
         if (!Files.isRegularFile(workspace.path(WorkspaceLayout.caKey(service)))) {
             throw new MtlsException(service + ": the workspace has no CA key " + WorkspaceLayout.caKey(service)

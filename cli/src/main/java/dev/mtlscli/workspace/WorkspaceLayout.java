@@ -27,6 +27,14 @@ public final class WorkspaceLayout {
         return "ca/" + service + "/acm-pca-arn";
     }
 
+    /**
+     * Written by `certs import` when the CA's key was not imported: the workspace can publish
+     * and move functions, but not issue from this CA (see {@link WorkspaceIssuers#local}).
+     */
+    public static String caImported(String service) {
+        return "ca/" + service + "/imported-without-key";
+    }
+
     /** During a CA rollover (see {@link CaRollover}): the next CA, before it issues anything. */
     public static String nextCaCertificate(String service) {
         return "ca/" + service + "/next/ca.crt";

@@ -33,6 +33,15 @@ public final class WorkspaceLock implements AutoCloseable {
     }
 
     /**
+     * A workspace being replaced (--force) may be in use by a rotation, so it is replaced only
+     * under its lock; null when there is nothing there to replace.
+     */
+    public static WorkspaceLock forReplacing(Path out, String command) {
+        Path target = OutputTarget.resolve(out);
+        return Files.isDirectory(target) && !OutputTarget.isEmpty(target) ? acquire(target, command) : null;
+    }
+
+    /**
      * Takes the lock of the workspace in {@code directory} for {@code command}, or fails with one
      * line naming the holder.
      */
