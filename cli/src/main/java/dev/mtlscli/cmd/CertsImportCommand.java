@@ -133,7 +133,7 @@ public final class CertsImportCommand implements Callable<Integer> {
                     password(service.keyStorePasswordFile, service.keyStorePasswordEnv, "the keystore " + service.keyStore,
                             "--keystore-password-file"),
                     service.alias, service.serverCertificate, service.caCertificate, service.caKey,
-                    service.caKey == null ? null : optionalPassword(service.caKeyPasswordFile, service.caKeyPasswordEnv)));
+                    service.caKey == null ? null : caKeyPassword(service)));
         }
         char[] trustStorePassword = trustStore == null ? null
                 : password(trustStorePasswordFile, trustStorePasswordEnv, "the truststore " + trustStore, "--truststore-password-file");
@@ -152,6 +152,12 @@ public final class CertsImportCommand implements Callable<Integer> {
         }
         stdout.flush();
         return ExitCodes.OK;
+    }
+
+    /** An encrypted CA key's password: its own, else the common one; a clear key needs none. */
+    private char[] caKeyPassword(ServiceOptions service) {
+        char[] specific = optionalPassword(service.caKeyPasswordFile, service.caKeyPasswordEnv);
+        return specific != null ? specific : common();
     }
 
     /** The specific source, else the common one; one of them must give it. */

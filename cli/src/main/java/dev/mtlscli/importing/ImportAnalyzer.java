@@ -189,7 +189,7 @@ public final class ImportAnalyzer {
         PemFiles.Contents contents = PemFiles.read(text, source.caKey().toString(), source.caKeyPassword());
         if (contents.encryptedKeys() > 0 && source.caKeyPassword() == null) {
             throw new MtlsException(source.name() + ": the CA key " + source.caKey()
-                    + " is encrypted; give its password with --ca-key-password-file or --ca-key-password-env");
+                    + " is encrypted; give its password with --ca-key-password-file, --ca-key-password-env or a --password-* option");
         }
         if (contents.privateKeys().size() != 1) {
             throw new MtlsException(source.name() + ": " + source.caKey() + " does not hold exactly one private key");

@@ -133,6 +133,21 @@ class CertsImportBadInputTest {
     }
 
     @Test
+    void anEncryptedCaKeyOpensWithTheCommonPasswordAndAWrongOneIsRefused() {
+        Path encrypted = tmp.resolve("rootCA-service-1.encrypted.key");
+        Tool.openssl("pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", sample.file("rootCA-service-1.key").toString(),
+                "-out", encrypted.toString(), "-passout", "env:P").env("P", SampleMaterial.PASSWORD).runOk();
+        Path wrong = write(tmp.resolve("wrong"), "not-the-password\n");
+
+        assertRefused(importOne(sample.file("client_keystore_1.jks"), "--ca-key", encrypted.toString(),
+                "--ca-key-password-file", wrong.toString()), "wrong password for the encrypted private key");
+
+        BadInputCli.Result result = importOne(sample.file("client_keystore_1.jks"), "--ca-key", encrypted.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.err());
+        assertTrue(Files.isRegularFile(out().resolve("ca/service-1/ca.key")));
+    }
+
+    @Test
     void aCaCertificateThatDidNotIssueTheClientCertificate() {
         assertRefused(importOne(sample.file("client_keystore_1.jks"), "--ca-cert", sample.file("rootCA-service-2.crt").toString()),
                 "did not issue the client certificate");
