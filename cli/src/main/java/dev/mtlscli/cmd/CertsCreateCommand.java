@@ -186,15 +186,7 @@ public final class CertsCreateCommand implements Callable<Integer> {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("directory", result.directory().toString());
         root.put("storeType", resolved.storeType().id());
-        List<Object> files = new ArrayList<>();
-        for (WrittenFile file : result.files()) {
-            Map<String, Object> node = new LinkedHashMap<>();
-            node.put("path", file.path());
-            node.put("role", file.role().id());
-            node.put("service", file.service());
-            files.add(node);
-        }
-        root.put("files", files);
+        root.put("files", WrittenFilesJson.of(result.files()));
         List<Object> services = new ArrayList<>();
         for (CreateResult.ServiceSummary service : result.services()) {
             Map<String, Object> node = new LinkedHashMap<>();

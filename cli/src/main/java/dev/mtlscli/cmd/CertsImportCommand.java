@@ -10,7 +10,6 @@ import dev.mtlscli.inspect.CertificateReport;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.store.StoreType;
 import dev.mtlscli.workspace.WorkspaceLayout;
-import dev.mtlscli.workspace.WrittenFile;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -245,15 +244,7 @@ public final class CertsImportCommand implements Callable<Integer> {
             servicesJson.add(node);
         }
         root.put("services", servicesJson);
-        List<Object> files = new ArrayList<>();
-        for (WrittenFile file : result.files()) {
-            Map<String, Object> node = new LinkedHashMap<>();
-            node.put("path", file.path());
-            node.put("role", file.role().id());
-            node.put("service", file.service());
-            files.add(node);
-        }
-        root.put("files", files);
+        root.put("files", WrittenFilesJson.of(result.files()));
         root.put("warnings", result.plan().warnings());
         root.put("notes", result.plan().notes());
         return root;

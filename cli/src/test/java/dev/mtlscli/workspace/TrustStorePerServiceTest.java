@@ -59,11 +59,7 @@ class TrustStorePerServiceTest {
 
     @Test
     void aSpecAskingForASharedTruststoreGetsOneThatTrustsEveryServicesCa() throws Exception {
-        Path spec = Files.writeString(temp.resolve("shared.json"), """
-                {"version": 1, "sharedTrustStore": true, "services": [
-                  {"name": "service-1", "host": "backend-service-1.com"},
-                  {"name": "service-2", "host": "backend-service-2.com"}]}
-                """);
+        Path spec = sharedTrustStoreSpec();
         Path layer = temp.resolve("layer");
         Cli.runOk("certs", "create", "--spec", spec.toString(), "--out", temp.resolve("ws").toString(),
                 "--layer-dir", layer.toString());
@@ -86,11 +82,7 @@ class TrustStorePerServiceTest {
     /** A workspace written before truststores were per service has the shared layout; renewal and rollover work on it. */
     @Test
     void aWorkspaceWithTheSharedLayoutIsRenewedAndRolledOverInPlace() throws Exception {
-        Path spec = Files.writeString(temp.resolve("shared.json"), """
-                {"version": 1, "sharedTrustStore": true, "services": [
-                  {"name": "service-1", "host": "backend-service-1.com"},
-                  {"name": "service-2", "host": "backend-service-2.com"}]}
-                """);
+        Path spec = sharedTrustStoreSpec();
         Cli.runOk("certs", "create", "--spec", spec.toString(), "--out", temp.resolve("ws").toString());
         Path root = temp.resolve("ws");
 
@@ -119,6 +111,14 @@ class TrustStorePerServiceTest {
         MtlsException e = assertThrows(MtlsException.class, () -> ExistingWorkspace.open(temp.resolve("ws")));
 
         assertTrue(e.getMessage().contains("no truststore for service 'service-2' (clients/service-2/truststore.p12)"), e.getMessage());
+    }
+
+    private Path sharedTrustStoreSpec() throws java.io.IOException {
+        return Files.writeString(temp.resolve("shared.json"), """
+                {"version": 1, "sharedTrustStore": true, "services": [
+                  {"name": "service-1", "host": "backend-service-1.com"},
+                  {"name": "service-2", "host": "backend-service-2.com"}]}
+                """);
     }
 
     private static LayerMaterial check(Path root, String service) {
