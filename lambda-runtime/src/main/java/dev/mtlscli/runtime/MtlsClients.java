@@ -5,11 +5,9 @@ import dev.mtlscli.runtime.layer.LayerManifest;
 import dev.mtlscli.runtime.layer.LayerManifests;
 import dev.mtlscli.runtime.layer.ParameterRef;
 import dev.mtlscli.runtime.secrets.PasswordProvider;
-import dev.mtlscli.runtime.secrets.SsmPasswords;
+import dev.mtlscli.runtime.secrets.PasswordProviders;
 import dev.mtlscli.runtime.tls.SslContexts;
 import dev.mtlscli.runtime.tls.TlsPolicy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -40,10 +38,13 @@ public final class MtlsClients {
         this.clients = clients;
     }
 
-    /** The Lambda defaults: layer under /opt (or MTLS_LAYER_ROOT), passwords from SSM, policy from the environment. */
+    /**
+     * The Lambda defaults: layer under /opt (or MTLS_LAYER_ROOT), passwords through the Parameters
+     * and Secrets extension when the function has it, else from SSM ({@link PasswordProviders}),
+     * TLS policy from the environment.
+     */
     public static MtlsClients forServices(String... services) {
-        SsmClient ssm = SsmClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
-        return builder().passwords(new SsmPasswords(ssm)).services(services).build();
+        return builder().passwords(PasswordProviders.forLambda(System.getenv())).services(services).build();
     }
 
     public static MtlsClient forService(String service) {

@@ -1,11 +1,13 @@
 package dev.mtlscli.runtime.layer;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.mtlscli.runtime.MtlsRuntimeException;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
-import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
-import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
+import dev.mtlscli.runtime.json.JsonTree;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,10 +16,13 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 /**
- * Reads and writes {@link LayerManifest} JSON with the SDK's own JSON support (json-utils), which
- * the SSM client loads anyway, so the cold-start path carries no other JSON library.
+ * Reads and writes {@link LayerManifest} JSON with jackson-core's streaming API (the SDK's own
+ * json-utils wraps the same generator, so the bytes are what they were): no AWS SDK class is
+ * needed to read a manifest, which the extension password provider relies on.
  */
 public final class LayerManifests {
+    private static final JsonFactory FACTORY = new JsonFactory();
+
     private LayerManifests() {
     }
 
@@ -32,25 +37,21 @@ public final class LayerManifests {
     }
 
     public static LayerManifest parse(byte[] json, String source) {
-        Map<String, JsonNode> root;
+        Map<String, Object> root;
         try {
-            JsonNode node = JsonNodeParser.create().parse(json);
-            if (!node.isObject()) {
-                throw new MtlsRuntimeException("layer manifest " + source + " is not a JSON object");
-            }
-            root = node.asObject();
-        } catch (RuntimeException e) {
-            if (e instanceof MtlsRuntimeException) {
-                throw e;
-            }
+            root = JsonTree.parseObject(json);
+        } catch (IOException | RuntimeException e) {
             throw new MtlsRuntimeException("layer manifest " + source + " is not valid JSON");
+        }
+        if (root == null) {
+            throw new MtlsRuntimeException("layer manifest " + source + " is not a JSON object");
         }
         long version = number(root, "manifestVersion", source);
         if (version != LayerManifest.VERSION) {
             throw new MtlsRuntimeException("layer manifest " + source + " has version " + version
                     + ", this runtime reads version " + LayerManifest.VERSION);
         }
-        Map<String, JsonNode> certificate = object(root, "certificate", source);
+        Map<String, Object> certificate = object(root, "certificate", source);
         Instant notAfter;
         try {
             notAfter = Instant.parse(string(certificate, "notAfter", source));
@@ -67,32 +68,36 @@ public final class LayerManifests {
     }
 
     public static byte[] toJson(LayerManifest manifest) {
-        JsonWriter writer = JsonWriter.create();
-        writer.writeStartObject();
-        writer.writeFieldName("manifestVersion").writeValue(manifest.manifestVersion());
-        writer.writeFieldName("service").writeValue(manifest.service());
-        writer.writeFieldName("host").writeValue(manifest.host());
-        writer.writeFieldName("keyStore");
-        writeStore(writer, manifest.keyStore());
-        writer.writeFieldName("trustStore");
-        writeStore(writer, manifest.trustStore());
-        writer.writeFieldName("certificate").writeStartObject();
-        writer.writeFieldName("notAfter").writeValue(manifest.certificateNotAfter().toString());
-        writer.writeFieldName("sha256").writeValue(manifest.certificateSha256());
-        writer.writeEndObject();
-        writer.writeEndObject();
-        return writer.getBytes();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JsonGenerator writer = FACTORY.createGenerator(bytes)) {
+            writer.writeStartObject();
+            writer.writeNumberField("manifestVersion", manifest.manifestVersion());
+            writer.writeStringField("service", manifest.service());
+            writer.writeStringField("host", manifest.host());
+            writer.writeFieldName("keyStore");
+            writeStore(writer, manifest.keyStore());
+            writer.writeFieldName("trustStore");
+            writeStore(writer, manifest.trustStore());
+            writer.writeObjectFieldStart("certificate");
+            writer.writeStringField("notAfter", manifest.certificateNotAfter().toString());
+            writer.writeStringField("sha256", manifest.certificateSha256());
+            writer.writeEndObject();
+            writer.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 
-    private static void writeStore(JsonWriter writer, StoreRef store) {
+    private static void writeStore(JsonGenerator writer, StoreRef store) throws IOException {
         writer.writeStartObject();
-        writer.writeFieldName("file").writeValue(store.file());
-        writer.writeFieldName("type").writeValue(store.type());
-        writer.writeFieldName("passwordParameter").writeValue(store.password().selector());
+        writer.writeStringField("file", store.file());
+        writer.writeStringField("type", store.type());
+        writer.writeStringField("passwordParameter", store.password().selector());
         writer.writeEndObject();
     }
 
-    private static StoreRef store(Map<String, JsonNode> node, String source) {
+    private static StoreRef store(Map<String, Object> node, String source) {
         String file = string(node, "file", source);
         if (file.contains("/") || file.contains("\\") || file.startsWith(".")) {
             throw new MtlsRuntimeException("layer manifest " + source + ": store file '" + file + "' must be a plain file name");
@@ -100,30 +105,26 @@ public final class LayerManifests {
         return new StoreRef(file, string(node, "type", source), ParameterRef.parse(string(node, "passwordParameter", source)));
     }
 
-    private static Map<String, JsonNode> object(Map<String, JsonNode> node, String field, String source) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isObject()) {
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(Map<String, Object> node, String field, String source) {
+        if (!(node.get(field) instanceof Map<?, ?> value)) {
             throw new MtlsRuntimeException("layer manifest " + source + ": '" + field + "' must be an object");
         }
-        return value.asObject();
+        return (Map<String, Object>) value;
     }
 
-    private static String string(Map<String, JsonNode> node, String field, String source) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isString() || value.asString().isEmpty()) {
+    private static String string(Map<String, Object> node, String field, String source) {
+        if (!(node.get(field) instanceof String value) || value.isEmpty()) {
             throw new MtlsRuntimeException("layer manifest " + source + ": '" + field + "' must be a non-empty string");
         }
-        return value.asString();
+        return value;
     }
 
-    private static long number(Map<String, JsonNode> node, String field, String source) {
-        JsonNode value = node.get(field);
-        try {
-            if (value != null && value.isNumber()) {
-                return Long.parseLong(value.asNumber());
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+    /** A whole number that fits a long; a fraction or a huge number is never a version this runtime reads. */
+    private static long number(Map<String, Object> node, String field, String source) {
+        Object value = node.get(field);
+        if (value instanceof Integer || value instanceof Long) {
+            return ((Number) value).longValue();
         }
         throw new MtlsRuntimeException("layer manifest " + source + ": '" + field + "' must be a whole number");
     }

@@ -2,6 +2,7 @@ package dev.mtlscli.runtime.secrets;
 
 import dev.mtlscli.runtime.MtlsRuntimeException;
 import dev.mtlscli.runtime.layer.ParameterRef;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.GetParametersResponse;
 import software.amazon.awssdk.services.ssm.model.Parameter;
@@ -26,6 +27,11 @@ public final class SsmPasswords implements PasswordProvider {
 
     public SsmPasswords(SsmClient ssm) {
         this.ssm = ssm;
+    }
+
+    /** As in Lambda: region and credentials from the environment, the light url-connection HTTP client. */
+    public static SsmPasswords lambdaDefault() {
+        return new SsmPasswords(SsmClient.builder().httpClient(UrlConnectionHttpClient.create()).build());
     }
 
     @Override
