@@ -1,0 +1,99 @@
+package dev.mtlscli.runtime.it;
+
+import dev.mtlscli.fakeaws.FakeAws;
+import dev.mtlscli.fakeaws.FakeParametersExtension;
+import dev.mtlscli.testing.NginxBackends;
+import dev.mtlscli.testing.Tool;
+import dev.mtlscli.testing.Workspace;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A function that has the Parameters and Secrets extension needs no AWS SDK: a JVM whose class
+ * path holds only the runtime library and jackson-core runs MtlsClients.forServices, which finds
+ * the extension by PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, gets the pinned passwords from it and
+ * calls nginx with mTLS.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ExtensionWithoutSdkTest {
+    private static final String TOKEN = "the-functions-session-token";
+    private static final String PROBE = """
+            import dev.mtlscli.runtime.MtlsClients;
+            import java.net.URI;
+
+            public class Probe {
+                public static void main(String[] args) throws Exception {
+                    int status = MtlsClients.forServices("service-1").client("service-1").get(URI.create(args[0])).statusCode();
+                    boolean sdk;
+                    try {
+                        Class.forName("software.amazon.awssdk.services.ssm.SsmClient");
+                        sdk = true;
+                    } catch (ClassNotFoundException e) {
+                        sdk = false;
+                    }
+                    System.out.println(status + " sdk=" + sdk);
+                }
+            }
+            """;
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void theRuntimeWithTheExtensionRunsWithoutTheSdkOnItsClassPath() throws Exception {
+        Tool.require("nginx");
+        LayerWorkspace layer = LayerWorkspace.create(temp.resolve("main"), Workspace.writeLocalhostSpec(temp.resolve("mtls.json")));
+        Path probe = Files.writeString(temp.resolve("Probe.java"), PROBE);
+        String classPath = String.join(File.pathSeparator, onTestClassPath("lambda-runtime"), onTestClassPath("/com/fasterxml/jackson/core/jackson-core/"));
+        try (FakeAws aws = FakeAws.start();
+             FakeParametersExtension extension = FakeParametersExtension.start(aws.ssm(), TOKEN);
+             NginxBackends nginx = NginxBackends.start(temp.resolve("nginx"),
+                     List.of(NginxBackends.demoBackend("service-1", layer.workspace(), "service-1")))) {
+            layer.putPasswords(aws);
+
+            Tool.Result result = java(classPath, probe, nginx.uri("service-1").toString(), Map.of(
+                    "MTLS_LAYER_ROOT", layer.layer().toString(),
+                    "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", String.valueOf(extension.port()),
+                    "AWS_SESSION_TOKEN", TOKEN));
+
+            assertEquals(0, result.exitCode(), result::describe);
+            assertEquals("200 sdk=false", result.out().strip(), result::describe);
+            assertEquals(2, extension.requests().size(), "the keystore and truststore passwords, through the extension");
+            assertTrue(extension.requests().stream().allMatch(uri -> uri.getQuery().contains("version=1")), extension.requests()::toString);
+        }
+    }
+
+    /** The entry of this JVM's class path whose name contains {@code part}: a jar, or a module's classes directory. */
+    private static String onTestClassPath(String part) {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> entry.contains(part) && !entry.contains("test-classes"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + part + " on the class path"));
+    }
+
+    private static Tool.Result java(String classPath, Path source, String uri, Map<String, String> environment) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-cp", classPath, source.toString(), uri);
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the probe did not finish");
+        return new Tool.Result(List.of(java.toString(), "-cp", classPath, source.toString()), process.exitValue(), out, err);
+    }
+}
