@@ -6,8 +6,11 @@ import dev.mtlscli.runtime.tls.HandshakeDiagnostics;
 import dev.mtlscli.runtime.tls.TlsPolicy;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,24 +25,33 @@ public final class MtlsClient {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final LayerManifest manifest;
-    private final ClientSslContext tls;
-    private final SSLContext sslContext;
-    private final HttpClient httpClient;
+    private final TlsPolicy policy;
     private final String trustStoreName;
     private final PrintStream debug;
+    // replaced together after a SnapStart restore (see SnapStartHooks): a copy of the snapshot
+    // must not share the SSLContext's random state, sessions or the HttpClient's connections
+    private volatile Tls tls;
+
+    private record Tls(ClientSslContext context, HttpClient httpClient) {
+    }
 
     MtlsClient(LayerManifest manifest, ClientSslContext tls, TlsPolicy policy, String trustStoreName, PrintStream debug) {
         this.manifest = manifest;
+        this.policy = policy;
         this.debug = debug;
-        this.tls = tls;
-        this.sslContext = tls.sslContext();
         this.trustStoreName = trustStoreName;
-        this.httpClient = HttpClient.newBuilder()
+        this.tls = tls(tls);
+    }
+
+    private Tls tls(ClientSslContext context) {
+        SSLContext sslContext = context.sslContext();
+        HttpClient httpClient = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_2)
                 .connectTimeout(CONNECT_TIMEOUT)
                 .sslContext(sslContext)
                 .sslParameters(policy.parametersFor(sslContext))
                 .build();
+        return new Tls(context, httpClient);
     }
 
     public LayerManifest manifest() {
@@ -47,11 +59,32 @@ public final class MtlsClient {
     }
 
     public SSLContext sslContext() {
-        return sslContext;
+        return tls.context().sslContext();
     }
 
     public HttpClient httpClient() {
-        return httpClient;
+        return tls.httpClient();
+    }
+
+    /** A new SSLContext (new SecureRandom, empty session cache) and HttpClient (no pooled connection). */
+    void renew() {
+        tls = tls(tls.context().renewed());
+    }
+
+    /**
+     * Opens a TLS connection to the backend with this service's identity, completes the
+     * handshake and closes it: the key manager, the certificate path checks and the crypto
+     * providers are then loaded and compiled, and nothing stays open.
+     */
+    void prime(URI backend) throws IOException {
+        SSLContext sslContext = sslContext();
+        try (SSLSocket socket = (SSLSocket) sslContext.getSocketFactory().createSocket()) {
+            socket.connect(new InetSocketAddress(backend.getHost(), port(backend)), (int) CONNECT_TIMEOUT.toMillis());
+            SSLParameters parameters = policy.parametersFor(sslContext);
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+        }
     }
 
     /**
@@ -60,8 +93,9 @@ public final class MtlsClient {
      */
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
             throws IOException, InterruptedException {
+        Tls current = tls;
         try {
-            HttpResponse<T> response = httpClient.send(request, handler);
+            HttpResponse<T> response = current.httpClient().send(request, handler);
             if (debug != null) {
                 // which version a backend agreed to is what an operator needs to see when one
                 // backend still offers TLS 1.2 only; never anything secret
@@ -74,7 +108,7 @@ public final class MtlsClient {
             if (HandshakeDiagnostics.isHandshakeFailure(e)) {
                 URI uri = request.uri();
                 throw new MtlsRuntimeException(HandshakeDiagnostics.explain(e, manifest.service(), uri.getHost(),
-                        trustStoreName, tls.declinedIssuers()), e);
+                        trustStoreName, current.context().declinedIssuers()), e);
             }
             throw e;
         }

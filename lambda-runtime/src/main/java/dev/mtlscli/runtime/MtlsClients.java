@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Entry point for a Lambda function: reads the manifests of the services it calls from the
@@ -33,9 +34,17 @@ public final class MtlsClients {
     public static final String DEBUG_ENV = "MTLS_DEBUG";
 
     private final Map<String, MtlsClient> clients;
+    // held here: org.crac keeps only weak references to registered resources
+    private final SnapStartHooks snapStart;
 
-    private MtlsClients(Map<String, MtlsClient> clients) {
+    private MtlsClients(Map<String, MtlsClient> clients, SnapStartHooks snapStart) {
         this.clients = clients;
+        this.snapStart = snapStart;
+    }
+
+    /** The SnapStart hooks registered for these clients; empty when SnapStart is off (see {@link SnapStartHooks}). */
+    public Optional<SnapStartHooks> snapStart() {
+        return Optional.ofNullable(snapStart);
     }
 
     /**
@@ -72,6 +81,7 @@ public final class MtlsClients {
         private PrintStream debug;
         private boolean debugSet;
         private final List<String> services = new ArrayList<>();
+        private Map<String, String> environment = System.getenv();
 
         /**
          * Where to log one line per call with the negotiated TLS version and cipher suite (null:
@@ -99,6 +109,12 @@ public final class MtlsClients {
             return this;
         }
 
+        /** The environment read for what is not set in code (default: the process's; tests pass their own). */
+        public Builder environment(Map<String, String> environment) {
+            this.environment = Map.copyOf(environment);
+            return this;
+        }
+
         public Builder services(String... names) {
             services.addAll(Arrays.asList(names));
             return this;
@@ -109,12 +125,12 @@ public final class MtlsClients {
                 throw new MtlsRuntimeException("no service named");
             }
             if (layerRoot == null) {
-                layerRoot = LayerLayout.root(System.getenv());
+                layerRoot = LayerLayout.root(environment);
             }
             if (policy == null) {
-                policy = TlsPolicy.fromEnvironment(System.getenv());
+                policy = TlsPolicy.fromEnvironment(environment);
             }
-            if (!debugSet && Boolean.parseBoolean(System.getenv(DEBUG_ENV))) {
+            if (!debugSet && Boolean.parseBoolean(environment.get(DEBUG_ENV))) {
                 debug = System.err;
             }
             if (passwords == null) {
@@ -135,7 +151,7 @@ public final class MtlsClients {
             Map<ParameterRef, char[]> secrets = passwords.passwords(parameters);
             Map<String, MtlsClient> clients = new LinkedHashMap<>();
             manifests.forEach((service, manifest) -> clients.put(service, client(manifest, secrets)));
-            return new MtlsClients(clients);
+            return new MtlsClients(clients, SnapStartHooks.registerFor(clients, environment, System.err));
         }
 
         private MtlsClient client(LayerManifest manifest, Map<ParameterRef, char[]> secrets) {

@@ -30,6 +30,9 @@ import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A strict mTLS backend in-process: a JDK SSLServerSocket on 127.0.0.1 with needClientAuth, which
@@ -42,6 +45,7 @@ final class JdkMtlsServer implements AutoCloseable {
     private final SSLSocketFactory tls;
     private final List<String> protocols;
     private final Thread acceptor;
+    private final BlockingQueue<Certificate> clients = new LinkedBlockingQueue<>();
 
     private JdkMtlsServer(ServerSocket socket, SSLSocketFactory tls, List<String> protocols) {
         this.socket = socket;
@@ -81,6 +85,11 @@ final class JdkMtlsServer implements AutoCloseable {
         }
     }
 
+    /** The client certificate of the next completed handshake, waiting for it up to 10 s; null if none came. */
+    Certificate nextClient() throws InterruptedException {
+        return clients.poll(10, TimeUnit.SECONDS);
+    }
+
     URI uri() {
         return URI.create("https://localhost:" + socket.getLocalPort() + "/");
     }
@@ -101,6 +110,7 @@ final class JdkMtlsServer implements AutoCloseable {
                 connection.setEnabledProtocols(protocols.toArray(String[]::new));
                 try {
                     connection.startHandshake();
+                    clients.add(connection.getSession().getPeerCertificates()[0]);
                     BufferedReader in = new BufferedReader(new InputStreamReader(connection.getInputStream(), StandardCharsets.US_ASCII));
                     for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
                         // the request head; the GET has no body

@@ -1,15 +1,38 @@
 package dev.mtlscli.runtime.tls;
 
+import dev.mtlscli.runtime.MtlsRuntimeException;
+
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 
 /** A client SSLContext and what its key manager saw: whether it last had no certificate to send. */
 public final class ClientSslContext {
     private final SSLContext sslContext;
     private final RecordingKeyManager keyManager;
+    private final TrustManager[] trustManagers;
 
-    ClientSslContext(SSLContext sslContext, RecordingKeyManager keyManager) {
+    ClientSslContext(SSLContext sslContext, RecordingKeyManager keyManager, TrustManager[] trustManagers) {
         this.sslContext = sslContext;
         this.keyManager = keyManager;
+        this.trustManagers = trustManagers;
+    }
+
+    /**
+     * A new SSLContext with the same key and trust managers and a new SecureRandom: what a copy of
+     * a restored SnapStart snapshot needs, so that no random state and no TLS session cache from
+     * the snapshot is shared between copies.
+     */
+    public ClientSslContext renewed() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManager == null ? null : new KeyManager[] {keyManager}, trustManagers, new SecureRandom());
+            return new ClientSslContext(context, keyManager, trustManagers);
+        } catch (GeneralSecurityException e) {
+            throw new MtlsRuntimeException("cannot rebuild the SSLContext: " + e.getMessage(), e);
+        }
     }
 
     public SSLContext sslContext() {

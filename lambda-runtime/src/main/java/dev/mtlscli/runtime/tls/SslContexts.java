@@ -70,7 +70,7 @@ public final class SslContexts {
                     .toArray(TrustManager[]::new);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keyManager == null ? null : new KeyManager[] {keyManager}, trust, null);
-            return new ClientSslContext(context, keyManager);
+            return new ClientSslContext(context, keyManager, trust);
         } catch (UnrecoverableKeyException e) {
             throw new MtlsRuntimeException("the client key cannot be opened with the keystore password", e);
         } catch (GeneralSecurityException e) {
