@@ -30,6 +30,10 @@ Options:
   --kms-key-arn ARN    customer KMS key of every SecureString (default: aws/ssm)
   --architecture ARCH  arm64 or x86_64, of the functions and of the backend image and tasks
                        (default: this machine's, so Docker builds the image natively)
+  --extension-layer-arn ARN
+                       AWS's Parameters and Secrets Lambda Extension layer version for the region
+                       and architecture: the functions that read SSM then get their passwords
+                       through it (infra/README.md)
   --bootstrap          run `cdk bootstrap` before deploying (once per account and region)
   -h, --help           print this and exit
 
@@ -61,6 +65,7 @@ region=""
 profile=""
 kms_key_arn=""
 architecture=""
+extension_layer_arn=""
 bootstrap=false
 
 while [ "$#" -gt 0 ]; do
@@ -71,7 +76,7 @@ while [ "$#" -gt 0 ]; do
             value=${option#*=}
             option=${option%%=*}
             ;;
-        --workspace | --spec | --region | --profile | --kms-key-arn | --architecture)
+        --workspace | --spec | --region | --profile | --kms-key-arn | --architecture | --extension-layer-arn)
             [ "$#" -ge 2 ] || usage_error "$option needs a value"
             value=$2
             shift
@@ -85,6 +90,7 @@ while [ "$#" -gt 0 ]; do
         --profile) profile=$value ;;
         --kms-key-arn) kms_key_arn=$value ;;
         --architecture) architecture=$value ;;
+        --extension-layer-arn) extension_layer_arn=$value ;;
         --bootstrap) bootstrap=true ;;
         *) usage_error "unknown option $1" ;;
     esac
@@ -199,6 +205,9 @@ context=(-c "architecture=$architecture" -c "backendArchitecture=$architecture" 
     -c "storePasswordsSecret=$store_passwords_secret")
 if [ -n "$kms_key_arn" ]; then
     context+=(-c "kmsKeyArn=$kms_key_arn")
+fi
+if [ -n "$extension_layer_arn" ]; then
+    context+=(-c "paramsSecretsExtensionLayerArn=$extension_layer_arn")
 fi
 services=()
 parameters=()

@@ -238,6 +238,19 @@ class DeployScriptTest {
     }
 
     @Test
+    void theExtensionLayerArnIsPassedToTheCdkAppAsContext() throws IOException {
+        Path repo = fakeRepo(false);
+        String extension = "arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12";
+
+        Tool.Result result = run(repo, "deploy-demo.sh", "--region", "eu-west-1", "--architecture", "arm64",
+                "--extension-layer-arn", extension);
+
+        assertEquals(0, result.exitCode(), result::describe);
+        Call cdk = calls(repo).stream().filter(call -> call.tool().equals("npx")).findFirst().orElseThrow();
+        assertTrue(cdk.context().contains("paramsSecretsExtensionLayerArn=" + extension), cdk::toString);
+    }
+
+    @Test
     void destroyDeletesTheStackByNameInTheRegionOfTheDeploymentAndOnRequestTheLayersAndParameters() {
         Path repo = fakeRepo(false);
         Tool.Result deployed = run(repo, "deploy-demo.sh", "--region", "eu-west-1", "--architecture", "x86_64");

@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  * @param storePasswordsSecret  the Secrets Manager secret whose JSON fields keystorePassword and
  *                              truststorePassword become the environment of the two functions of
  *                              the sample's environment-password approach (lambda-only, lambda-layer)
+ * @param paramsSecretsExtensionLayerArn the AWS Parameters and Secrets Lambda Extension's layer version
+ *                              (region- and architecture-specific), for the functions that read SSM; null: no extension
  */
 public record DemoConfig(
         Path demoFunctionJar,
@@ -45,7 +47,8 @@ public record DemoConfig(
         String kmsKeyArn,
         String architecture,
         String backendArchitecture,
-        String storePasswordsSecret) {
+        String storePasswordsSecret,
+        String paramsSecretsExtensionLayerArn) {
 
     public static final String ARM64 = "arm64";
     public static final String X86_64 = "x86_64";
@@ -64,6 +67,7 @@ public record DemoConfig(
         Objects.requireNonNull(backendDir, "backendDir");
         checkLayerArn("layerArnService1", layerArnService1);
         checkLayerArn("layerArnService2", layerArnService2);
+        checkLayerArn("paramsSecretsExtensionLayerArn", paramsSecretsExtensionLayerArn);
         parametersService1 = checkParameters("parametersService1", parametersService1);
         parametersService2 = checkParameters("parametersService2", parametersService2);
         if (kmsKeyArn != null && !KMS_KEY_ARN.matcher(kmsKeyArn).matches()) {
@@ -104,7 +108,8 @@ public record DemoConfig(
                 string.apply("kmsKeyArn"),
                 or(string.apply("architecture"), ARM64),
                 or(string.apply("backendArchitecture"), X86_64),
-                or(string.apply("storePasswordsSecret"), "mtls-demo/service-1-store-passwords"));
+                or(string.apply("storePasswordsSecret"), "mtls-demo/service-1-store-passwords"),
+                string.apply("paramsSecretsExtensionLayerArn"));
     }
 
     /** The parameters `layer publish` writes by default: /mtls/SERVICE/keystore-password and truststore-password. */

@@ -19,6 +19,7 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,8 @@ import java.util.stream.Stream;
  * endpoint, backend 1) and 444 (backend 2). The layer functions use the layer versions that
  * `mtls-cli layer publish` published, by ARN: the CDK never builds a layer, so mtls-cli stays
  * the one owner of their versions. Only the two functions that read SSM get a policy, on the
- * exact parameters of their layers.
+ * exact parameters of their layers; with paramsSecretsExtensionLayerArn, those two also get AWS's
+ * Parameters and Secrets extension and read their passwords through it.
  */
 public final class DemoFunctions extends Construct {
     /** The demos, in the order of the sample, with their API path and handler class. */
@@ -76,6 +78,9 @@ public final class DemoFunctions extends Construct {
 
     static final String KEYSTORE_PASSWORD_FIELD = "keystorePassword";
     static final String TRUSTSTORE_PASSWORD_FIELD = "truststorePassword";
+    /** The extension's own port setting; the runtime library takes its presence as "use the extension". */
+    static final String EXTENSION_PORT_ENV = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
+    static final String EXTENSION_PORT = "2773"; // the extension's default: setting it changes nothing for the extension
 
     private final Map<Demo, Function> functions = new EnumMap<>(Demo.class);
 
@@ -95,6 +100,8 @@ public final class DemoFunctions extends Construct {
                 layerArn(config.layerArnService1(), "service-1"));
         ILayerVersion layer2 = LayerVersion.fromLayerVersionArn(this, "Service2Layer",
                 layerArn(config.layerArnService2(), "service-2"));
+        ILayerVersion extension = config.paramsSecretsExtensionLayerArn() == null ? null
+                : LayerVersion.fromLayerVersionArn(this, "ParamsSecretsExtensionLayer", config.paramsSecretsExtensionLayerArn());
 
         // The sample's environment-password approach: the template holds only a dynamic
         // reference, CloudFormation resolves it at deploy time into the functions' environment.
@@ -107,13 +114,23 @@ public final class DemoFunctions extends Construct {
             Map<String, String> environment = new TreeMap<>(Map.of(
                     "BACKEND_SERVICE_1_HOST_NAME", Backends.Backend.SERVICE_1.address(),
                     "BACKEND_SERVICE_2_HOST_NAME", Backends.Backend.SERVICE_2.address()));
-            List<ILayerVersion> layers = switch (demo) {
-                case NO_MTLS, LAMBDA_ONLY -> List.of();
+            List<ILayerVersion> layers = new ArrayList<>(switch (demo) {
+                case NO_MTLS, LAMBDA_ONLY -> List.<ILayerVersion>of();
                 case LAMBDA_LAYER, PARAMETER_STORE -> List.of(layer1);
                 case MULTIPLE_CERTIFICATES -> List.of(layer1, layer2);
-            };
+            });
             if (demo == Demo.LAMBDA_ONLY || demo == Demo.LAMBDA_LAYER) {
                 environment.putAll(environmentPasswords);
+            }
+            List<String> parameters = switch (demo) {
+                case PARAMETER_STORE -> config.parametersService1();
+                case MULTIPLE_CERTIFICATES -> concat(config.parametersService1(), config.parametersService2());
+                default -> List.of();
+            };
+            boolean viaExtension = extension != null && !parameters.isEmpty();
+            if (viaExtension) {
+                layers.add(extension);
+                environment.put(EXTENSION_PORT_ENV, EXTENSION_PORT);
             }
             LogGroup logs = LogGroup.Builder.create(this, demo.id() + "Logs")
                     .retention(RetentionDays.ONE_WEEK)
@@ -134,13 +151,8 @@ public final class DemoFunctions extends Construct {
                     .securityGroups(List.of(securityGroup))
                     .logGroup(logs)
                     .build();
-            List<String> parameters = switch (demo) {
-                case PARAMETER_STORE -> config.parametersService1();
-                case MULTIPLE_CERTIFICATES -> concat(config.parametersService1(), config.parametersService2());
-                default -> List.of();
-            };
             if (!parameters.isEmpty()) {
-                function.addToRolePolicy(ParameterAccess.getParameters(this, parameters));
+                function.addToRolePolicy(ParameterAccess.getParameters(this, parameters, viaExtension));
                 if (config.kmsKeyArn() != null) {
                     function.addToRolePolicy(ParameterAccess.decrypt(config.kmsKeyArn()));
                 }

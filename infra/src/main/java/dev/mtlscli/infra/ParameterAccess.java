@@ -23,9 +23,17 @@ public final class ParameterAccess {
 
     /** ssm:GetParameters on exactly these parameters (names, or NAME:VERSION selectors). */
     public static PolicyStatement getParameters(Construct scope, List<String> selectors) {
+        return getParameters(scope, selectors, false);
+    }
+
+    /**
+     * The same; with {@code viaExtension} also ssm:GetParameter on the same parameters, because
+     * the Parameters and Secrets Lambda Extension asks SSM for one name at a time.
+     */
+    public static PolicyStatement getParameters(Construct scope, List<String> selectors, boolean viaExtension) {
         return PolicyStatement.Builder.create()
                 .effect(Effect.ALLOW)
-                .actions(List.of("ssm:GetParameters"))
+                .actions(viaExtension ? List.of("ssm:GetParameter", "ssm:GetParameters") : List.of("ssm:GetParameters"))
                 .resources(DemoConfig.parameterNames(selectors).stream().map(name -> parameterArn(scope, name)).toList())
                 .build();
     }

@@ -2,6 +2,8 @@ package dev.mtlscli.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,8 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +45,9 @@ class DemoStackTest {
     private static final String LAYER_1 = "arn:aws:lambda:eu-west-1:111122223333:layer:mtls-service-1:7";
     private static final String LAYER_2 = "arn:aws:lambda:eu-west-1:111122223333:layer:mtls-service-2:4";
     private static final String KMS_KEY = "arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555";
+    private static final String EXTENSION_LAYER = "arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:11";
+    private static final String EXTENSION_PORT_ENV = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
+    private static final List<String> SSM_READERS = List.of("ParameterStoreHandler", "MultipleCertificatesHandler");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -49,6 +56,7 @@ class DemoStackTest {
     static Template configured;
     static JsonNode configuredJson;
     static JsonNode defaultsJson;
+    static JsonNode extensionJson;
 
     @BeforeAll
     static void synth() throws IOException {
@@ -63,7 +71,7 @@ class DemoStackTest {
                 dir.resolve("staging"), backend, LAYER_1, LAYER_2,
                 List.of("/mtls/service-1/keystore-password:3", "/mtls/service-1/truststore-password:1"),
                 List.of("/mtls/service-2/keystore-password:2", "/mtls/service-2/truststore-password:1"),
-                KMS_KEY, "x86_64", "arm64", "mtls-demo/service-1-store-passwords");
+                KMS_KEY, "x86_64", "arm64", "mtls-demo/service-1-store-passwords", null);
         configured = Template.fromStack(new DemoStack(app(), "Configured", StackProps.builder().build(), configuredConfig));
         configuredJson = JSON.valueToTree(configured.toJSON());
 
@@ -74,6 +82,13 @@ class DemoStackTest {
         Map<String, Object> context = Map.of("workspace", "ws", "backendDir", "backend", "demoFunctionJar", "mtls-demo-function.jar");
         DemoConfig defaults = DemoConfig.fromContext(context::get, dir);
         defaultsJson = JSON.valueToTree(Template.fromStack(new DemoStack(app(), "Defaults", StackProps.builder().build(), defaults)).toJSON());
+
+        // the defaults and the Parameters and Secrets extension's layer; the same stack name, since
+        // it appears in tags and logical ids, so that the two templates can be compared
+        Map<String, Object> extensionContext = new HashMap<>(context);
+        extensionContext.put("paramsSecretsExtensionLayerArn", EXTENSION_LAYER);
+        DemoConfig extension = DemoConfig.fromContext(extensionContext::get, dir);
+        extensionJson = JSON.valueToTree(Template.fromStack(new DemoStack(app(), "Defaults", StackProps.builder().build(), extension)).toJSON());
     }
 
     /** An app with the context of cdk.json, so that its flags (validation findings are errors) hold here too. */
@@ -246,14 +261,15 @@ class DemoStackTest {
 
     @Test
     void noPolicyAnywhereReadsParametersOrKeysWiderThanNamed() {
-        for (JsonNode template : List.of(configuredJson, defaultsJson)) {
+        for (JsonNode template : List.of(configuredJson, defaultsJson, extensionJson)) {
             for (JsonNode policy : resources(template, "AWS::IAM::Policy").values()) {
                 for (JsonNode statement : policy.at("/Properties/PolicyDocument/Statement")) {
                     String actions = statement.get("Action").toString();
                     if (!actions.contains("ssm:") && !actions.contains("kms:")) {
                         continue;
                     }
-                    assertTrue(actions.equals("\"ssm:GetParameters\"") || actions.equals("\"kms:Decrypt\""), actions);
+                    assertTrue(actions.equals("\"ssm:GetParameters\"") || actions.equals("\"kms:Decrypt\"")
+                            || template == extensionJson && actions.equals("[\"ssm:GetParameter\",\"ssm:GetParameters\"]"), actions);
                     assertEquals("Allow", statement.get("Effect").asText());
                     List<JsonNode> resources = statement.get("Resource").isArray() ? list(statement.get("Resource")) : List.of(statement.get("Resource"));
                     for (JsonNode resource : resources) {
@@ -447,6 +463,100 @@ class DemoStackTest {
         assertEquals(6, names.size(), names.toString()); // no hashed duplicate of the API's URL
     }
 
+    // ---------------------------------------------------------------- Parameters and Secrets extension
+
+    @Test
+    void withoutTheExtensionLayerTheStackIsAsBefore() {
+        for (JsonNode template : List.of(configuredJson, defaultsJson)) {
+            for (JsonNode function : resources(template, "AWS::Lambda::Function").values()) {
+                assertFalse(function.at("/Properties/Layers").toString().contains("Parameters-and-Secrets"), function.toString());
+                assertTrue(function.at("/Properties/Environment/Variables/" + EXTENSION_PORT_ENV).isMissingNode(), function.toString());
+            }
+            for (JsonNode policy : resources(template, "AWS::IAM::Policy").values()) {
+                assertFalse(policy.toString().contains("\"ssm:GetParameter\""), policy.toString());
+            }
+        }
+        // the extension's stack is the defaults' stack plus the layer, the variable and the action,
+        // each on the two SSM-reading functions: no other resource, property or policy changes
+        JsonNode stripped = extensionJson.deepCopy();
+        int[] removed = new int[3];
+        for (JsonNode function : resources(stripped, "AWS::Lambda::Function").values()) {
+            removed[0] += removeAll(function.at("/Properties/Layers"), EXTENSION_LAYER);
+            if (((ObjectNode) function.at("/Properties/Environment/Variables")).remove(EXTENSION_PORT_ENV) != null) {
+                removed[1]++;
+            }
+        }
+        for (JsonNode policy : resources(stripped, "AWS::IAM::Policy").values()) {
+            for (JsonNode statement : policy.at("/Properties/PolicyDocument/Statement")) {
+                removed[2] += removeAll(statement.get("Action"), "ssm:GetParameter");
+                if (statement.get("Action").size() == 1) { // a single action is written as a string
+                    ((ObjectNode) statement).set("Action", statement.get("Action").get(0));
+                }
+            }
+        }
+        assertEquals("[2, 2, 2]", Arrays.toString(removed));
+        List<String> ids = new ArrayList<>();
+        defaultsJson.get("Resources").fieldNames().forEachRemaining(ids::add);
+        List<String> strippedIds = new ArrayList<>();
+        stripped.get("Resources").fieldNames().forEachRemaining(strippedIds::add);
+        assertEquals(ids, strippedIds);
+        ids.forEach(id -> assertEquals(defaultsJson.at("/Resources/" + id), stripped.at("/Resources/" + id), id));
+        assertEquals(defaultsJson, stripped);
+    }
+
+    @Test
+    void withTheExtensionLayerOnlyTheSsmReadingFunctionsUseItAndMayGetEachParameter() {
+        for (String handler : List.of("NoMtlsHandler", "LambdaOnlyHandler", "LambdaLayerHandler", "ParameterStoreHandler", "MultipleCertificatesHandler")) {
+            List<JsonNode> layers = list(function(extensionJson, handler).at("/Properties/Layers"));
+            List<JsonNode> mtlsLayers = list(function(defaultsJson, handler).at("/Properties/Layers"));
+            JsonNode port = function(extensionJson, handler).at("/Properties/Environment/Variables/" + EXTENSION_PORT_ENV);
+            if (SSM_READERS.contains(handler)) {
+                // after the mtls layers
+                List<JsonNode> expected = new ArrayList<>(mtlsLayers);
+                expected.add(JSON.valueToTree(EXTENSION_LAYER));
+                assertEquals(expected, layers, handler);
+                assertEquals("2773", port.asText(), handler);
+            } else {
+                assertEquals(mtlsLayers, layers, handler);
+                assertTrue(port.isMissingNode(), handler);
+                assertEquals(List.of(), statements(extensionJson, role(extensionJson, handler)), handler);
+            }
+        }
+        Map<String, List<String>> parameters = Map.of(
+                "ParameterStoreHandler", List.of("/mtls/service-1/keystore-password", "/mtls/service-1/truststore-password"),
+                "MultipleCertificatesHandler", List.of("/mtls/service-1/keystore-password", "/mtls/service-1/truststore-password",
+                        "/mtls/service-2/keystore-password", "/mtls/service-2/truststore-password"));
+        parameters.forEach((handler, names) -> {
+            Set<JsonNode> arns = new HashSet<>();
+            names.forEach(name -> arns.add(JSON.valueToTree(parameterArn(name))));
+            Map<String, Set<JsonNode>> resourcesOfAction = new HashMap<>();
+            for (JsonNode statement : statements(extensionJson, role(extensionJson, handler))) {
+                assertEquals("Allow", statement.get("Effect").asText());
+                JsonNode resource = statement.get("Resource");
+                for (JsonNode action : statement.get("Action").isArray() ? list(statement.get("Action")) : List.of(statement.get("Action"))) {
+                    resourcesOfAction.computeIfAbsent(action.asText(), a -> new HashSet<>())
+                            .addAll(resource.isArray() ? list(resource) : List.of(resource));
+                }
+            }
+            assertEquals(Map.of("ssm:GetParameter", arns, "ssm:GetParameters", arns), resourcesOfAction, handler);
+        });
+    }
+
+    @Test
+    void anInvalidExtensionLayerArnIsRefused() {
+        Path base = Path.of("/work/infra");
+        String key = "paramsSecretsExtensionLayerArn";
+        assertEquals(EXTENSION_LAYER, DemoConfig.fromContext(Map.<String, Object>of(key, EXTENSION_LAYER)::get, base).paramsSecretsExtensionLayerArn());
+        for (String invalid : List.of(
+                "arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64", // no version
+                "AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:11",
+                "arn:aws:lambda:eu-west-1:015030872274:function:AWS-Parameters-and-Secrets-Lambda-Extension:11")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DemoConfig.fromContext(Map.<String, Object>of(key, invalid)::get, base), invalid);
+            assertEquals(key + " must be a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION): " + invalid, e.getMessage());
+        }
+    }
+
     // ---------------------------------------------------------------- configuration
 
     @Test
@@ -471,6 +581,7 @@ class DemoStackTest {
         assertEquals("arm64", defaults.architecture());
         assertEquals("x86_64", defaults.backendArchitecture());
         assertEquals(DemoConfig.defaultParameters("service-2"), defaults.parametersService2());
+        assertEquals(null, defaults.paramsSecretsExtensionLayerArn());
 
         Map<String, Object> context = Map.of(
                 "parametersService1", "/mtls/service-1/keystore-password:3, /mtls/service-1/truststore-password:1",
@@ -501,14 +612,14 @@ class DemoStackTest {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         DemoConfig noBackend = new DemoConfig(configuredConfig.demoFunctionJar(), configuredConfig.lambdaOnlyKeyStore(),
                 configuredConfig.lambdaOnlyTrustStore(), dir.resolve("staging-2"), empty, null, null,
-                DemoConfig.defaultParameters("service-1"), DemoConfig.defaultParameters("service-2"), null, "arm64", "x86_64", "s");
+                DemoConfig.defaultParameters("service-1"), DemoConfig.defaultParameters("service-2"), null, "arm64", "x86_64", "s", null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new DemoStack(app(), "NoBackend", StackProps.builder().build(), noBackend));
         assertTrue(e.getMessage().contains("backendDir"), e.getMessage());
 
         DemoConfig noStores = new DemoConfig(configuredConfig.demoFunctionJar(), empty.resolve("keystore.p12"),
                 configuredConfig.lambdaOnlyTrustStore(), dir.resolve("staging-3"), configuredConfig.backendDir(), null, null,
-                DemoConfig.defaultParameters("service-1"), DemoConfig.defaultParameters("service-2"), null, "arm64", "x86_64", "s");
+                DemoConfig.defaultParameters("service-1"), DemoConfig.defaultParameters("service-2"), null, "arm64", "x86_64", "s", null);
         e = assertThrows(IllegalArgumentException.class, () -> new DemoStack(app(), "NoStores", StackProps.builder().build(), noStores));
         assertTrue(e.getMessage().contains("lambdaOnlyArtifactDir"), e.getMessage());
     }
@@ -558,6 +669,21 @@ class DemoStackTest {
             }
         }
         return statements;
+    }
+
+    /** Removes every text element equal to value from an array (or nothing from a missing node), and answers how many there were. */
+    private static int removeAll(JsonNode node, String value) {
+        if (!(node instanceof ArrayNode array)) {
+            return 0;
+        }
+        int removed = 0;
+        for (int i = array.size() - 1; i >= 0; i--) {
+            if (array.get(i).isTextual() && array.get(i).asText().equals(value)) {
+                array.remove(i);
+                removed++;
+            }
+        }
+        return removed;
     }
 
     private static List<JsonNode> list(JsonNode array) {
