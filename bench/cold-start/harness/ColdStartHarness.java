@@ -3,6 +3,7 @@ import dev.mtlscli.demo.JdkDemoBackend;
 import dev.mtlscli.demo.LocalDemo;
 import dev.mtlscli.demo.NginxDemoBackend;
 import dev.mtlscli.fakeaws.FakeAws;
+import dev.mtlscli.fakeaws.FakeParametersExtension;
 import dev.mtlscli.layer.LayerDirectoryWriter;
 import dev.mtlscli.spec.ResolvedSpec;
 import dev.mtlscli.spec.SpecOverrides;
@@ -10,7 +11,6 @@ import dev.mtlscli.spec.SpecResolver;
 import dev.mtlscli.store.PasswordFile;
 import dev.mtlscli.store.StoreType;
 import dev.mtlscli.workspace.CertsCreator;
-import dev.mtlscli.workspace.CreateResult;
 import dev.mtlscli.workspace.WorkspaceLayout;
 
 import java.nio.charset.StandardCharsets;
@@ -27,12 +27,15 @@ import java.util.Optional;
  *
  * Creates the demo certificates (the demo spec with "localhost" in the server certificates) and
  * a layer directory in WORKDIR, starts service-1's mTLS backend (nginx if there is one, else the
- * JDK's HttpsServer) and the fake SSM, seeded with service-1's two store passwords as version 1.
+ * JDK's HttpsServer), the fake SSM, seeded with service-1's two store passwords as version 1, and
+ * the fake Parameters and Secrets extension answering from that SSM.
  * Writes WORKDIR/env (mode 600, the variables the variants need, passwords included; the JSSE
  * variants use the layer's two stores too, so all read the same files) and prints
  * "ready WORKDIR/env" on stdout; stops everything when stdin closes.
  */
 public final class ColdStartHarness {
+    private static final String SESSION_TOKEN = "cold-start-bench-session-token";
+
     public static void main(String[] args) throws Exception {
         Path work = Path.of(args[0]).toAbsolutePath();
         String service = "service-1";
@@ -40,8 +43,7 @@ public final class ColdStartHarness {
         StoreType storeType = spec.storeType();
         Path certs = work.resolve("certs");
         Path layer = work.resolve("layer");
-        CreateResult created = new CertsCreator(new SecureRandom()).create(spec, certs, false, PasswordFile.empty());
-        LayerDirectoryWriter.write(created, storeType, layer, false);
+        new CertsCreator(new SecureRandom()).create(spec, certs, layer, false, PasswordFile.empty());
         PasswordFile passwords = PasswordFile.read(certs.resolve(WorkspaceLayout.passwords()));
 
         DemoBackend.Spec backendSpec = new DemoBackend.Spec(service,
@@ -53,7 +55,8 @@ public final class ColdStartHarness {
         try (DemoBackend backend = nginx.isPresent()
                 ? NginxDemoBackend.start(nginx.get(), work.resolve("backend"), List.of(backendSpec))
                 : JdkDemoBackend.start(List.of(backendSpec));
-             FakeAws aws = FakeAws.start()) {
+             FakeAws aws = FakeAws.start();
+             FakeParametersExtension extension = FakeParametersExtension.start(aws.ssm(), SESSION_TOKEN)) {
             String keyStorePassword = new String(passwords.get(WorkspaceLayout.clientKeyStore(service, storeType)));
             String trustStorePassword = new String(passwords.get(WorkspaceLayout.clientTrustStore(service, storeType)));
             String keyStoreParameter = LayerDirectoryWriter.firstVersion(service, "keystore-password").name();
@@ -66,6 +69,8 @@ public final class ColdStartHarness {
                     "BACKEND_DESCRIPTION='" + backend.description() + "'",
                     "BACKEND_URL=https://localhost:" + backend.port(service) + "/",
                     "SSM_ENDPOINT=" + aws.endpoint(),
+                    "EXTENSION_PORT=" + extension.port(),
+                    "AWS_SESSION_TOKEN=" + SESSION_TOKEN,
                     "AWS_ACCESS_KEY_ID=" + FakeAws.ACCESS_KEY_ID,
                     "AWS_SECRET_ACCESS_KEY=" + FakeAws.SECRET_ACCESS_KEY,
                     "AWS_REGION=" + FakeAws.DEFAULT_REGION,
