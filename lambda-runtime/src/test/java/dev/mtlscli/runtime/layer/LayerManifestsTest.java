@@ -55,6 +55,21 @@ class LayerManifestsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"2027-11-25T07:10:59Z", "2024-02-29T23:59:59Z", "2027-11-25T07:10:59.123Z", "2027-11-25T07:10:59.000000001Z",
+            "+12027-01-01T00:00:00Z"})
+    void notAfterIsReadAsInstantParseReadsIt(String text) {
+        assertEquals(Instant.parse(text), LayerManifests.instant(text, SOURCE));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2027-13-25T07:10:59Z", "2023-02-29T00:00:00Z", "2027-11-25T24:00:00Z", "2027-11-2xT07:10:59Z",
+            "2027-11-25 07:10:59Z", "2027-11-25T07:10:59", "tomorrow"})
+    void aNotAfterThatIsNoInstantIsRefused(String text) {
+        MtlsRuntimeException e = assertThrows(MtlsRuntimeException.class, () -> LayerManifests.instant(text, SOURCE));
+        assertTrue(e.getMessage().contains("certificate.notAfter is not an ISO-8601 instant"), e.getMessage());
+    }
+
     @Test
     void toJsonThenParseGivesTheSameManifest() {
         LayerManifest manifest = sample();
