@@ -151,7 +151,18 @@ public final class MtlsClients {
             Map<ParameterRef, char[]> secrets = passwords.passwords(parameters);
             Map<String, MtlsClient> clients = new LinkedHashMap<>();
             manifests.forEach((service, manifest) -> clients.put(service, client(manifest, secrets)));
-            return new MtlsClients(clients, SnapStartHooks.registerFor(clients, environment, System.err));
+            return new MtlsClients(clients, snapStartWanted(environment)
+                    ? SnapStartHooks.register(clients, environment, System.err) : null);
+        }
+
+        /**
+         * Whether SnapStart is on or priming asked for. Decided here, with the hooks' constants
+         * (inlined by the compiler): SnapStartHooks implements org.crac.Resource, so a function
+         * without SnapStart loads neither it nor org.crac.
+         */
+        private static boolean snapStartWanted(Map<String, String> environment) {
+            return "snap-start".equals(environment.get(SnapStartHooks.INITIALIZATION_TYPE_ENV))
+                    || Boolean.parseBoolean(environment.get(SnapStartHooks.PRIMING_ENV));
         }
 
         private MtlsClient client(LayerManifest manifest, Map<ParameterRef, char[]> secrets) {

@@ -43,13 +43,9 @@ public final class SnapStartHooks implements Resource {
         this.log = log;
     }
 
-    /** The hooks the environment asks for, registered with org.crac's global context; null when SnapStart is off. */
-    static SnapStartHooks registerFor(Map<String, MtlsClient> clients, Map<String, String> environment, PrintStream log) {
-        boolean snapStart = "snap-start".equals(environment.get(INITIALIZATION_TYPE_ENV));
+    /** The hooks the environment asks for, registered with org.crac's global context. */
+    static SnapStartHooks register(Map<String, MtlsClient> clients, Map<String, String> environment, PrintStream log) {
         boolean priming = Boolean.parseBoolean(environment.get(PRIMING_ENV));
-        if (!snapStart && !priming) {
-            return null;
-        }
         SnapStartHooks hooks = new SnapStartHooks(clients, priming ? targets(clients, environment) : Map.of(), log);
         Core.getGlobalContext().register(hooks);
         return hooks;
