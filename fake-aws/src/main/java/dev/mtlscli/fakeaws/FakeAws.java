@@ -8,6 +8,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,26 +48,35 @@ public final class FakeAws implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final String region;
-    private final FakeSsm ssm;
-    private final FakeAcmPca acmPca;
-    private final FakeLambda lambda;
+    private final Map<String, Partition> partitions = new LinkedHashMap<>();
     private final Faults faults = new Faults();
     private final List<RecordedRequest> recorded = new CopyOnWriteArrayList<>();
 
-    private FakeAws(String region, Clock clock) throws IOException {
-        this.region = region;
-        this.ssm = new FakeSsm(region, ACCOUNT_ID, clock);
-        this.acmPca = new FakeAcmPca(region, ACCOUNT_ID, clock);
-        this.lambda = new FakeLambda(region, ACCOUNT_ID, clock, this::endpoint);
-        SigV4Verifier verifier = new SigV4Verifier(Map.of(ACCESS_KEY_ID, SECRET_ACCESS_KEY), region, clock);
-        JsonProtocolHandler handler = new JsonProtocolHandler(List.of(new SsmService(ssm), new AcmPcaService(acmPca)),
-                verifier, faults, recorded::add);
+    /** One region's state: its Parameter Store, Private CA and Lambda, as separate as AWS keeps regions. */
+    private record Partition(FakeSsm ssm, FakeAcmPca acmPca, FakeLambda lambda) {
+    }
+
+    private FakeAws(List<String> regions, Clock clock) throws IOException {
+        this.region = regions.get(0);
+        Map<String, List<JsonTargetService>> jsonServices = new LinkedHashMap<>();
+        Map<String, RestJsonService> lambdaServices = new LinkedHashMap<>();
+        List<LayerStore> layerStores = new ArrayList<>();
+        for (String served : regions) {
+            Partition partition = new Partition(new FakeSsm(served, ACCOUNT_ID, clock), new FakeAcmPca(served, ACCOUNT_ID, clock),
+                    new FakeLambda(served, ACCOUNT_ID, clock, this::endpoint));
+            partitions.put(served, partition);
+            jsonServices.put(served, List.of(new SsmService(partition.ssm()), new AcmPcaService(partition.acmPca())));
+            lambdaServices.put(served, new LambdaService(partition.lambda()));
+            layerStores.add(partition.lambda().layerStore());
+        }
+        SigV4Verifier verifier = new SigV4Verifier(Map.of(ACCESS_KEY_ID, SECRET_ACCESS_KEY), Set.copyOf(regions), clock);
+        JsonProtocolHandler handler = new JsonProtocolHandler(jsonServices, verifier, faults, recorded::add);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         this.executor = Executors.newCachedThreadPool(daemonThreads());
         server.createContext("/", handler);
-        RestJsonHandler lambdaHandler = new RestJsonHandler(new LambdaService(lambda), verifier, faults, recorded::add);
+        RestJsonHandler lambdaHandler = new RestJsonHandler(lambdaServices, verifier, faults, recorded::add);
         LambdaService.PATH_PREFIXES.forEach(prefix -> server.createContext(prefix, lambdaHandler));
-        server.createContext(LayerStore.CONTENT_PATH, new LayerContentHandler(lambda.layerStore(), recorded::add));
+        server.createContext(LayerStore.CONTENT_PATH, new LayerContentHandler(layerStores, recorded::add));
         server.setExecutor(executor);
         server.start();
     }
@@ -79,9 +91,28 @@ public final class FakeAws implements AutoCloseable {
         return start(region, Clock.systemUTC());
     }
 
+    /**
+     * Starts one endpoint for several regions, as a test of a multi-region command needs: each
+     * request reads and changes the state of the region its SigV4 credential scope names, and a
+     * region not listed is refused. The first is the fake's home region ({@link #ssm()} etc.).
+     */
+    public static FakeAws startRegions(String region, String... moreRegions) {
+        List<String> regions = new ArrayList<>();
+        regions.add(region);
+        regions.addAll(List.of(moreRegions));
+        return start(regions, Clock.systemUTC());
+    }
+
     static FakeAws start(String region, Clock clock) {
+        return start(List.of(region), clock);
+    }
+
+    private static FakeAws start(List<String> regions, Clock clock) {
+        if (Set.copyOf(regions).size() != regions.size()) {
+            throw new IllegalArgumentException("a region named twice: " + regions);
+        }
         try {
-            return new FakeAws(region, clock);
+            return new FakeAws(regions, clock);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start fake-aws on loopback", e);
         }
@@ -97,19 +128,42 @@ public final class FakeAws implements AutoCloseable {
         return region;
     }
 
-    /** The Parameter Store state, to seed and to inspect. */
+    /** The Parameter Store state of the home region, to seed and to inspect. */
     public FakeSsm ssm() {
-        return ssm;
+        return ssm(region);
+    }
+
+    /** The Parameter Store state of one of the regions served. */
+    public FakeSsm ssm(String servedRegion) {
+        return partition(servedRegion).ssm();
     }
 
     /** The ACM Private CA state: its CAs (seeded with {@link FakeAcmPca#createRootCa}) and what they issued. */
     public FakeAcmPca acmPca() {
-        return acmPca;
+        return partition(region).acmPca();
     }
 
-    /** The Lambda state: layers, functions, and how Invoke and function updates behave. */
+    /** The Lambda state of the home region: layers, functions, and how Invoke and function updates behave. */
     public FakeLambda lambda() {
-        return lambda;
+        return lambda(region);
+    }
+
+    /** The Lambda state of one of the regions served. */
+    public FakeLambda lambda(String servedRegion) {
+        return partition(servedRegion).lambda();
+    }
+
+    /** The regions served, the home region first. */
+    public List<String> regions() {
+        return List.copyOf(partitions.keySet());
+    }
+
+    private Partition partition(String servedRegion) {
+        Partition partition = partitions.get(servedRegion);
+        if (partition == null) {
+            throw new IllegalArgumentException("fake-aws serves " + partitions.keySet() + ", not " + servedRegion);
+        }
+        return partition;
     }
 
     /** Every request received so far, in the order they were answered. */

@@ -29,15 +29,28 @@ final class JsonProtocolHandler implements HttpHandler {
     }
 
     private final Map<String, JsonTargetService> servicesByPrefix;
+    // the same services in every region the fake serves, each with its own state
+    private final Map<String, Map<String, JsonTargetService>> servicesByRegion;
     private final SigV4Verifier verifier;
     private final Faults faults;
     private final Consumer<RecordedRequest> recorder;
 
     JsonProtocolHandler(List<JsonTargetService> services, SigV4Verifier verifier, Faults faults,
                         Consumer<RecordedRequest> recorder) {
-        Map<String, JsonTargetService> byPrefix = new LinkedHashMap<>();
-        services.forEach(service -> byPrefix.put(service.targetPrefix(), service));
-        this.servicesByPrefix = Map.copyOf(byPrefix);
+        this(Map.of("", services), verifier, faults, recorder);
+    }
+
+    /** @param servicesByRegion per region the fake serves, its services (the first entry routes) */
+    JsonProtocolHandler(Map<String, List<JsonTargetService>> servicesByRegion, SigV4Verifier verifier, Faults faults,
+                        Consumer<RecordedRequest> recorder) {
+        Map<String, Map<String, JsonTargetService>> regions = new LinkedHashMap<>();
+        servicesByRegion.forEach((region, services) -> {
+            Map<String, JsonTargetService> byPrefix = new LinkedHashMap<>();
+            services.forEach(service -> byPrefix.put(service.targetPrefix(), service));
+            regions.put(region, Map.copyOf(byPrefix));
+        });
+        this.servicesByRegion = regions;
+        this.servicesByPrefix = regions.values().iterator().next();
         this.verifier = verifier;
         this.faults = faults;
         this.recorder = recorder;
@@ -66,7 +79,11 @@ final class JsonProtocolHandler implements HttpHandler {
 
     private Answer answer(ReceivedRequest request, JsonTargetService service, String operation) {
         try {
-            verifier.verify(request, service.signingName());
+            String region = verifier.verify(request, service.signingName());
+            Map<String, JsonTargetService> regional = servicesByRegion.get(region);
+            if (regional != null) {
+                service = regional.get(service.targetPrefix());
+            }
         } catch (SigV4Verifier.Rejected rejected) {
             return error(AUTH_FAILURE_STATUS, rejected.type(), null, rejected.getMessage());
         }

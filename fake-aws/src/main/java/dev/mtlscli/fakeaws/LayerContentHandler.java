@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -16,11 +17,11 @@ import java.util.function.Consumer;
  * {@code GetObject}.
  */
 final class LayerContentHandler implements HttpHandler {
-    private final LayerStore layers;
+    private final List<LayerStore> layers;
     private final Consumer<RecordedRequest> recorder;
 
-    LayerContentHandler(LayerStore layers, Consumer<RecordedRequest> recorder) {
-        this.layers = layers;
+    LayerContentHandler(List<LayerStore> layers, Consumer<RecordedRequest> recorder) {
+        this.layers = List.copyOf(layers);
         this.recorder = recorder;
     }
 
@@ -29,7 +30,16 @@ final class LayerContentHandler implements HttpHandler {
         try (exchange) {
             ReceivedRequest request = ReceivedRequest.read(exchange);
             String token = request.uri().getPath().substring(LayerStore.CONTENT_PATH.length());
-            Optional<byte[]> zip = request.method().equals("GET") ? layers.content(token) : Optional.empty();
+            // the token is unguessable and names one version, in whichever region published it
+            Optional<byte[]> zip = Optional.empty();
+            if (request.method().equals("GET")) {
+                for (LayerStore store : layers) {
+                    zip = store.content(token);
+                    if (zip.isPresent()) {
+                        break;
+                    }
+                }
+            }
             int status;
             byte[] body;
             if (zip.isPresent()) {

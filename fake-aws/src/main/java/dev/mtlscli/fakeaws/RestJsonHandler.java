@@ -40,12 +40,21 @@ final class RestJsonHandler implements HttpHandler {
     }
 
     private final RestJsonService service;
+    // the same service in every region the fake serves, each with its own state
+    private final Map<String, RestJsonService> servicesByRegion;
     private final SigV4Verifier verifier;
     private final Faults faults;
     private final Consumer<RecordedRequest> recorder;
 
     RestJsonHandler(RestJsonService service, SigV4Verifier verifier, Faults faults, Consumer<RecordedRequest> recorder) {
-        this.service = service;
+        this(Map.of("", service), verifier, faults, recorder);
+    }
+
+    /** @param servicesByRegion per region the fake serves, its service (the first entry routes) */
+    RestJsonHandler(Map<String, RestJsonService> servicesByRegion, SigV4Verifier verifier, Faults faults,
+                    Consumer<RecordedRequest> recorder) {
+        this.servicesByRegion = Map.copyOf(servicesByRegion);
+        this.service = servicesByRegion.values().iterator().next();
         this.verifier = verifier;
         this.faults = faults;
         this.recorder = recorder;
@@ -89,8 +98,9 @@ final class RestJsonHandler implements HttpHandler {
     private Outcome answer(ReceivedRequest request, Map<String, List<String>> query, Routed routed,
                            Map<String, Object> json) {
         String operation = routed.route().operation();
+        RestJsonService service;
         try {
-            verifier.verify(request, service.signingName());
+            service = servicesByRegion.getOrDefault(verifier.verify(request, this.service.signingName()), this.service);
         } catch (SigV4Verifier.Rejected rejected) {
             return Outcome.failure(AUTH_FAILURE_STATUS, rejected.type(), rejected.getMessage());
         }

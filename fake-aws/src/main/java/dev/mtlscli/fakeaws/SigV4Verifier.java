@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -56,17 +57,25 @@ final class SigV4Verifier {
     }
 
     private final Map<String, String> secretsByAccessKey;
-    private final String region;
+    private final Set<String> regions;
     private final Clock clock;
 
     SigV4Verifier(Map<String, String> secretsByAccessKey, String region, Clock clock) {
+        this(secretsByAccessKey, Set.of(region), clock);
+    }
+
+    /** @param regions the regions this endpoint serves: a request signed for another one is refused, as AWS does */
+    SigV4Verifier(Map<String, String> secretsByAccessKey, Set<String> regions, Clock clock) {
         this.secretsByAccessKey = Map.copyOf(secretsByAccessKey);
-        this.region = region;
+        this.regions = Set.copyOf(regions);
         this.clock = clock;
     }
 
-    /** Returns normally when the request is signed for {@code service} with known credentials. */
-    void verify(ReceivedRequest request, String service) throws Rejected {
+    /**
+     * Returns the region of the credential scope when the request is signed for {@code service}
+     * with known credentials: the region whose state the request reads and changes.
+     */
+    String verify(ReceivedRequest request, String service) throws Rejected {
         String authorization = request.header("authorization");
         if (authorization == null) {
             throw new Rejected("MissingAuthenticationTokenException", "Missing Authentication Token");
@@ -88,6 +97,7 @@ final class SigV4Verifier {
                                           auth.signature.getBytes(StandardCharsets.US_ASCII))) {
             throw new Rejected("InvalidSignatureException", MISMATCH);
         }
+        return auth.region;
     }
 
     private static Instant amzDate(ReceivedRequest request) throws Rejected {
@@ -110,7 +120,7 @@ final class SigV4Verifier {
             throw new Rejected("InvalidSignatureException", "Date in Credential scope does not match YYYYMMDD from"
                     + " ISO-8601 version of date from HTTP: '" + auth.date + "' != '" + day + "'");
         }
-        if (!auth.region.equals(region)) {
+        if (!regions.contains(auth.region)) {
             throw new Rejected("InvalidSignatureException",
                     "Credential should be scoped to a valid region, not '" + auth.region + "'. ");
         }
@@ -174,7 +184,7 @@ final class SigV4Verifier {
                 .request(copy.build())
                 .payload(ContentStreamProvider.fromByteArrayUnsafe(request.body()))
                 .identity(AwsCredentialsIdentity.create(auth.accessKeyId, secret))
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                .putProperty(AwsV4HttpSigner.REGION_NAME, auth.region)
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
                 .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
         return signed.request().firstMatchingHeader("Authorization").orElseThrow();
