@@ -1,7 +1,9 @@
 package dev.mtlscli.cmd;
 
 import dev.mtlscli.MtlsException;
+import dev.mtlscli.TerminalText;
 import dev.mtlscli.aws.AwsClients;
+import dev.mtlscli.aws.AwsSettings;
 import dev.mtlscli.aws.AwsNames;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.layer.Grant;
@@ -102,6 +104,11 @@ public final class LayerPublishCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Check the material and print the AWS calls that would be made; call nothing.")
     boolean dryRun;
 
+    @Option(names = "--regions", paramLabel = "REGION", split = ",",
+            description = "Publish in each of these regions (comma-separated): the layer and its SSM parameters in each, "
+                    + "each layer's manifest pinning that region's parameter versions (default: the one region of --region).")
+    List<String> regions = new ArrayList<>();
+
     @Override
     public Integer call() {
         PublishOptions options = options();
@@ -138,36 +145,82 @@ public final class LayerPublishCommand implements Callable<Integer> {
         }
 
         PrintWriter out = spec.commandLine().getOut();
+        List<AwsSettings> targets = aws.settings().perRegion(regions);
+        boolean fleet = targets.size() > 1;
         if (dryRun) {
-            Region region = AwsClients.region(aws.settings());
-            List<PlannedCall> calls = new ArrayList<>();
-            for (LayerMaterial material : materials) {
-                calls.addAll(PublishPlan.calls(material, prefixes.get(material.service()), options, sized.get(material.service())));
+            for (AwsSettings target : targets) {
+                Region region = AwsClients.region(target);
+                List<PlannedCall> calls = new ArrayList<>();
+                for (LayerMaterial material : materials) {
+                    calls.addAll(PublishPlan.calls(material, prefixes.get(material.service()), options, sized.get(material.service())));
+                }
+                Plans.print(out, global.output, region, calls);
             }
-            Plans.print(out, global.output, region, calls);
             return ExitCodes.OK;
+        }
+        if (fleet && options.kmsKeyId() != null && options.kmsKeyId().startsWith("arn:")) {
+            throw new MtlsException("--kms-key-id " + options.kmsKeyId() + " is a key of one region; with --regions name it "
+                    + "by an alias that exists in every region (alias/NAME)");
         }
 
         List<PublishedLayer> results = new ArrayList<>();
-        try (AwsClients clients = AwsClients.connect(aws.settings())) {
-            Consumer<String> progress = global.output == OutputFormat.text ? out::println : line -> { };
-            LayerPublisher publisher = new LayerPublisher(clients.lambda(),
-                    new ParameterPublisher(clients.ssm(), options.kmsKeyId(), parameterTags(options.tags())), progress);
-            for (LayerMaterial material : materials) {
-                PublishedLayer published = publisher.publish(material, prefixes.get(material.service()), options);
-                results.add(published);
-                if (global.output == OutputFormat.text) {
-                    out.println(published.layerVersionArn());
-                    published.otherStatements().forEach(sid -> out.println("  note: version " + published.version()
-                            + " also has statement " + sid + ", which was not asked for; it was left in place"));
+        Map<String, List<PublishedLayer>> byRegion = new LinkedHashMap<>();
+        Map<String, String> failures = new LinkedHashMap<>();
+        for (AwsSettings target : targets) {
+            // a region that fails does not stop the others: layers are regional, and a re-run
+            // publishes only what is missing
+            try (AwsClients clients = AwsClients.connect(target)) {
+                String region = clients.region().id();
+                if (fleet && global.output == OutputFormat.text) {
+                    out.println("== " + region);
                 }
+                List<PublishedLayer> published = publishInRegion(clients, materials, prefixes, options, out);
+                byRegion.put(region, published);
+                results.addAll(published);
+            } catch (RuntimeException e) {
+                if (!fleet) {
+                    throw e;
+                }
+                failures.put(target.region(), TerminalText.escape(String.valueOf(e.getMessage())));
             }
         }
         if (global.output == OutputFormat.json) {
-            out.println(Json.write(Map.of("layers", results.stream().map(LayerPublishCommand::toJson).toList())));
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("layers", results.stream().map(LayerPublishCommand::toJson).toList());
+            if (fleet) {
+                json.put("failedRegions", failures);
+            }
+            out.println(Json.write(json));
+        } else if (fleet) {
+            out.println();
+            byRegion.forEach((region, published) -> out.println(region + "  ok  " + String.join("  ",
+                    published.stream().map(layer -> layer.layerName() + ":" + layer.version()).toList())));
+            failures.forEach((region, message) -> out.println(region + "  FAILED  " + message));
         }
         out.flush();
+        if (!failures.isEmpty()) {
+            throw new MtlsException("published in " + (byRegion.isEmpty() ? "no region" : String.join(", ", byRegion.keySet()))
+                    + "; failed in " + String.join(", ", failures.keySet()) + " (run again to finish: what is published is not published twice)");
+        }
         return ExitCodes.OK;
+    }
+
+    private List<PublishedLayer> publishInRegion(AwsClients clients, List<LayerMaterial> materials, Map<String, String> prefixes,
+                                                 PublishOptions options, PrintWriter out) {
+        Consumer<String> progress = global.output == OutputFormat.text ? out::println : line -> { };
+        LayerPublisher publisher = new LayerPublisher(clients.lambda(),
+                new ParameterPublisher(clients.ssm(), options.kmsKeyId(), parameterTags(options.tags())), progress);
+        List<PublishedLayer> results = new ArrayList<>();
+        for (LayerMaterial material : materials) {
+            PublishedLayer published = publisher.publish(material, prefixes.get(material.service()), options);
+            results.add(published);
+            if (global.output == OutputFormat.text) {
+                out.println(published.layerVersionArn());
+                published.otherStatements().forEach(sid -> out.println("  note: version " + published.version()
+                        + " also has statement " + sid + ", which was not asked for; it was left in place"));
+            }
+        }
+        return results;
     }
 
     private PublishOptions options() {
@@ -212,6 +265,7 @@ public final class LayerPublishCommand implements Callable<Integer> {
         node.put("service", layer.service());
         node.put("layerName", layer.layerName());
         node.put("layerVersionArn", layer.layerVersionArn());
+        node.put("region", layer.layerVersionArn().split(":")[3]);
         node.put("version", layer.version());
         node.put("published", layer.created());
         node.put("codeSha256", layer.codeSha256());

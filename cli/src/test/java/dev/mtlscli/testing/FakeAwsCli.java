@@ -54,7 +54,11 @@ public final class FakeAwsCli {
     }
 
     public static LambdaClient lambda(FakeAws aws) {
-        return LambdaClient.builder().endpointOverride(aws.endpoint()).region(Region.of(aws.region()))
+        return lambda(aws, aws.region());
+    }
+
+    public static LambdaClient lambda(FakeAws aws, String region) {
+        return LambdaClient.builder().endpointOverride(aws.endpoint()).region(Region.of(region))
                 .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
     }
 
@@ -69,7 +73,12 @@ public final class FakeAwsCli {
 
     /** The zip of a layer version, downloaded from the Content.Location that GetLayerVersion returns. */
     public static byte[] layerContent(FakeAws aws, String layerName, long version) {
-        try (LambdaClient lambda = lambda(aws)) {
+        return layerContent(aws, aws.region(), layerName, version);
+    }
+
+    /** The same, of a layer in one of the regions a multi-region fake serves. */
+    public static byte[] layerContent(FakeAws aws, String region, String layerName, long version) {
+        try (LambdaClient lambda = lambda(aws, region)) {
             String location = lambda.getLayerVersion(b -> b.layerName(layerName).versionNumber(version)).content().location();
             HttpResponse<byte[]> response = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(location)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
