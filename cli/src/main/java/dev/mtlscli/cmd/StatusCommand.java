@@ -3,10 +3,12 @@ package dev.mtlscli.cmd;
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.TerminalText;
 import dev.mtlscli.aws.AwsClients;
+import dev.mtlscli.aws.AwsSettings;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.rotation.FunctionLayers;
 import dev.mtlscli.rotation.InventoryLayer;
 import dev.mtlscli.rotation.InventoryVersion;
+import dev.mtlscli.rotation.RegionalStatus;
 import dev.mtlscli.rotation.StatusInventory;
 import dev.mtlscli.rotation.StatusQuery;
 import dev.mtlscli.rotation.StatusReport;
@@ -67,12 +69,49 @@ public final class StatusCommand implements Callable<Integer> {
             description = "Renewal window: a certificate in use that expires within DAYS needs attention (default: ${DEFAULT-VALUE}).")
     int renewBeforeDays;
 
+    @Option(names = "--regions", paramLabel = "REGION", split = ",",
+            description = "Inventory each of these regions (comma-separated) into one view (default: the one region of --region).")
+    List<String> regions = new ArrayList<>();
+
     @Override
     public Integer call() {
         StatusQuery query = StatusQuery.of(layers, layerPrefix, renewBeforeDays, Instant.now());
+        List<AwsSettings> targets = aws.settings().perRegion(regions);
+        if (targets.size() == 1 && global.output != OutputFormat.prometheus) {
+            return single(query, targets.get(0));
+        }
+        List<RegionalStatus> fleet = new ArrayList<>();
+        for (AwsSettings target : targets) {
+            // one region that cannot be read leaves a hole in the view, not no view at all
+            try (AwsClients clients = AwsClients.connect(target)) {
+                fleet.add(RegionalStatus.read(clients.region().id(), new StatusInventory(clients.lambda()).read(query)));
+            } catch (RuntimeException e) {
+                if (targets.size() == 1 && global.output != OutputFormat.prometheus) {
+                    throw e;
+                }
+                fleet.add(RegionalStatus.failed(target.region() == null ? "(default)" : target.region(),
+                        TerminalText.escape(String.valueOf(e.getMessage()))));
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        switch (global.output) {
+            case prometheus -> StatusMetrics.print(out, fleet);
+            case json -> out.println(Json.write(fleetJson(fleet)));
+            default -> printFleet(out, fleet);
+        }
+        out.flush();
+        List<String> failed = fleet.stream().filter(regional -> !regional.ok()).map(RegionalStatus::region).toList();
+        if (!failed.isEmpty()) {
+            throw new MtlsException("could not read " + String.join(", ", failed) + "; the view above lacks "
+                    + (failed.size() == 1 ? "it" : "them"));
+        }
+        return fleet.stream().anyMatch(regional -> regional.report().needsAttention()) ? ExitCodes.ATTENTION : ExitCodes.OK;
+    }
+
+    private Integer single(StatusQuery query, AwsSettings settings) {
         StatusReport report;
         String region;
-        try (AwsClients clients = AwsClients.connect(aws.settings())) {
+        try (AwsClients clients = AwsClients.connect(settings)) {
             region = clients.region().id();
             report = new StatusInventory(clients.lambda()).read(query);
         }
@@ -92,6 +131,67 @@ public final class StatusCommand implements Callable<Integer> {
         }
         out.flush();
         return report.needsAttention() ? ExitCodes.ATTENTION : ExitCodes.OK;
+    }
+
+    // ---- fleet
+
+    /** Each region as `status` shows one, then one table of every layer version in use across the fleet. */
+    private static void printFleet(PrintWriter out, List<RegionalStatus> fleet) {
+        for (RegionalStatus regional : fleet) {
+            out.printf("== %s%s%n", regional.region(), regional.account() == null ? "" : " (account " + regional.account() + ")");
+            if (regional.ok()) {
+                printText(out, regional.report(), regional.region());
+            } else {
+                out.printf("could not be read: %s%n", regional.failure());
+            }
+            out.println();
+        }
+        out.printf("FLEET%n  %-14s %-12s %-24s %8s %6s  %-11s %9s%n", "REGION", "ACCOUNT", "LAYER", "VERSION", "DAYS", "STATE",
+                "FUNCTIONS");
+        boolean attention = false;
+        for (RegionalStatus regional : fleet) {
+            if (!regional.ok()) {
+                out.printf("  %-14s %-12s %s%n", regional.region(), "?", "could not be read");
+                continue;
+            }
+            for (InventoryLayer layer : regional.report().layers()) {
+                OptionalLong newest = layer.newestVersion();
+                for (InventoryVersion version : layer.versions()) {
+                    if (!version.inUse() && !(newest.isPresent() && newest.getAsLong() == version.version())) {
+                        continue;
+                    }
+                    attention |= version.needsAttention();
+                    String label = version.version() + (newest.isPresent() && newest.getAsLong() == version.version() ? "*" : "");
+                    out.printf("  %-14s %-12s %-24s %8s %6s  %-11s %9d%n", regional.region(),
+                            regional.account() == null ? "?" : regional.account(), TerminalText.escape(layer.layerName()), label,
+                            version.notAfter() == null ? "?" : Long.toString(version.daysLeft()),
+                            version.state().id() + (version.needsAttention() ? "!" : ""), version.functions().size());
+                }
+            }
+        }
+        out.printf("(versions in use and the newest of each layer; * newest, ! needs attention)%n");
+        out.printf(attention ? "NEEDS ATTENTION: see the regions above.%n" : "OK: nothing in use needs attention.%n");
+    }
+
+    private static Map<String, Object> fleetJson(List<RegionalStatus> fleet) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        List<Object> regionsJson = new ArrayList<>();
+        Map<String, String> failed = new LinkedHashMap<>();
+        boolean attention = false;
+        for (RegionalStatus regional : fleet) {
+            if (regional.ok()) {
+                Map<String, Object> node = toJson(regional.report(), regional.region());
+                node.put("account", regional.account());
+                regionsJson.add(node);
+                attention |= regional.report().needsAttention();
+            } else {
+                failed.put(regional.region(), regional.failure());
+            }
+        }
+        root.put("needsAttention", attention);
+        root.put("regions", regionsJson);
+        root.put("failedRegions", failed);
+        return root;
     }
 
     // ---- text
