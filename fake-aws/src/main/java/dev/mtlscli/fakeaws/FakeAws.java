@@ -45,32 +45,55 @@ public final class FakeAws implements AutoCloseable {
     public static final String DEFAULT_REGION = "us-east-1";
     public static final String ACCOUNT_ID = "123456789012";
 
+    /** The organization of a fleet fake: the home account manages it, every account is in it. */
+    public static final String ORGANIZATION_ID = "o-fakeaws0001";
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final String region;
+    private final List<String> accounts;
     private final Map<String, Partition> partitions = new LinkedHashMap<>();
+    private final FakeIam iam = new FakeIam();
     private final Faults faults = new Faults();
     private final List<RecordedRequest> recorded = new CopyOnWriteArrayList<>();
 
-    /** One region's state: its Parameter Store, Private CA and Lambda, as separate as AWS keeps regions. */
+    /** One account's region: its Parameter Store, Private CA and Lambda, as separate as AWS keeps them. */
     private record Partition(FakeSsm ssm, FakeAcmPca acmPca, FakeLambda lambda) {
     }
 
-    private FakeAws(List<String> regions, Clock clock) throws IOException {
+    private FakeAws(List<String> regions, List<String> accounts, Clock clock) throws IOException {
         this.region = regions.get(0);
+        this.accounts = List.copyOf(accounts);
         Map<String, List<JsonTargetService>> jsonServices = new LinkedHashMap<>();
         Map<String, RestJsonService> lambdaServices = new LinkedHashMap<>();
         List<LayerStore> layerStores = new ArrayList<>();
-        for (String served : regions) {
-            Partition partition = new Partition(new FakeSsm(served, ACCOUNT_ID, clock), new FakeAcmPca(served, ACCOUNT_ID, clock),
-                    new FakeLambda(served, ACCOUNT_ID, clock, this::endpoint));
-            partitions.put(served, partition);
-            jsonServices.put(served, List.of(new SsmService(partition.ssm()), new AcmPcaService(partition.acmPca())));
-            lambdaServices.put(served, new LambdaService(partition.lambda()));
-            layerStores.add(partition.lambda().layerStore());
+        OrganizationsService organizations = new OrganizationsService(ORGANIZATION_ID, ACCOUNT_ID, accounts);
+        for (String account : accounts) {
+            for (String served : regions) {
+                Partition partition = new Partition(new FakeSsm(served, account, clock), new FakeAcmPca(served, account, clock),
+                        new FakeLambda(served, account, clock, this::endpoint));
+                String key = JsonProtocolHandler.key(account, served);
+                partitions.put(key, partition);
+                jsonServices.put(key, List.of(new SsmService(partition.ssm()), new AcmPcaService(partition.acmPca()), organizations));
+                lambdaServices.put(key, new LambdaService(partition.lambda()));
+                layerStores.add(partition.lambda().layerStore());
+                if (accounts.size() > 1) {
+                    partition.lambda().callerOrganization(ORGANIZATION_ID);
+                }
+            }
         }
-        SigV4Verifier verifier = new SigV4Verifier(Map.of(ACCESS_KEY_ID, SECRET_ACCESS_KEY), Set.copyOf(regions), clock);
+        // a function uses a layer of another account of the same region, if that account granted it
+        for (Partition partition : partitions.values()) {
+            partition.lambda().layerStores(layer -> {
+                Partition owner = partitions.get(JsonProtocolHandler.key(layer.account(), layer.region()));
+                return owner == null ? null : owner.lambda().layerStore();
+            });
+        }
+        FakeIdentities identities = new FakeIdentities();
+        identities.addLongTerm(ACCESS_KEY_ID, SECRET_ACCESS_KEY, ACCOUNT_ID);
+        SigV4Verifier verifier = new SigV4Verifier(identities, Set.copyOf(regions), clock);
         JsonProtocolHandler handler = new JsonProtocolHandler(jsonServices, verifier, faults, recorded::add);
+        handler.sts(new StsQueryHandler(verifier, identities, iam, faults, clock, recorded::add));
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         this.executor = Executors.newCachedThreadPool(daemonThreads());
         server.createContext("/", handler);
@@ -108,11 +131,28 @@ public final class FakeAws implements AutoCloseable {
     }
 
     private static FakeAws start(List<String> regions, Clock clock) {
-        if (Set.copyOf(regions).size() != regions.size()) {
-            throw new IllegalArgumentException("a region named twice: " + regions);
+        return start(regions, List.of(ACCOUNT_ID), clock);
+    }
+
+    /**
+     * A fleet: the home account ({@value #ACCOUNT_ID}, whose {@link #ACCESS_KEY_ID} signs) and
+     * member accounts, each with its own state in each region. The home account manages the
+     * organization {@value #ORGANIZATION_ID} of all of them (Organizations ListAccounts). A
+     * member account is reached with STS AssumeRole of a role created with {@link #iam()}.
+     */
+    public static FakeAws startFleet(List<String> regions, List<String> memberAccounts) {
+        List<String> accounts = new ArrayList<>();
+        accounts.add(ACCOUNT_ID);
+        accounts.addAll(memberAccounts);
+        return start(regions, accounts, Clock.systemUTC());
+    }
+
+    private static FakeAws start(List<String> regions, List<String> accounts, Clock clock) {
+        if (Set.copyOf(regions).size() != regions.size() || Set.copyOf(accounts).size() != accounts.size()) {
+            throw new IllegalArgumentException("a region or account named twice: " + regions + " " + accounts);
         }
         try {
-            return new FakeAws(regions, clock);
+            return new FakeAws(regions, accounts, clock);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start fake-aws on loopback", e);
         }
@@ -133,14 +173,19 @@ public final class FakeAws implements AutoCloseable {
         return ssm(region);
     }
 
-    /** The Parameter Store state of one of the regions served. */
+    /** The Parameter Store state of one of the regions served, of the home account. */
     public FakeSsm ssm(String servedRegion) {
-        return partition(servedRegion).ssm();
+        return partition(ACCOUNT_ID, servedRegion).ssm();
+    }
+
+    /** The Parameter Store state of an account's region. */
+    public FakeSsm ssm(String account, String servedRegion) {
+        return partition(account, servedRegion).ssm();
     }
 
     /** The ACM Private CA state: its CAs (seeded with {@link FakeAcmPca#createRootCa}) and what they issued. */
     public FakeAcmPca acmPca() {
-        return partition(region).acmPca();
+        return partition(ACCOUNT_ID, region).acmPca();
     }
 
     /** The Lambda state of the home region: layers, functions, and how Invoke and function updates behave. */
@@ -148,20 +193,36 @@ public final class FakeAws implements AutoCloseable {
         return lambda(region);
     }
 
-    /** The Lambda state of one of the regions served. */
+    /** The Lambda state of one of the regions served, of the home account. */
     public FakeLambda lambda(String servedRegion) {
-        return partition(servedRegion).lambda();
+        return partition(ACCOUNT_ID, servedRegion).lambda();
+    }
+
+    /** The Lambda state of an account's region. */
+    public FakeLambda lambda(String account, String servedRegion) {
+        return partition(account, servedRegion).lambda();
+    }
+
+    /** The roles STS AssumeRole checks. */
+    public FakeIam iam() {
+        return iam;
     }
 
     /** The regions served, the home region first. */
     public List<String> regions() {
-        return List.copyOf(partitions.keySet());
+        return partitions.keySet().stream().filter(key -> key.startsWith(ACCOUNT_ID + "/"))
+                .map(key -> key.substring(key.indexOf('/') + 1)).toList();
     }
 
-    private Partition partition(String servedRegion) {
-        Partition partition = partitions.get(servedRegion);
+    /** The accounts, the home account first. */
+    public List<String> accounts() {
+        return accounts;
+    }
+
+    private Partition partition(String account, String servedRegion) {
+        Partition partition = partitions.get(JsonProtocolHandler.key(account, servedRegion));
         if (partition == null) {
-            throw new IllegalArgumentException("fake-aws serves " + partitions.keySet() + ", not " + servedRegion);
+            throw new IllegalArgumentException("fake-aws serves " + partitions.keySet() + ", not " + account + "/" + servedRegion);
         }
         return partition;
     }

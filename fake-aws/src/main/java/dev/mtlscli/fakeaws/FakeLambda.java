@@ -129,6 +129,11 @@ public final class FakeLambda {
         this.functions = new FunctionStore(region, accountId, clock, layers);
     }
 
+    /** Where the layers of other accounts live, for functions of this account that use them. */
+    void layerStores(java.util.function.Function<LambdaNames.LayerRef, LayerStore> resolver) {
+        functions.layerStores(resolver);
+    }
+
     // ---- layers
 
     /** Publishes a version of a layer of the fake's account (name or layer ARN), as PublishLayerVersion would. */

@@ -53,6 +53,8 @@ final class FunctionStore {
     private final String accountId;
     private final Clock clock;
     private final LayerStore layers;
+    // another account's layer (same region) is looked up in that account's store
+    private volatile java.util.function.Function<LambdaNames.LayerRef, LayerStore> layerStores = ref -> null;
     private final Map<String, Function> functions = new TreeMap<>();
     private final Map<String, UpdateFailure> nextUpdateFailures = new HashMap<>();
     private final Map<String, FakeLambda.InvokeHandler> handlers = new ConcurrentHashMap<>();
@@ -64,6 +66,15 @@ final class FunctionStore {
         this.accountId = accountId;
         this.clock = clock;
         this.layers = layers;
+    }
+
+    void layerStores(java.util.function.Function<LambdaNames.LayerRef, LayerStore> resolver) {
+        this.layerStores = resolver;
+    }
+
+    private LayerStore storeOf(LambdaNames.LayerRef layer) {
+        LayerStore other = layerStores.apply(layer);
+        return other != null ? other : layers;
     }
 
     String arn(String functionName) {
@@ -208,9 +219,10 @@ final class FunctionStore {
         Set<String> seenLayers = new HashSet<>();
         for (String arn : layerArns) {
             LambdaNames.LayerVersionRef ref = LambdaNames.layerVersion("layers", arn);
-            FakeLambda.LayerVersion version = layers.find(ref.layer(), ref.version())
+            LayerStore store = storeOf(ref.layer());
+            FakeLambda.LayerVersion version = store.find(ref.layer(), ref.version())
                     .orElseThrow(() -> LambdaErrors.invalidParameter("Layer version " + arn + " does not exist."));
-            if (!layers.usableBy(version, accountId)) {
+            if (!store.usableBy(version, accountId)) {
                 throw LambdaErrors.accessDenied(accountId, "lambda:GetLayerVersion", arn);
             }
             if (!seenLayers.add(version.layerArn())) {

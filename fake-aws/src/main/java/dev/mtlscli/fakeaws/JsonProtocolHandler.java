@@ -28,7 +28,11 @@ final class JsonProtocolHandler implements HttpHandler {
     private record Answer(int status, String errorType, String namespace, Map<String, Object> body) {
     }
 
+    /** The account of the request being answered, for a service whose answer depends on it (Organizations). */
+    static final ThreadLocal<String> CALLER_ACCOUNT = new ThreadLocal<>();
+
     private final Map<String, JsonTargetService> servicesByPrefix;
+    private volatile StsQueryHandler sts;
     // the same services in every region the fake serves, each with its own state
     private final Map<String, Map<String, JsonTargetService>> servicesByRegion;
     private final SigV4Verifier verifier;
@@ -40,7 +44,12 @@ final class JsonProtocolHandler implements HttpHandler {
         this(Map.of("", services), verifier, faults, recorder);
     }
 
-    /** @param servicesByRegion per region the fake serves, its services (the first entry routes) */
+    /** STS's Query requests come to the same path: form-encoded instead of JSON. */
+    void sts(StsQueryHandler handler) {
+        this.sts = handler;
+    }
+
+    /** @param servicesByRegion per partition key (see {@link #key}), its services (the first entry routes) */
     JsonProtocolHandler(Map<String, List<JsonTargetService>> servicesByRegion, SigV4Verifier verifier, Faults faults,
                         Consumer<RecordedRequest> recorder) {
         Map<String, Map<String, JsonTargetService>> regions = new LinkedHashMap<>();
@@ -60,6 +69,10 @@ final class JsonProtocolHandler implements HttpHandler {
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             ReceivedRequest request = ReceivedRequest.read(exchange);
+            if (sts != null && StsQueryHandler.isQueryRequest(request)) {
+                sts.handle(exchange, request);
+                return;
+            }
             String target = request.header("x-amz-target");
             int dot = target == null ? -1 : target.lastIndexOf('.');
             JsonTargetService service = dot < 0 ? null : servicesByPrefix.get(target.substring(0, dot));
@@ -79,9 +92,17 @@ final class JsonProtocolHandler implements HttpHandler {
 
     private Answer answer(ReceivedRequest request, JsonTargetService service, String operation) {
         try {
-            String region = verifier.verify(request, service.signingName());
-            Map<String, JsonTargetService> regional = servicesByRegion.get(region);
-            if (regional != null) {
+            SigV4Verifier.Caller caller = verifier.verifyCaller(request, service.signingName(), service.global());
+            CALLER_ACCOUNT.set(caller.account());
+            Map<String, JsonTargetService> regional = servicesByRegion.get(key(caller.account(), caller.region()));
+            if (!service.global()) {
+                if (regional == null) {
+                    regional = servicesByRegion.get("");
+                }
+                if (regional == null) {
+                    return error(AUTH_FAILURE_STATUS, "UnrecognizedClientException", null,
+                            "fake-aws has no account " + caller.account() + " in " + caller.region() + ".");
+                }
                 service = regional.get(service.targetPrefix());
             }
         } catch (SigV4Verifier.Rejected rejected) {
@@ -106,6 +127,11 @@ final class JsonProtocolHandler implements HttpHandler {
         } catch (RuntimeException e) {
             return error(500, "InternalFailure", null, "fake-aws failed: " + e);
         }
+    }
+
+    /** The partition of an account's region, as the handlers key their services. */
+    static String key(String account, String region) {
+        return account + "/" + region;
     }
 
     private static Answer error(int status, String type, String namespace, String message) {

@@ -17,6 +17,11 @@ interface JsonTargetService {
     /** The Content-Type of requests and answers, e.g. {@code application/x-amz-json-1.1}. */
     String contentType();
 
+    /** A global service (Organizations) has one state for every region; the others have one per account and region. */
+    default boolean global() {
+        return false;
+    }
+
     /** Runs an operation on its parsed input and returns the output object. */
     Map<String, Object> call(String operation, Map<String, Object> input) throws AwsError;
 }

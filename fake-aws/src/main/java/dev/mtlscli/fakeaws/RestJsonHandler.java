@@ -100,7 +100,15 @@ final class RestJsonHandler implements HttpHandler {
         String operation = routed.route().operation();
         RestJsonService service;
         try {
-            service = servicesByRegion.getOrDefault(verifier.verify(request, this.service.signingName()), this.service);
+            SigV4Verifier.Caller caller = verifier.verifyCaller(request, this.service.signingName(), false);
+            service = servicesByRegion.get(JsonProtocolHandler.key(caller.account(), caller.region()));
+            if (service == null) {
+                service = servicesByRegion.getOrDefault("", null);
+            }
+            if (service == null) {
+                return Outcome.failure(AUTH_FAILURE_STATUS, "UnrecognizedClientException",
+                        "fake-aws has no account " + caller.account() + " in " + caller.region() + ".");
+            }
         } catch (SigV4Verifier.Rejected rejected) {
             return Outcome.failure(AUTH_FAILURE_STATUS, rejected.type(), rejected.getMessage());
         }

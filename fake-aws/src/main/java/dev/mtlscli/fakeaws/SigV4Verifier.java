@@ -56,37 +56,61 @@ final class SigV4Verifier {
         }
     }
 
-    private final Map<String, String> secretsByAccessKey;
+    private final FakeIdentities identities;
     private final Set<String> regions;
     private final Clock clock;
 
     SigV4Verifier(Map<String, String> secretsByAccessKey, String region, Clock clock) {
-        this(secretsByAccessKey, Set.of(region), clock);
+        this(identities(secretsByAccessKey), Set.of(region), clock);
     }
 
     /** @param regions the regions this endpoint serves: a request signed for another one is refused, as AWS does */
-    SigV4Verifier(Map<String, String> secretsByAccessKey, Set<String> regions, Clock clock) {
-        this.secretsByAccessKey = Map.copyOf(secretsByAccessKey);
+    SigV4Verifier(FakeIdentities identities, Set<String> regions, Clock clock) {
+        this.identities = identities;
         this.regions = Set.copyOf(regions);
         this.clock = clock;
+    }
+
+    private static FakeIdentities identities(Map<String, String> secretsByAccessKey) {
+        FakeIdentities identities = new FakeIdentities();
+        secretsByAccessKey.forEach((key, secret) -> identities.addLongTerm(key, secret, FakeAws.ACCOUNT_ID));
+        return identities;
+    }
+
+    /** Who signed a request, and for which region: the state it reads and changes. */
+    record Caller(String account, String region, FakeIdentities.Identity identity) {
+    }
+
+    /** Global services (STS, Organizations) answer a signature scoped to any region. */
+    String verify(ReceivedRequest request, String service) throws Rejected {
+        return verifyCaller(request, service, false).region();
     }
 
     /**
      * Returns the region of the credential scope when the request is signed for {@code service}
      * with known credentials: the region whose state the request reads and changes.
      */
-    String verify(ReceivedRequest request, String service) throws Rejected {
+    Caller verifyCaller(ReceivedRequest request, String service, boolean global) throws Rejected {
         String authorization = request.header("authorization");
         if (authorization == null) {
             throw new Rejected("MissingAuthenticationTokenException", "Missing Authentication Token");
         }
         Authorization auth = Authorization.parse(authorization);
-        String secret = secretsByAccessKey.get(auth.accessKeyId);
-        if (secret == null) {
+        FakeIdentities.Identity identity = identities.find(auth.accessKeyId).orElse(null);
+        if (identity == null) {
             throw new Rejected("UnrecognizedClientException", "The security token included in the request is invalid.");
         }
+        if (identity.sessionToken() != null) {
+            if (!identity.sessionToken().equals(request.header("x-amz-security-token"))) {
+                throw new Rejected("UnrecognizedClientException", "The security token included in the request is invalid.");
+            }
+            if (clock.instant().isAfter(identity.expiration())) {
+                throw new Rejected("ExpiredTokenException", "The security token included in the request is expired");
+            }
+        }
+        String secret = identity.secret();
         Instant signedAt = amzDate(request);
-        checkScope(auth, signedAt, service);
+        checkScope(auth, signedAt, service, global);
         checkClock(signedAt);
         checkSignedHeaders(auth, request);
 
@@ -97,7 +121,7 @@ final class SigV4Verifier {
                                           auth.signature.getBytes(StandardCharsets.US_ASCII))) {
             throw new Rejected("InvalidSignatureException", MISMATCH);
         }
-        return auth.region;
+        return new Caller(identity.account(), auth.region, identity);
     }
 
     private static Instant amzDate(ReceivedRequest request) throws Rejected {
@@ -114,13 +138,13 @@ final class SigV4Verifier {
         }
     }
 
-    private void checkScope(Authorization auth, Instant signedAt, String service) throws Rejected {
+    private void checkScope(Authorization auth, Instant signedAt, String service, boolean global) throws Rejected {
         String day = AMZ_DATE.format(signedAt).substring(0, 8);
         if (!auth.date.equals(day)) {
             throw new Rejected("InvalidSignatureException", "Date in Credential scope does not match YYYYMMDD from"
                     + " ISO-8601 version of date from HTTP: '" + auth.date + "' != '" + day + "'");
         }
-        if (!regions.contains(auth.region)) {
+        if (!global && !regions.contains(auth.region)) {
             throw new Rejected("InvalidSignatureException",
                     "Credential should be scoped to a valid region, not '" + auth.region + "'. ");
         }
