@@ -11,6 +11,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.acmpca.AcmPcaClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.organizations.OrganizationsClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 import software.amazon.awssdk.services.lambda.LambdaClientBuilder;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -37,6 +40,7 @@ public final class AwsClients implements AutoCloseable {
     private SsmClient ssm;
     private LambdaClient lambda;
     private AcmPcaClient acmPca;
+    private StsClient sts;
 
     private AwsClients(AwsSettings settings, Region region, AwsCredentialsProvider credentials) {
         this.settings = settings;
@@ -97,6 +101,34 @@ public final class AwsClients implements AutoCloseable {
             acmPca = track(configure(AcmPcaClient.builder(), AwsService.ACM_PCA, RetryMode.STANDARD).build());
         }
         return acmPca;
+    }
+
+    public synchronized StsClient sts() {
+        if (sts == null) {
+            sts = track(configure(StsClient.builder(), AwsService.STS, RetryMode.STANDARD).build());
+        }
+        return sts;
+    }
+
+    /** Organizations is global: its one endpoint is signed for us-east-1 whatever the command's region. */
+    public OrganizationsClient organizations() {
+        return track(configure(OrganizationsClient.builder(), AwsService.ORGANIZATIONS, RetryMode.STANDARD)
+                .region(Region.AWS_GLOBAL).build());
+    }
+
+    /**
+     * Clients of the same region acting in another account through the role {@code roleName} there,
+     * assumed with these clients' credentials. The SDK's provider keeps one session per account
+     * and refreshes it before it expires.
+     */
+    public AwsClients inAccount(String account, String roleName) {
+        StsAssumeRoleCredentialsProvider assumed = StsAssumeRoleCredentialsProvider.builder()
+                .stsClient(sts())
+                .refreshRequest(request -> request.roleArn("arn:aws:iam::" + account + ":role/" + roleName).roleSessionName("mtls-cli"))
+                .build();
+        AwsClients clients = new AwsClients(settings, region, assumed);
+        clients.opened.add(assumed);
+        return clients;
     }
 
     private <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(B builder, AwsService service, RetryMode retryMode) {

@@ -4,7 +4,9 @@ package dev.mtlscli.aws;
 public enum AwsService {
     SSM("ssm", "SSM"),
     LAMBDA("lambda", "Lambda"),
-    ACM_PCA("acm-pca", "ACM PCA");
+    ACM_PCA("acm-pca", "ACM PCA"),
+    STS("sts", "STS"),
+    ORGANIZATIONS("organizations", "Organizations");
 
     private final String id;
     private final String displayName;

@@ -3,6 +3,7 @@ package dev.mtlscli.cmd;
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.TerminalText;
 import dev.mtlscli.aws.AwsClients;
+import dev.mtlscli.aws.AwsNames;
 import dev.mtlscli.aws.AwsSettings;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.rotation.FunctionLayers;
@@ -14,6 +15,7 @@ import dev.mtlscli.rotation.StatusQuery;
 import dev.mtlscli.rotation.StatusReport;
 import dev.mtlscli.runtime.layer.LayerManifest;
 import picocli.CommandLine.Command;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -73,8 +75,30 @@ public final class StatusCommand implements Callable<Integer> {
             description = "Inventory each of these regions (comma-separated) into one view (default: the one region of --region).")
     List<String> regions = new ArrayList<>();
 
+    @Option(names = "--accounts", paramLabel = "ID", split = ",",
+            description = "Also count the functions of these accounts (comma-separated), read through --role-name in each.")
+    List<String> accounts = new ArrayList<>();
+
+    @Option(names = "--organization", description = "Also count the functions of every account of the caller's AWS Organization "
+            + "(Organizations ListAccounts), read through --role-name in each.")
+    boolean organization;
+
+    @Option(names = "--role-name", paramLabel = "NAME",
+            description = "The IAM role assumed (STS AssumeRole) in each account of --accounts or --organization.")
+    String roleName;
+
     @Override
     public Integer call() {
+        if ((!accounts.isEmpty() || organization) && roleName == null) {
+            throw new MtlsException("--accounts and --organization need --role-name: the role mtls-cli assumes in each account");
+        }
+        if (!accounts.isEmpty() && organization) {
+            throw new MtlsException("give --accounts or --organization, not both");
+        }
+        accounts.forEach(AwsNames::accountId);
+        if (roleName != null && !roleName.matches("[\\w+=,.@-]{1,64}")) {
+            throw new MtlsException("invalid role name '" + roleName + "'");
+        }
         StatusQuery query = StatusQuery.of(layers, layerPrefix, renewBeforeDays, Instant.now());
         List<AwsSettings> targets = aws.settings().perRegion(regions);
         if (targets.size() == 1 && global.output != OutputFormat.prometheus) {
@@ -84,7 +108,7 @@ public final class StatusCommand implements Callable<Integer> {
         for (AwsSettings target : targets) {
             // one region that cannot be read leaves a hole in the view, not no view at all
             try (AwsClients clients = AwsClients.connect(target)) {
-                fleet.add(RegionalStatus.read(clients.region().id(), new StatusInventory(clients.lambda()).read(query)));
+                fleet.add(RegionalStatus.read(clients.region().id(), inventory(clients, query)));
             } catch (RuntimeException e) {
                 if (targets.size() == 1 && global.output != OutputFormat.prometheus) {
                     throw e;
@@ -101,6 +125,11 @@ public final class StatusCommand implements Callable<Integer> {
         }
         out.flush();
         List<String> failed = fleet.stream().filter(regional -> !regional.ok()).map(RegionalStatus::region).toList();
+        Map<String, StatusReport> read = new LinkedHashMap<>();
+        fleet.stream().filter(RegionalStatus::ok).forEach(regional -> read.put(regional.region(), regional.report()));
+        if (failed.isEmpty()) {
+            failIfAccountsMissing(read);
+        }
         if (!failed.isEmpty()) {
             throw new MtlsException("could not read " + String.join(", ", failed) + "; the view above lacks "
                     + (failed.size() == 1 ? "it" : "them"));
@@ -113,7 +142,7 @@ public final class StatusCommand implements Callable<Integer> {
         String region;
         try (AwsClients clients = AwsClients.connect(settings)) {
             region = clients.region().id();
-            report = new StatusInventory(clients.lambda()).read(query);
+            report = inventory(clients, query);
         }
         if (layers != null && !layers.isEmpty()) {
             for (InventoryLayer layer : report.layers()) {
@@ -130,7 +159,45 @@ public final class StatusCommand implements Callable<Integer> {
             printText(out, report, region);
         }
         out.flush();
+        failIfAccountsMissing(Map.of(region, report));
         return report.needsAttention() ? ExitCodes.ATTENTION : ExitCodes.OK;
+    }
+
+    /** An account whose functions could not be read leaves the view incomplete: exit 1 after it is shown. */
+    private static void failIfAccountsMissing(Map<String, StatusReport> reports) {
+        List<String> missing = new ArrayList<>();
+        reports.forEach((region, report) -> report.failedAccounts().keySet().forEach(account -> missing.add(account + " in " + region)));
+        if (!missing.isEmpty()) {
+            throw new MtlsException("could not read the functions of " + String.join(", ", missing)
+                    + " (see above); the view lacks them");
+        }
+    }
+
+    /** The region's inventory, with the functions of the other accounts asked for, each through its assumed role. */
+    private StatusReport inventory(AwsClients clients, StatusQuery query) {
+        List<String> others = new ArrayList<>(accounts);
+        if (organization) {
+            clients.organizations().listAccountsPaginator(b -> { }).stream()
+                    .flatMap(page -> page.accounts().stream())
+                    .filter(account -> account.statusAsString() == null || "ACTIVE".equals(account.statusAsString()))
+                    .forEach(account -> others.add(account.id()));
+        }
+        if (!others.isEmpty()) {
+            String own = clients.sts().getCallerIdentity().account();
+            others.removeIf(own::equals);
+        }
+        Map<String, LambdaClient> consumers = new LinkedHashMap<>();
+        List<AwsClients> opened = new ArrayList<>();
+        try {
+            for (String account : others) {
+                AwsClients inAccount = clients.inAccount(account, roleName);
+                opened.add(inAccount);
+                consumers.put(account, inAccount.lambda());
+            }
+            return new StatusInventory(clients.lambda()).read(query, consumers);
+        } finally {
+            opened.forEach(AwsClients::close);
+        }
     }
 
     // ---- fleet
@@ -201,8 +268,14 @@ public final class StatusCommand implements Callable<Integer> {
         // of it is escaped before it reaches a terminal.
         String selection = TerminalText.escape(report.layerPrefix() != null ? "layers " + report.layerPrefix() + "*"
                 : "layers " + String.join(", ", report.layers().stream().map(InventoryLayer::layerName).toList()));
-        out.printf("%s in %s, renewal window %d days, checked %s%n%n", selection, region, report.renewBeforeDays(),
+        out.printf("%s in %s, renewal window %d days, checked %s%n", selection, region, report.renewBeforeDays(),
                 report.checkedAt().truncatedTo(ChronoUnit.SECONDS));
+        if (!report.consumerAccounts().isEmpty()) {
+            out.printf("functions counted in the layers' account and in %s%n", String.join(", ", report.consumerAccounts()));
+        }
+        report.failedAccounts().forEach((account, why) -> out.printf("functions of account %s NOT READ: %s%n", account,
+                TerminalText.escape(why)));
+        out.println();
         if (report.layers().isEmpty()) {
             out.printf("no layers found%n%n");
         }
@@ -288,6 +361,8 @@ public final class StatusCommand implements Callable<Integer> {
         root.put("renewBeforeDays", report.renewBeforeDays());
         root.put("layerPrefix", report.layerPrefix());
         root.put("needsAttention", report.needsAttention());
+        root.put("consumerAccounts", report.consumerAccounts());
+        root.put("failedAccounts", report.failedAccounts());
         List<Object> layers = new ArrayList<>();
         for (InventoryLayer layer : report.layers()) {
             Map<String, Object> node = new LinkedHashMap<>();
@@ -348,6 +423,8 @@ public final class StatusCommand implements Callable<Integer> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("functionName", function.functionName());
             entry.put("functionArn", function.functionArn());
+            entry.put("account", function.functionArn() == null || function.functionArn().split(":").length < 5 ? null
+                    : function.functionArn().split(":")[4]);
             functions.add(entry);
         }
         node.put("functionCount", functions.size());

@@ -31,7 +31,10 @@ final class StatusMetrics {
                 "1 when a layer version in use expires within the renewal window, has expired, or its manifest cannot be read.");
         declare("mtls_layer_newest_version", "The newest version of the layer.");
         declare("mtls_layer_functions_behind", "Functions on an older version of the layer than its newest.");
+        declare("mtls_layer_version_functions_by_account", "Functions using the layer version, by the account they run in.");
         declare("mtls_status_region_up", "1 when the account and region could be read, 0 when not.");
+        declare("mtls_status_function_account_up",
+                "1 when the functions of an account (--accounts, --organization) could be read in the region, 0 when not.");
     }
 
     static void print(PrintWriter out, List<RegionalStatus> fleet) {
@@ -58,6 +61,11 @@ final class StatusMetrics {
         if (!regional.ok()) {
             return;
         }
+        for (String account : regional.report().consumerAccounts()) {
+            Map<String, String> ofAccount = new LinkedHashMap<>(where);
+            ofAccount.put("function_account", account);
+            sample("mtls_status_function_account_up", ofAccount, regional.report().failedAccounts().containsKey(account) ? 0 : 1);
+        }
         for (InventoryLayer layer : regional.report().layers()) {
             Map<String, String> ofLayer = new LinkedHashMap<>(where);
             ofLayer.put("layer", layer.layerName());
@@ -71,6 +79,13 @@ final class StatusMetrics {
                 ofVersion.put("version", Long.toString(version.version()));
                 sample("mtls_layer_version_functions", ofVersion, version.functions().size());
                 sample("mtls_layer_version_needs_attention", ofVersion, version.needsAttention() ? 1 : 0);
+                Map<String, Long> byAccount = new java.util.TreeMap<>();
+                version.functions().forEach(function -> byAccount.merge(accountOf(function.functionArn()), 1L, Long::sum));
+                byAccount.forEach((account, count) -> {
+                    Map<String, String> ofAccount = new LinkedHashMap<>(ofVersion);
+                    ofAccount.put("function_account", account);
+                    sample("mtls_layer_version_functions_by_account", ofAccount, count);
+                });
                 for (LayerManifest manifest : version.manifests()) {
                     Map<String, String> ofService = new LinkedHashMap<>(ofVersion);
                     ofService.put("service", manifest.service());
@@ -89,6 +104,11 @@ final class StatusMetrics {
             separator = ",";
         }
         metrics.get(name).samples().add(line.append("} ").append(value).toString());
+    }
+
+    private static String accountOf(String functionArn) {
+        String[] parts = functionArn == null ? new String[0] : functionArn.split(":");
+        return parts.length > 4 ? parts[4] : "";
     }
 
     /** Label values: backslash, double quote and line feed escaped; other control characters cannot come from AWS names. */

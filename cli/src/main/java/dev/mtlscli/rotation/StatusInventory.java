@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.lambda.model.LayersListItem;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +41,38 @@ public final class StatusInventory {
     }
 
     public StatusReport read(StatusQuery query) {
+        return read(query, Map.of());
+    }
+
+    /**
+     * The same, with the functions of other accounts too: a consumer in another account uses a
+     * version of these layers (same region, granted to it), so it counts like a local function.
+     * An account whose functions cannot be read (its role cannot be assumed, throttled past the
+     * retries) is named in the report and the others are still read.
+     *
+     * @param consumers per account, the Lambda client acting in it
+     */
+    public StatusReport read(StatusQuery query, Map<String, LambdaClient> consumers) {
         Set<String> names = new LinkedHashSet<>(query.layerNames().isEmpty() ? discover(query.layerPrefix()) : query.layerNames());
-        Map<String, Map<Long, Use>> uses = uses(FunctionInventory.read(lambda), query);
+        List<FunctionLayers> functions = new ArrayList<>(FunctionInventory.read(lambda));
+        Map<String, String> failed = new TreeMap<>();
+        List<FunctionLayers> remote = new ArrayList<>();
+        consumers.forEach((account, client) -> {
+            try {
+                remote.addAll(FunctionInventory.read(client));
+            } catch (RuntimeException e) {
+                failed.put(account, String.valueOf(e.getMessage()));
+            }
+        });
+        Map<String, Map<Long, Use>> uses = uses(functions, query, null);
+        // each layer's versions are listed (and their zips read) once
+        Map<String, List<ListedVersion>> listed = new HashMap<>();
+        if (!remote.isEmpty()) {
+            String owner = owner(names, uses, listed);
+            if (owner != null) {
+                merge(uses, uses(remote, query, owner));
+            }
+        }
         if (query.layerNames().isEmpty()) {
             // a layer whose versions are all deleted is not listed, but its functions still need it
             Set<String> sorted = new TreeSet<>(names);
@@ -50,9 +81,36 @@ public final class StatusInventory {
         }
         List<InventoryLayer> layers = new ArrayList<>();
         for (String name : names) {
-            layers.add(layer(name, lister.list(name), uses.getOrDefault(name, Map.of()), query));
+            layers.add(layer(name, listed.computeIfAbsent(name, lister::list), uses.getOrDefault(name, Map.of()), query));
         }
-        return new StatusReport(query.now(), query.renewBefore(), query.layerPrefix(), layers);
+        return new StatusReport(query.now(), query.renewBefore(), query.layerPrefix(), layers, List.copyOf(consumers.keySet()), failed);
+    }
+
+    /** The account of these layers: from a version's ARN, or from a function of the account that uses one. */
+    private String owner(Set<String> names, Map<String, Map<Long, Use>> uses, Map<String, List<ListedVersion>> listed) {
+        for (Map<Long, Use> versions : uses.values()) {
+            for (Use use : versions.values()) {
+                return accountOf(use.arn().layerArn());
+            }
+        }
+        for (String name : names) {
+            for (ListedVersion version : listed.computeIfAbsent(name, lister::list)) {
+                return accountOf(version.layerVersionArn());
+            }
+        }
+        return null;
+    }
+
+    private static String accountOf(String arn) {
+        String[] parts = arn.split(":");
+        return parts.length > 4 ? parts[4] : null;
+    }
+
+    private static void merge(Map<String, Map<Long, Use>> into, Map<String, Map<Long, Use>> more) {
+        more.forEach((name, versions) -> versions.forEach((version, use) -> into
+                .computeIfAbsent(name, n -> new TreeMap<>())
+                .computeIfAbsent(version, v -> new Use(use.arn(), new ArrayList<>()))
+                .functions().addAll(use.functions())));
     }
 
     /** The names of the account's layers that start with the prefix (ListLayers, all pages), sorted. */
@@ -68,13 +126,18 @@ public final class StatusInventory {
         return List.copyOf(names);
     }
 
-    /** The layer versions used by functions, for the selected layers of the account and region. */
-    private static Map<String, Map<Long, Use>> uses(List<FunctionLayers> functions, StatusQuery query) {
+    /**
+     * The layer versions used by functions, for the selected layers of the account and region;
+     * with {@code owner}, functions of other accounts using that account's layers of their region.
+     */
+    private static Map<String, Map<Long, Use>> uses(List<FunctionLayers> functions, StatusQuery query, String owner) {
         Map<String, Map<Long, Use>> uses = new TreeMap<>();
         for (FunctionLayers function : functions) {
             for (String arn : function.layerArns()) {
                 LayerVersionArn layer = LayerVersionArn.parseOrNull(arn);
-                if (layer == null || !query.selects(layer.layerName()) || !sameAccountAndRegion(function, layer)) {
+                boolean ours = layer != null && (owner == null ? sameAccountAndRegion(function, layer)
+                        : owner.equals(accountOf(layer.layerArn())) && sameRegion(function, layer));
+                if (!ours || !query.selects(layer.layerName())) {
                     continue;
                 }
                 uses.computeIfAbsent(layer.layerName(), name -> new TreeMap<>())
@@ -83,6 +146,12 @@ public final class StatusInventory {
             }
         }
         return uses;
+    }
+
+    private static boolean sameRegion(FunctionLayers function, LayerVersionArn layer) {
+        String[] functionParts = function.functionArn() == null ? new String[0] : function.functionArn().split(":");
+        String[] layerParts = layer.layerArn().split(":");
+        return functionParts.length > 3 && layerParts.length > 3 && functionParts[3].equals(layerParts[3]);
     }
 
     /** arn:aws:lambda:REGION:ACCOUNT:function:NAME and arn:aws:lambda:REGION:ACCOUNT:layer:NAME. */

@@ -3,15 +3,27 @@ package dev.mtlscli.rotation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The inventory `status` prints: every mtls layer with its versions and the functions on them,
  * as found at {@code checkedAt}.
+ *
+ * @param consumerAccounts the other accounts whose functions were read (the layers' own account always is)
+ * @param failedAccounts   accounts whose functions could not be read, with why: their functions are missing
+ *                         from this report
  */
-public record StatusReport(Instant checkedAt, Duration renewBefore, String layerPrefix, List<InventoryLayer> layers) {
+public record StatusReport(Instant checkedAt, Duration renewBefore, String layerPrefix, List<InventoryLayer> layers,
+                           List<String> consumerAccounts, Map<String, String> failedAccounts) {
 
     public StatusReport {
         layers = List.copyOf(layers);
+        consumerAccounts = List.copyOf(consumerAccounts);
+        failedAccounts = Map.copyOf(failedAccounts);
+    }
+
+    public StatusReport(Instant checkedAt, Duration renewBefore, String layerPrefix, List<InventoryLayer> layers) {
+        this(checkedAt, renewBefore, layerPrefix, layers, List.of(), Map.of());
     }
 
     /** The versions in use that are inside the renewal window, expired, or unreadable, layer by layer. */

@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class StatusFleetTest {
     private static final String ACCOUNT = FakeAws.ACCOUNT_ID;
-    private static final Pattern SAMPLE = Pattern.compile("([a-z_]+)\\{((?:[a-z]+=\"(?:[^\"\\\\]|\\\\.)*\",?)*)\\} (-?\\d+)");
-    private static final Pattern LABEL = Pattern.compile("([a-z]+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\{((?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\",?)*)\\} (-?\\d+)");
+    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     @TempDir
     static Path shared;
