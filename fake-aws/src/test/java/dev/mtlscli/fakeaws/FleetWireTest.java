@@ -18,11 +18,8 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 import software.amazon.awssdk.services.sts.model.StsException;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -133,13 +130,7 @@ class FleetWireTest {
         }
     }
 
-    private static byte[] zip() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream out = new ZipOutputStream(bytes)) {
-            out.putNextEntry(new ZipEntry("mtls/s/manifest.json"));
-            out.write("{}".getBytes());
-            out.closeEntry();
-        }
-        return bytes.toByteArray();
+    private static byte[] zip() {
+        return LambdaWire.zip(Map.of("mtls/s/manifest.json", "{}"));
     }
 }

@@ -14,14 +14,11 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 import software.amazon.awssdk.services.ssm.model.SsmException;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -105,13 +102,7 @@ class MultiRegionWireTest {
         assertEquals(1, aws.lambda("eu-west-1").layerVersions("mtls-s").size());
     }
 
-    private static byte[] zip() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream out = new ZipOutputStream(bytes)) {
-            out.putNextEntry(new ZipEntry("mtls/s/manifest.json"));
-            out.write("{}".getBytes());
-            out.closeEntry();
-        }
-        return bytes.toByteArray();
+    private static byte[] zip() {
+        return LambdaWire.zip(Map.of("mtls/s/manifest.json", "{}"));
     }
 }
