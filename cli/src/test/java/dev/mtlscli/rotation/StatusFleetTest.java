@@ -123,6 +123,24 @@ class StatusFleetTest {
     }
 
     @Test
+    void aRegionWhereNothingIsPublishedYetIsShownEmpty() {
+        try (FakeAws partly = FakeAws.startRegions("us-east-1", "ap-southeast-2")) {
+            Cli.runOk("layer", "publish", "--workspace", ws.root().toString(), "--endpoint-url", partly.endpoint().toString(),
+                    "--regions", "us-east-1");
+
+            Cli.Result result = Cli.run("status", "--endpoint-url", partly.endpoint().toString(), "--regions", "us-east-1,ap-southeast-2")
+                    .assertExit(0, "status with an empty region");
+
+            assertTrue(result.out().matches("(?s).*== ap-southeast-2\\n[^=]*no layers found.*"), result.out());
+            assertTrue(result.out().matches("(?s).*\\n  us-east-1 +" + ACCOUNT + " +mtls-service-1 +1\\*.*"), result.out());
+            Map<String, List<Sample>> metrics = parse(Cli.run("status", "--endpoint-url", partly.endpoint().toString(),
+                    "--regions", "us-east-1,ap-southeast-2", "--output", "prometheus").out());
+            assertEquals(1, value(metrics, "mtls_status_region_up", Map.of("region", "ap-southeast-2")));
+            assertTrue(metrics.get("mtls_layer_newest_version").stream().noneMatch(sample -> "ap-southeast-2".equals(sample.labels().get("region"))));
+        }
+    }
+
+    @Test
     void prometheusIsForStatusOnly() {
         Cli.Result result = Cli.run("layer", "list", "--output", "prometheus", "--region", "us-east-1");
 
