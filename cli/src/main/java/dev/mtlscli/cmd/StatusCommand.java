@@ -101,7 +101,8 @@ public final class StatusCommand implements Callable<Integer> {
         }
         StatusQuery query = StatusQuery.of(layers, layerPrefix, renewBeforeDays, Instant.now());
         List<AwsSettings> targets = aws.settings().perRegion(regions);
-        if (targets.size() == 1 && global.output != OutputFormat.prometheus) {
+        boolean fleetView = targets.size() > 1 || !accounts.isEmpty() || organization || global.output == OutputFormat.prometheus;
+        if (!fleetView) {
             return single(query, targets.get(0));
         }
         List<RegionalStatus> fleet = new ArrayList<>();
@@ -110,7 +111,7 @@ public final class StatusCommand implements Callable<Integer> {
             try (AwsClients clients = AwsClients.connect(target)) {
                 fleet.add(RegionalStatus.read(clients.region().id(), inventory(clients, query)));
             } catch (RuntimeException e) {
-                if (targets.size() == 1 && global.output != OutputFormat.prometheus) {
+                if (targets.size() == 1 && global.output == OutputFormat.text && accounts.isEmpty() && !organization) {
                     throw e;
                 }
                 fleet.add(RegionalStatus.failed(target.region() == null ? "(default)" : target.region(),
@@ -213,8 +214,8 @@ public final class StatusCommand implements Callable<Integer> {
             }
             out.println();
         }
-        out.printf("FLEET%n  %-14s %-12s %-24s %8s %6s  %-11s %9s%n", "REGION", "ACCOUNT", "LAYER", "VERSION", "DAYS", "STATE",
-                "FUNCTIONS");
+        out.printf("FLEET (functions by the account they run in)%n  %-14s %-12s %-24s %8s %6s  %-11s %9s%n", "REGION", "ACCOUNT",
+                "LAYER", "VERSION", "DAYS", "STATE", "FUNCTIONS");
         boolean attention = false;
         for (RegionalStatus regional : fleet) {
             if (!regional.ok()) {
@@ -229,15 +230,27 @@ public final class StatusCommand implements Callable<Integer> {
                     }
                     attention |= version.needsAttention();
                     String label = version.version() + (newest.isPresent() && newest.getAsLong() == version.version() ? "*" : "");
-                    out.printf("  %-14s %-12s %-24s %8s %6s  %-11s %9d%n", regional.region(),
-                            regional.account() == null ? "?" : regional.account(), TerminalText.escape(layer.layerName()), label,
+                    Map<String, Integer> byAccount = new java.util.TreeMap<>();
+                    for (FunctionLayers function : version.functions()) {
+                        byAccount.merge(accountOf(function.functionArn(), regional.account()), 1, Integer::sum);
+                    }
+                    if (byAccount.isEmpty()) {
+                        byAccount.put(regional.account() == null ? "?" : regional.account(), 0);
+                    }
+                    byAccount.forEach((account, count) -> out.printf("  %-14s %-12s %-24s %8s %6s  %-11s %9d%n", regional.region(),
+                            account, TerminalText.escape(layer.layerName()), label,
                             version.notAfter() == null ? "?" : Long.toString(version.daysLeft()),
-                            version.state().id() + (version.needsAttention() ? "!" : ""), version.functions().size());
+                            version.state().id() + (version.needsAttention() ? "!" : ""), count));
                 }
             }
         }
         out.printf("(versions in use and the newest of each layer; * newest, ! needs attention)%n");
         out.printf(attention ? "NEEDS ATTENTION: see the regions above.%n" : "OK: nothing in use needs attention.%n");
+    }
+
+    private static String accountOf(String functionArn, String fallback) {
+        String[] parts = functionArn == null ? new String[0] : functionArn.split(":");
+        return parts.length > 4 ? parts[4] : fallback == null ? "?" : fallback;
     }
 
     private static Map<String, Object> fleetJson(List<RegionalStatus> fleet) {

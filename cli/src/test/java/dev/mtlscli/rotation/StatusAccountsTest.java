@@ -81,6 +81,16 @@ class StatusAccountsTest {
     }
 
     @Test
+    void theFleetTableBreaksTheFunctionsDownByTheAccountTheyRunIn() {
+        Cli.Result result = status("--regions", "eu-west-1,us-east-1", "--accounts", A + "," + B, "--role-name", ROLE)
+                .assertExit(0, "text");
+
+        assertTrue(result.out().matches("(?s).*\\n  eu-west-1 +" + HOME + " +mtls-service-1 +1\\* +36[45] +ok +1\\n.*"), result.out());
+        assertTrue(result.out().matches("(?s).*\\n  eu-west-1 +" + A + " +mtls-service-1 +1\\* +36[45] +ok +2\\n.*"), result.out());
+        assertTrue(result.out().matches("(?s).*\\n  us-east-1 +" + B + " +mtls-service-1 +1\\* +36[45] +ok +1\\n.*"), result.out());
+    }
+
+    @Test
     void theOrganizationIncludesAnAccountWhoseRoleCannotBeAssumedAndTheRunSaysSo() {
         Cli.Result result = status("--region", "us-east-1", "--organization", "--role-name", ROLE);
 
