@@ -1,7 +1,10 @@
 package dev.mtlscli.cmd;
 
 import dev.mtlscli.MtlsException;
+import dev.mtlscli.TerminalText;
+import dev.mtlscli.rotation.FleetRotation;
 import dev.mtlscli.aws.AwsClients;
+import dev.mtlscli.aws.AwsSettings;
 import dev.mtlscli.aws.AwsNames;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.layer.LayerLister;
@@ -134,9 +137,34 @@ public final class RotateCommand implements Callable<Integer> {
     @Option(names = "--complete-ca-rollover", description = "Drop the old CA once every consumer is on material from the new one.")
     boolean completeCaRollover;
 
+    @Option(names = "--regions", paramLabel = "REGION", split = ",",
+            description = "Rotate in each of these regions (comma-separated) with one plan and one journal (rotations/SERVICE-fleet.jsonl).")
+    List<String> regions = new ArrayList<>();
+
+    @Option(names = "--accounts", paramLabel = "ID", split = ",",
+            description = "Also move the consumers in these accounts, each through --role-name assumed there.")
+    List<String> accounts = new ArrayList<>();
+
+    @Option(names = "--organization", description = "Also move the consumers in every account of the caller's AWS Organization.")
+    boolean organization;
+
+    @Option(names = "--role-name", paramLabel = "NAME", description = "The IAM role assumed in each account of --accounts or --organization.")
+    String roleName;
+
+    @Option(names = "--global-concurrency", paramLabel = "N", defaultValue = "32",
+            description = "With a fleet: functions updated at the same time in all accounts and regions together (default: ${DEFAULT-VALUE}).")
+    int globalConcurrency;
+
+    private boolean fleet() {
+        return !regions.isEmpty() || !accounts.isEmpty() || organization;
+    }
+
     @Override
     public Integer call() {
         checkOptions();
+        if (fleet()) {
+            checkFleetOptions();
+        }
         ExistingWorkspace ws = ExistingWorkspace.open(workspace);
         ws.select(List.of(service));
         // A dry run writes nothing, not even the journal; every other run renews, journals or
@@ -148,6 +176,9 @@ public final class RotateCommand implements Callable<Integer> {
 
     private Integer rotate(ExistingWorkspace ws) {
         AwsNames.layerName(layerName.replace("{service}", service));
+        if (fleet()) {
+            return rotateFleet(ws);
+        }
         String payload = payload();
         RotationJournal journal = new RotationJournal(ws.directory(), service, Clock.systemUTC());
         PrintWriter out = spec.commandLine().getOut();
@@ -218,6 +249,95 @@ public final class RotateCommand implements Callable<Integer> {
             json.put("materialStep", plan.materialStep().name());
             json(out, json);
             return afterCaStep(out, plan.materialStep());
+        }
+    }
+
+    private void checkFleetOptions() {
+        if ((!accounts.isEmpty() || organization) && roleName == null) {
+            throw new MtlsException("--accounts and --organization need --role-name: the role mtls-cli assumes in each account");
+        }
+        if (!accounts.isEmpty() && organization) {
+            throw new MtlsException("give --accounts or --organization, not both");
+        }
+        accounts.forEach(AwsNames::accountId);
+        if (newCa || backendTrustsNewCa || completeCaRollover || prune || verifyInvoke || dryRun) {
+            throw new MtlsException("a fleet rotation (--regions, --accounts, --organization) renews and moves; run --new-ca, "
+                    + "--complete-ca-rollover, --prune, --verify-invoke and --dry-run one region at a time");
+        }
+        if (globalConcurrency < 1 || globalConcurrency > 256) {
+            throw new MtlsException("--global-concurrency must be between 1 and 256");
+        }
+        if (!functions.isEmpty() || !functionTags.isEmpty()) {
+            throw new MtlsException("--functions and --function-tag select in one account and region; a fleet rotation moves every consumer");
+        }
+    }
+
+    /** One plan and one journal over the regions and accounts (see {@link FleetRotation}). */
+    private Integer rotateFleet(ExistingWorkspace ws) {
+        PrintWriter out = spec.commandLine().getOut();
+        List<AwsSettings> targets = aws.settings().perRegion(regions);
+        List<AwsClients> opened = new ArrayList<>();
+        try {
+            List<FleetRotation.HomeRegion> homes = new ArrayList<>();
+            Map<String, AwsClients> byRegion = new LinkedHashMap<>();
+            for (AwsSettings target : targets) {
+                AwsClients clients = AwsClients.connect(target);
+                opened.add(clients);
+                byRegion.put(clients.region().id(), clients);
+                homes.add(new FleetRotation.HomeRegion(clients.region().id(), clients.lambda(), clients.ssm()));
+            }
+            AwsClients first = opened.get(0);
+            String home = first.sts().getCallerIdentity().account();
+            List<String> members = new ArrayList<>(accounts);
+            if (organization) {
+                first.organizations().listAccountsPaginator(b -> { }).stream()
+                        .flatMap(page -> page.accounts().stream())
+                        .filter(account -> account.statusAsString() == null || "ACTIVE".equals(account.statusAsString()))
+                        .forEach(account -> members.add(account.id()));
+            }
+            members.removeIf(home::equals);
+            Map<String, AwsClients> inAccounts = new java.util.concurrent.ConcurrentHashMap<>();
+            FleetRotation rotation = new FleetRotation(ws.directory(), service, home, homes, members,
+                    (account, region) -> inAccounts.computeIfAbsent(account + "/" + region, key -> {
+                        AwsClients clients = byRegion.get(region).inAccount(account, roleName);
+                        synchronized (opened) {
+                            opened.add(clients);
+                        }
+                        return clients;
+                    }).lambda(),
+                    Clock.systemUTC(), line -> text(out, line));
+            if (rollback) {
+                List<String> back = rotation.rollBack();
+                text(out, "Fleet rotation rolled back: " + back.size() + " function(s) moved back. Journal: " + rotation.journalFile());
+                json(out, Map.of("rolledBack", back));
+                return ExitCodes.OK;
+            }
+            WorkspaceMaterialSteps material = new WorkspaceMaterialSteps(ws.directory(), service, first::acmPca, new SecureRandom());
+            RotationRequest request = new RotationRequest(service, layerName, Duration.ofDays(renewBeforeDays), force, functions,
+                    functionTags, RotationRequest.CaRolloverRequest.NONE);
+            FleetRotation.Result result = rotation.run(request, material, kmsKeyId, canary, concurrency, globalConcurrency);
+
+            text(out, "Fleet rotation " + result.rotationId() + (result.resumed() ? " (resumed)" : "") + ": "
+                    + result.moved().size() + " function(s) moved, " + result.alreadyDone().size() + " already done, in "
+                    + String.join(", ", result.published().keySet()) + ". Journal: " + rotation.journalFile());
+            result.notDone().forEach((where, why) -> text(out, "  NOT DONE " + where + ": " + TerminalText.escape(why)));
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("rotation", result.rotationId());
+            json.put("resumed", result.resumed());
+            json.put("published", result.published());
+            json.put("moved", result.moved().stream().map(m -> m.account() + "/" + m.region() + "/" + m.functionName()).toList());
+            json.put("alreadyDone", result.alreadyDone().size());
+            json.put("notDone", result.notDone());
+            json(out, json);
+            if (!result.complete()) {
+                throw new MtlsException("not done in " + String.join(", ", result.notDone().keySet())
+                        + "; fix the cause and run rotate again to finish (the rest is done)");
+            }
+            return ExitCodes.OK;
+        } finally {
+            for (AwsClients clients : opened) {
+                clients.close();
+            }
         }
     }
 

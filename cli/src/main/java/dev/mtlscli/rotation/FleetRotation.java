@@ -1,0 +1,372 @@
+package dev.mtlscli.rotation;
+
+import dev.mtlscli.MtlsException;
+import dev.mtlscli.aws.LayerVersionArn;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+
+/**
+ * A rotation over regions and accounts with one plan and one journal
+ * (rotations/&lt;service&gt;-fleet.jsonl, every line naming its account and region).
+ *
+ * <p>The workspace's material changes once; the layer is then published in every region by the
+ * publishing account (each region's version pinning its own parameters); then each region's
+ * canaries move one by one, then the rest, at most {@code concurrency} at a time per account
+ * and region and {@code globalConcurrency} in all. A function moves in its own account, with
+ * the credentials of the role assumed there. An account that cannot be reached (its role cannot
+ * be assumed, throttled past the retries) stops only its own moves; the others complete, and the
+ * result names what is not done. Run again, it resumes from the journal.
+ */
+public final class FleetRotation {
+    static final String FLEET_PLANNED = "fleet-planned";
+    static final String ACCOUNT_FAILED = "account-failed";
+    static final String MOVES_ADDED = "fleet-moves-added";
+
+    /** The publishing account in one region: its Lambda and SSM clients. */
+    public record HomeRegion(String region, LambdaClient lambda, SsmClient ssm) {
+    }
+
+    /** A function to move: where it runs, and the version it is on. */
+    public record FleetMove(String account, String region, String functionName, String fromArn) {
+        String key() {
+            return account + "/" + region + "/" + functionName;
+        }
+    }
+
+    /** What a run did: moved, already there before, and what could not be done, by account/region. */
+    public record Result(String rotationId, boolean resumed, Map<String, String> published, List<FleetMove> moved,
+                         List<FleetMove> alreadyDone, Map<String, String> notDone) {
+        public boolean complete() {
+            return notDone.isEmpty();
+        }
+    }
+
+    private final Path workspace;
+    private final String homeAccount;
+    private final List<HomeRegion> regions;
+    private final List<String> memberAccounts;
+    private final BiFunction<String, String, LambdaClient> memberLambda;
+    private final RotationJournal journal;
+    private final Clock clock;
+    private final Consumer<String> progress;
+
+    /**
+     * @param memberLambda (account, region) to a Lambda client acting in that account
+     */
+    public FleetRotation(Path workspace, String service, String homeAccount, List<HomeRegion> regions, List<String> memberAccounts,
+                         BiFunction<String, String, LambdaClient> memberLambda, Clock clock, Consumer<String> progress) {
+        this.workspace = workspace;
+        this.homeAccount = homeAccount;
+        this.regions = List.copyOf(regions);
+        this.memberAccounts = List.copyOf(memberAccounts);
+        this.memberLambda = memberLambda;
+        this.journal = new RotationJournal(workspace, service + "-fleet", clock);
+        this.clock = clock;
+        this.progress = progress;
+    }
+
+    public Path journalFile() {
+        return journal.file();
+    }
+
+    /**
+     * Plans (or takes the unfinished plan from the journal) and runs it.
+     *
+     * @param material applies the material step once, before anything is published
+     */
+    public Result run(RotationRequest request, RotationRunner.Material material, String kmsKeyId, int canary, int concurrency,
+                      int globalConcurrency) {
+        Optional<String> unfinished = unfinished();
+        String id;
+        Map<String, RotationPlan> plans = new LinkedHashMap<>();
+        List<FleetMove> moves = new ArrayList<>();
+        Map<String, String> notDone = new ConcurrentHashMap<>();
+        MaterialStep step;
+        if (unfinished.isPresent()) {
+            id = unfinished.get();
+            Set<String> unplanned = new LinkedHashSet<>();
+            for (JournalEvent event : journal.events(id)) {
+                if (JournalEvent.PLANNED.equals(event.event())) {
+                    plans.put(event.detail("region"), RotationPlan.fromJournal(id, event.details()));
+                } else if (FLEET_PLANNED.equals(event.event()) || MOVES_ADDED.equals(event.event())) {
+                    moves.addAll(parseMoves(event.detail("moves")));
+                    if (event.detail("where") != null) {
+                        unplanned.remove(event.detail("where"));
+                    }
+                } else if (ACCOUNT_FAILED.equals(event.event()) && event.detail("where") != null) {
+                    unplanned.add(event.detail("where"));
+                }
+            }
+            step = plans.values().iterator().next().materialStep();
+            progress.accept("Resuming fleet rotation " + id + " from " + journal.file());
+            // an account whose functions could not be listed when planning is listed now
+            for (String where : unplanned) {
+                String[] parts = where.split("/", 2);
+                List<FleetMove> added = new ArrayList<>();
+                try {
+                    String layerArn = LayerVersionArn.parse(plans.get(parts[1]).currentArn()).layerArn();
+                    for (FunctionLayers function : FunctionInventory.read(memberLambda.apply(parts[0], parts[1]))) {
+                        function.versionOf(layerArn).ifPresent(on -> added.add(new FleetMove(parts[0], parts[1], function.functionName(), on.arn())));
+                    }
+                    journal.append(id, MOVES_ADDED, Map.of("where", where, "moves", formatMoves(added)));
+                    moves.addAll(added);
+                } catch (RuntimeException e) {
+                    notDone.put(where, String.valueOf(e.getMessage()));
+                }
+            }
+        } else {
+            step = MaterialStep.NONE;
+            id = null;
+            for (HomeRegion home : regions) {
+                RotationPlan plan = new RotationPlanner(home.lambda(), clock).plan(request, MaterialStep.NONE);
+                if (id == null) {
+                    id = plan.rotationId();
+                }
+                plans.put(home.region(), plan);
+                if (plan.materialStep() != MaterialStep.NONE) {
+                    step = plan.materialStep();
+                }
+                for (Move move : plan.moves()) {
+                    moves.add(new FleetMove(homeAccount, home.region(), move.functionName(), move.fromArn()));
+                }
+            }
+            for (String account : memberAccounts) {
+                for (HomeRegion home : regions) {
+                    String layerArn = LayerVersionArn.parse(plans.get(home.region()).currentArn()).layerArn();
+                    try {
+                        for (FunctionLayers function : FunctionInventory.read(memberLambda.apply(account, home.region()))) {
+                            function.versionOf(layerArn).ifPresent(on -> moves.add(
+                                    new FleetMove(account, home.region(), function.functionName(), on.arn())));
+                        }
+                    } catch (RuntimeException e) {
+                        notDone.put(account + "/" + home.region(), String.valueOf(e.getMessage()));
+                    }
+                }
+            }
+            for (Map.Entry<String, RotationPlan> entry : plans.entrySet()) {
+                RotationPlan plan = entry.getValue();
+                RotationPlan fleetPlan = new RotationPlan(id, plan.service(), plan.layerName(), plan.currentArn(),
+                        plan.currentNotAfter(), step, plan.reason(), plan.parameterPrefix(), plan.grants(), plan.compatibleRuntimes(),
+                        List.of());
+                plans.put(entry.getKey(), fleetPlan);
+                Map<String, String> details = new LinkedHashMap<>(fleetPlan.toJournal());
+                details.put("account", homeAccount);
+                details.put("region", entry.getKey());
+                journal.append(id, JournalEvent.PLANNED, details);
+            }
+            journal.append(id, FLEET_PLANNED, Map.of("moves", formatMoves(moves), "accounts",
+                    String.join(",", memberAccounts), "regions", String.join(",", plans.keySet())));
+            String planned = id;
+            notDone.forEach((where, why) -> journal.append(planned, ACCOUNT_FAILED, Map.of("where", where, "reason", why)));
+        }
+        String rotationId = id;
+        List<JournalEvent> events = journal.events(rotationId);
+
+        if (step != MaterialStep.NONE && events.stream().noneMatch(e -> JournalEvent.MATERIAL_READY.equals(e.event()))) {
+            material.apply(step);
+            journal.append(rotationId, JournalEvent.MATERIAL_READY, Map.of("step", step.name()));
+            progress.accept("material: " + step);
+        }
+
+        Map<String, String> published = new LinkedHashMap<>();
+        for (JournalEvent event : events) {
+            if (JournalEvent.PUBLISHED.equals(event.event())) {
+                published.put(event.detail("region"), event.detail("layerVersionArn"));
+            }
+        }
+        for (HomeRegion home : regions) {
+            RotationPlan plan = plans.get(home.region());
+            if (plan == null || published.containsKey(home.region())) {
+                continue;
+            }
+            String target = step == MaterialStep.NONE ? plan.currentArn()
+                    : new RotationPublisher(workspace, home.lambda(), home.ssm(), kmsKeyId, clock,
+                            line -> progress.accept("  " + home.region() + ": " + line)).publish(plan);
+            journal.append(rotationId, JournalEvent.PUBLISHED, Map.of("account", homeAccount, "region", home.region(),
+                    "layerVersionArn", target));
+            published.put(home.region(), target);
+            progress.accept("published in " + home.region() + ": " + target);
+        }
+
+        Set<String> done = new LinkedHashSet<>();
+        for (JournalEvent event : events) {
+            if (JournalEvent.FUNCTION_MOVED.equals(event.event())) {
+                done.add(event.detail("account") + "/" + event.detail("region") + "/" + event.detail("function"));
+            }
+        }
+        List<FleetMove> alreadyDone = new ArrayList<>();
+        List<FleetMove> remaining = new ArrayList<>();
+        for (FleetMove move : moves) {
+            (done.contains(move.key()) ? alreadyDone : remaining).add(move);
+        }
+        List<FleetMove> moved = Collections.synchronizedList(new ArrayList<>());
+        moveAll(rotationId, remaining, published, canary, concurrency, globalConcurrency, moved, notDone);
+
+        if (notDone.isEmpty()) {
+            journal.append(rotationId, JournalEvent.COMPLETED, Map.of("moved", Integer.toString(moved.size() + alreadyDone.size())));
+        } else {
+            journal.append(rotationId, JournalEvent.STOPPED, Map.of("notDone", String.join(",", new java.util.TreeSet<>(notDone.keySet()))));
+        }
+        return new Result(rotationId, unfinished.isPresent(), published, List.copyOf(moved), alreadyDone, new java.util.TreeMap<>(notDone));
+    }
+
+    /** Canaries of each region one by one, then everything else in parallel within the bounds. */
+    private void moveAll(String id, List<FleetMove> remaining, Map<String, String> published, int canary, int concurrency,
+                         int globalConcurrency, List<FleetMove> moved, Map<String, String> notDone) {
+        List<FleetMove> rest = new ArrayList<>();
+        Map<String, Integer> canariesByRegion = new LinkedHashMap<>();
+        for (FleetMove move : remaining) {
+            int taken = canariesByRegion.getOrDefault(move.region(), 0);
+            if (taken < canary) {
+                canariesByRegion.put(move.region(), taken + 1);
+                moveOne(id, move, published, moved, notDone);
+            } else {
+                rest.add(move);
+            }
+        }
+        if (!notDone.isEmpty() && canary > 0) {
+            // a canary that failed stops its account, not the fleet
+            rest.removeIf(move -> notDone.containsKey(move.account() + "/" + move.region()));
+        }
+        Map<String, Semaphore> perTarget = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(globalConcurrency, Math.max(1, rest.size()))), runnable -> {
+            Thread thread = new Thread(runnable, "mtls-fleet-move");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (FleetMove move : rest) {
+                futures.add(pool.submit(() -> {
+                    Semaphore slots = perTarget.computeIfAbsent(move.account() + "/" + move.region(), k -> new Semaphore(concurrency));
+                    slots.acquireUninterruptibly();
+                    try {
+                        moveOne(id, move, published, moved, notDone);
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                try {
+                    future.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new MtlsException("a move failed unexpectedly: " + e.getCause(), e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new MtlsException("interrupted while moving functions; run rotate again to continue");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void moveOne(String id, FleetMove move, Map<String, String> published, List<FleetMove> moved, Map<String, String> notDone) {
+        String where = move.account() + "/" + move.region();
+        if (notDone.containsKey(where)) {
+            return;
+        }
+        String target = published.get(move.region());
+        try {
+            LambdaClient lambda = move.account().equals(homeAccount) ? home(move.region()).lambda()
+                    : memberLambda.apply(move.account(), move.region());
+            Optional<LayerVersionArn> from = FunctionMover.withDefaultPolling(lambda).move(move.functionName(), LayerVersionArn.parse(target));
+            journal.append(id, JournalEvent.FUNCTION_MOVED, Map.of("account", move.account(), "region", move.region(),
+                    "function", move.functionName(), "from", from.map(LayerVersionArn::arn).orElse(target), "to", target));
+            moved.add(move);
+        } catch (RuntimeException e) {
+            // the account (and region) stops: its role, its throttling or its functions are the problem
+            notDone.putIfAbsent(where, move.functionName() + ": " + e.getMessage());
+            journal.append(id, ACCOUNT_FAILED, Map.of("account", move.account(), "region", move.region(),
+                    "function", move.functionName(), "reason", String.valueOf(e.getMessage())));
+        }
+    }
+
+    private HomeRegion home(String region) {
+        return regions.stream().filter(home -> home.region().equals(region)).findFirst()
+                .orElseThrow(() -> new MtlsException("region " + region + " is not part of this rotation"));
+    }
+
+    /** The newest fleet rotation of the journal that neither completed nor was rolled back. */
+    private Optional<String> unfinished() {
+        String last = null;
+        boolean finished = false;
+        for (JournalEvent event : journal.read()) {
+            if (FLEET_PLANNED.equals(event.event())) {
+                last = event.rotation();
+                finished = false;
+            } else if (event.rotation().equals(last)
+                    && (JournalEvent.COMPLETED.equals(event.event()) || JournalEvent.ROLLBACK_COMPLETED.equals(event.event()))) {
+                finished = true;
+            }
+        }
+        return last == null || finished ? Optional.empty() : Optional.of(last);
+    }
+
+    /**
+     * Moves every function the newest fleet rotation moved back to the version it was on, each
+     * in its own account and region; returns how many.
+     */
+    public List<String> rollBack() {
+        String last = null;
+        for (JournalEvent event : journal.read()) {
+            if (FLEET_PLANNED.equals(event.event())) {
+                last = event.rotation();
+            }
+        }
+        if (last == null) {
+            throw new MtlsException("no fleet rotation in " + journal.file());
+        }
+        List<String> back = new ArrayList<>();
+        for (JournalEvent event : journal.events(last)) {
+            if (!JournalEvent.FUNCTION_MOVED.equals(event.event()) || event.detail("from").equals(event.detail("to"))) {
+                continue;
+            }
+            String account = event.detail("account");
+            String region = event.detail("region");
+            LambdaClient lambda = account.equals(homeAccount) ? home(region).lambda() : memberLambda.apply(account, region);
+            FunctionMover.withDefaultPolling(lambda).move(event.detail("function"), LayerVersionArn.parse(event.detail("from")));
+            journal.append(last, JournalEvent.FUNCTION_ROLLED_BACK, Map.of("account", account, "region", region,
+                    "function", event.detail("function"), "to", event.detail("from")));
+            back.add(account + "/" + region + "/" + event.detail("function"));
+        }
+        journal.append(last, JournalEvent.ROLLBACK_COMPLETED, Map.of("functions", Integer.toString(back.size())));
+        return back;
+    }
+
+    private static String formatMoves(List<FleetMove> moves) {
+        return String.join(",", moves.stream().map(m -> m.account() + "/" + m.region() + "/" + m.functionName() + "=" + m.fromArn()).toList());
+    }
+
+    private static List<FleetMove> parseMoves(String text) {
+        List<FleetMove> moves = new ArrayList<>();
+        if (text == null || text.isEmpty()) {
+            return moves;
+        }
+        for (String entry : text.split(",")) {
+            int equals = entry.indexOf('=');
+            String[] where = entry.substring(0, equals).split("/", 3);
+            moves.add(new FleetMove(where[0], where[1], where[2], entry.substring(equals + 1)));
+        }
+        return moves;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.mtlscli.rotation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mtlscli.fakeaws.FakeAws;
+import dev.mtlscli.fakeaws.FakeLambda;
+import dev.mtlscli.runtime.layer.LayerManifest;
+import dev.mtlscli.testing.Cli;
+import dev.mtlscli.testing.FakeAwsCli;
+import dev.mtlscli.testing.LayerZips;
+import dev.mtlscli.testing.Workspace;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * `rotate --regions --accounts`: one plan and one journal over two regions and three accounts.
+ * The layer is published once per region by the publishing account; every consumer moves in
+ * its own account; an account whose role cannot be assumed stops only itself, and a re-run
+ * after the fix finishes it; --rollback moves the fleet back.
+ */
+class RotateFleetTest {
+    private static final String HOME = FakeAws.ACCOUNT_ID;
+    private static final String A = "222222222222";
+    private static final String B = "333333333333";
+    private static final String ROLE = "mtls-rotation";
+    private static final List<String> REGIONS = List.of("eu-west-1", "us-east-1");
+
+    @TempDir
+    Path temp;
+
+    private FakeAws aws;
+    private Workspace ws;
+
+    @BeforeEach
+    void fleet() {
+        FakeAwsCli.credentials();
+        aws = FakeAws.startFleet(REGIONS, List.of(A, B));
+        aws.iam().createRole(A, ROLE, HOME);
+        ws = Workspace.create(temp.resolve("ws"), "ec-p256", "pkcs12", null);
+        Cli.runOk("layer", "publish", "--workspace", ws.root().toString(), "--service", "service-1",
+                "--endpoint-url", aws.endpoint().toString(), "--regions", String.join(",", REGIONS), "--grant-org", FakeAws.ORGANIZATION_ID);
+        for (String region : REGIONS) {
+            String v1 = aws.lambda(region).layerVersions("mtls-service-1").get(0).layerVersionArn();
+            aws.lambda(HOME, region).createFunction("home-" + region, "java17", List.of(v1), Map.of());
+            for (int i = 0; i < 3; i++) {
+                aws.lambda(A, region).createFunction("a-" + i, "java17", List.of(v1), Map.of());
+            }
+            aws.lambda(B, region).createFunction("b-0", "java17", List.of(v1), Map.of());
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        aws.close();
+    }
+
+    private Cli.Result rotate(String... extra) {
+        List<String> args = new ArrayList<>(List.of("rotate", "--service", "service-1", "--workspace", ws.root().toString(),
+                "--endpoint-url", aws.endpoint().toString(), "--regions", String.join(",", REGIONS),
+                "--accounts", A + "," + B, "--role-name", ROLE));
+        args.addAll(List.of(extra));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    private String on(String account, String region, String function) {
+        return aws.lambda(account, region).function(function).orElseThrow().layerArns().get(0);
+    }
+
+    @Test
+    void everyReachableConsumerMovesAndTheUnreachableAccountIsNamed() throws Exception {
+        Cli.Result result = rotate("--force", "--canary", "1", "--output", "json");
+
+        assertEquals(1, result.exitCode(), result.out() + result.err());
+        assertTrue(result.err().contains("not done in " + B + "/eu-west-1, " + B + "/us-east-1"), result.err());
+        for (String region : REGIONS) {
+            List<FakeLambda.LayerVersion> versions = aws.lambda(region).layerVersions("mtls-service-1");
+            assertEquals(2, versions.size(), "one new version in " + region);
+            String v2 = versions.stream().filter(v -> v.version() == 2).findFirst().orElseThrow().layerVersionArn();
+            assertEquals(v2, on(HOME, region, "home-" + region));
+            for (int i = 0; i < 3; i++) {
+                assertEquals(v2, on(A, region, "a-" + i), "A's functions move in A, " + region);
+            }
+            assertTrue(on(B, region, "b-0").endsWith(":1"), "B could not be reached: its function stays");
+            LayerManifest manifest = LayerZips.manifest(FakeAwsCli.layerContent(aws, region, "mtls-service-1", 2), "service-1");
+            assertEquals("/mtls/service-1/keystore-password:2", manifest.keyStore().password().selector(), region + " pins its own new version");
+        }
+        JsonNode json = new ObjectMapper().readTree(result.out());
+        assertEquals(8, json.path("moved").size(), json.toString());
+        List<String> journal = Files.readAllLines(ws.root().resolve("rotations/service-1-fleet.jsonl"));
+        assertTrue(journal.stream().filter(line -> line.contains("\"function-moved\""))
+                .allMatch(line -> line.contains("\"account\"") && line.contains("\"region\"")), String.join("\n", journal));
+
+        // the role appears in B: the same rotation resumes and finishes there, without publishing again
+        aws.iam().createRole(B, ROLE, HOME);
+        Cli.Result again = rotate();
+
+        assertEquals(0, again.exitCode(), again.out() + again.err());
+        assertTrue(again.out().contains("(resumed)"), again.out());
+        for (String region : REGIONS) {
+            assertEquals(2, aws.lambda(region).layerVersions("mtls-service-1").size(), "nothing published twice in " + region);
+            assertTrue(on(B, region, "b-0").endsWith(":2"), on(B, region, "b-0"));
+        }
+    }
+
+    @Test
+    void rollbackMovesTheFleetBack() {
+        aws.iam().createRole(B, ROLE, HOME);
+        rotate("--force").assertExit(0, "rotate the fleet");
+        assertTrue(on(A, "us-east-1", "a-2").endsWith(":2"));
+
+        Cli.Result back = rotate("--rollback").assertExit(0, "roll the fleet back");
+
+        assertTrue(back.out().contains("10 function(s) moved back"), back.out());
+        for (String region : REGIONS) {
+            assertTrue(on(HOME, region, "home-" + region).endsWith(":1"));
+            assertTrue(on(A, region, "a-0").endsWith(":1"));
+            assertTrue(on(B, region, "b-0").endsWith(":1"));
+        }
+    }
+
+    @Test
+    void fleetOptionsAreChecked() {
+        assertTrue(rotate("--new-ca").err().contains("one region at a time"));
+        Cli.Result noRole = Cli.run("rotate", "--service", "service-1", "--workspace", ws.root().toString(),
+                "--endpoint-url", aws.endpoint().toString(), "--regions", "eu-west-1", "--accounts", A);
+        assertEquals(1, noRole.exitCode());
+        assertTrue(noRole.err().contains("need --role-name"), noRole.err());
+    }
+}
