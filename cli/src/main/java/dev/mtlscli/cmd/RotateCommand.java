@@ -324,6 +324,7 @@ public final class RotateCommand implements Callable<Integer> {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("rotation", result.rotationId());
             json.put("resumed", result.resumed());
+            json.put("planned", result.planned());
             json.put("published", result.published());
             json.put("moved", result.moved().stream().map(m -> m.account() + "/" + m.region() + "/" + m.functionName()).toList());
             json.put("alreadyDone", result.alreadyDone().size());

@@ -52,8 +52,8 @@ public final class FleetRotation {
     }
 
     /** What a run did: moved, already there before, and what could not be done, by account/region. */
-    public record Result(String rotationId, boolean resumed, Map<String, String> published, List<FleetMove> moved,
-                         List<FleetMove> alreadyDone, Map<String, String> notDone) {
+    public record Result(String rotationId, boolean resumed, Map<String, Integer> planned, Map<String, String> published,
+                         List<FleetMove> moved, List<FleetMove> alreadyDone, Map<String, String> notDone) {
         public boolean complete() {
             return notDone.isEmpty();
         }
@@ -179,6 +179,15 @@ public final class FleetRotation {
         }
         String rotationId = id;
         List<JournalEvent> events = journal.events(rotationId);
+        Map<String, Integer> planned = new java.util.TreeMap<>();
+        for (FleetMove move : moves) {
+            planned.merge(move.account() + "/" + move.region(), 1, Integer::sum);
+        }
+        progress.accept("Plan " + rotationId + ": " + (step == MaterialStep.NONE ? "no renewal" : step.name().toLowerCase(java.util.Locale.ROOT))
+                + " (" + plans.values().iterator().next().reason() + "), publish in " + String.join(", ", plans.keySet()) + ", move "
+                + moves.size() + " function(s)");
+        planned.forEach((where, count) -> progress.accept("  " + where + ": " + count + " function(s)"));
+        notDone.forEach((where, why) -> progress.accept("  " + where + ": cannot be read: " + why));
 
         if (step != MaterialStep.NONE && events.stream().noneMatch(e -> JournalEvent.MATERIAL_READY.equals(e.event()))) {
             material.apply(step);
@@ -225,7 +234,8 @@ public final class FleetRotation {
         } else {
             journal.append(rotationId, JournalEvent.STOPPED, Map.of("notDone", String.join(",", new java.util.TreeSet<>(notDone.keySet()))));
         }
-        return new Result(rotationId, unfinished.isPresent(), published, List.copyOf(moved), alreadyDone, new java.util.TreeMap<>(notDone));
+        return new Result(rotationId, unfinished.isPresent(), planned, published, List.copyOf(moved), alreadyDone,
+                new java.util.TreeMap<>(notDone));
     }
 
     /** Canaries of each region one by one, then everything else in parallel within the bounds. */
