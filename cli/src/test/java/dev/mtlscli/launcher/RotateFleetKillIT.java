@@ -1,0 +1,143 @@
+package dev.mtlscli.launcher;
+
+import dev.mtlscli.fakeaws.FakeAws;
+import dev.mtlscli.fakeaws.FakeLambda;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A fleet rotation (two regions, the publishing account and a member account) killed with SIGKILL
+ * while it moves functions, then run again: the packaged `./mtls-cli` resumes the fleet from its
+ * one journal; every function ends on its region's new version, none is moved twice, and nothing
+ * is published twice.
+ */
+class RotateFleetKillIT {
+    private static final Path REPO = Path.of(System.getProperty("mtls.repo", "..")).toAbsolutePath().normalize();
+    private static final String MEMBER = "222222222222";
+    private static final List<String> REGIONS = List.of("eu-west-1", "us-east-1");
+    private static final int FUNCTIONS = 6;
+
+    @TempDir
+    Path temp;
+
+    private ProcessBuilder mtlsCli(FakeAws aws, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(REPO.resolve("mtls-cli").toString());
+        command.addAll(List.of(args));
+        command.addAll(List.of("--endpoint-url", aws.endpoint().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile());
+        builder.environment().put("AWS_ACCESS_KEY_ID", FakeAws.ACCESS_KEY_ID);
+        builder.environment().put("AWS_SECRET_ACCESS_KEY", FakeAws.SECRET_ACCESS_KEY);
+        builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+        builder.redirectErrorStream(true);
+        return builder;
+    }
+
+    private int runToEnd(ProcessBuilder builder) throws IOException, InterruptedException {
+        builder.redirectOutput(temp.resolve("out-" + System.nanoTime() + ".log").toFile());
+        Process process = builder.start();
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "mtls-cli did not finish");
+        return process.exitValue();
+    }
+
+    private String[] rotate(Path ws) {
+        return new String[] {"rotate", "--service", "service-1", "--workspace", ws.toString(), "--force",
+                "--regions", String.join(",", REGIONS), "--accounts", MEMBER, "--role-name", "mtls-rotation",
+                "--concurrency", "1", "--global-concurrency", "1"};
+    }
+
+    @Test
+    void aKilledFleetRotationIsFinishedByTheNextRun() throws Exception {
+        try (FakeAws aws = FakeAws.startFleet(REGIONS, List.of(MEMBER))) {
+            aws.iam().createRole(MEMBER, "mtls-rotation", FakeAws.ACCOUNT_ID);
+            Path ws = temp.resolve("ws");
+            assertEquals(0, runToEnd(new ProcessBuilder(REPO.resolve("mtls-cli").toString(), "certs", "create", "--out", ws.toString())
+                    .directory(REPO.toFile())));
+            assertEquals(0, runToEnd(mtlsCli(aws, "layer", "publish", "--workspace", ws.toString(), "--service", "service-1",
+                    "--regions", String.join(",", REGIONS), "--grant-org", FakeAws.ORGANIZATION_ID)));
+            for (String region : REGIONS) {
+                String v1 = aws.lambda(region).layerVersions("mtls-service-1").get(0).layerVersionArn();
+                for (String account : List.of(FakeAws.ACCOUNT_ID, MEMBER)) {
+                    for (int i = 0; i < FUNCTIONS; i++) {
+                        aws.lambda(account, region).createFunction(String.format("fn-%02d", i), "java21", List.of(v1), Map.of());
+                    }
+                }
+            }
+            aws.latency(Duration.ofMillis(60));
+
+            Path journal = ws.resolve("rotations/service-1-fleet.jsonl");
+            Process rotation = mtlsCli(aws, rotate(ws)).redirectOutput(temp.resolve("killed.log").toFile()).start();
+            waitForMoves(ws, journal, 5, rotation);
+            rotation.destroyForcibly();
+            assertTrue(rotation.waitFor(30, TimeUnit.SECONDS));
+            assertNotEquals(0, rotation.exitValue(), "the rotation was killed");
+            long movedBefore = count(journal, "\"function-moved\"");
+            assertTrue(movedBefore >= 5 && movedBefore < 4L * FUNCTIONS, "killed halfway: " + movedBefore);
+
+            aws.latency(Duration.ZERO);
+            assertEquals(0, runToEnd(mtlsCli(aws, rotate(ws))));
+
+            for (String region : REGIONS) {
+                List<FakeLambda.LayerVersion> versions = aws.lambda(region).layerVersions("mtls-service-1");
+                assertEquals(2, versions.size(), "published once in " + region);
+                String v2 = versions.get(1).layerVersionArn();
+                for (String account : List.of(FakeAws.ACCOUNT_ID, MEMBER)) {
+                    aws.lambda(account, region).functions().forEach(f -> assertEquals(List.of(v2), f.layerArns(),
+                            account + " " + region + " " + f.functionName()));
+                }
+            }
+            assertEquals(4L * FUNCTIONS, count(journal, "\"function-moved\""), "every function moved exactly once");
+            assertTrue(Files.readString(journal).contains("\"completed\""));
+        }
+    }
+
+    /** Waits, with a file watch and a deadline, until the journal records this many moved functions. */
+    private static void waitForMoves(Path ws, Path journal, int moves, Process rotation) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(60);
+        try (WatchService watch = FileSystems.getDefault().newWatchService()) {
+            ws.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            boolean watchingJournalDir = false;
+            while (Instant.now().isBefore(deadline)) {
+                if (!watchingJournalDir && Files.isDirectory(journal.getParent())) {
+                    journal.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+                    watchingJournalDir = true;
+                }
+                if (Files.exists(journal) && count(journal, "\"function-moved\"") >= moves) {
+                    return;
+                }
+                if (!rotation.isAlive()) {
+                    fail("the rotation ended before it could be killed");
+                }
+                var key = watch.poll(1, TimeUnit.SECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+        }
+        fail("the journal never showed " + moves + " moved functions");
+    }
+
+    private static long count(Path file, String needle) throws IOException {
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(line -> line.contains(needle)).count();
+    }
+}
