@@ -1,6 +1,8 @@
 package dev.mtlscli.rotation;
 
 import dev.mtlscli.MtlsException;
+import dev.mtlscli.aws.AwsCalls;
+import dev.mtlscli.aws.AwsService;
 import dev.mtlscli.aws.LayerVersionArn;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -122,6 +124,9 @@ public final class FleetRotation {
                 String[] parts = where.split("/", 2);
                 List<FleetMove> added = new ArrayList<>();
                 try {
+                    if (plans.get(parts[1]).currentArn().isEmpty()) {
+                        continue;
+                    }
                     String layerArn = LayerVersionArn.parse(plans.get(parts[1]).currentArn()).layerArn();
                     for (FunctionLayers function : FunctionInventory.read(memberLambda.apply(parts[0], parts[1]))) {
                         function.versionOf(layerArn).ifPresent(on -> added.add(new FleetMove(parts[0], parts[1], function.functionName(), on.arn())));
@@ -135,7 +140,12 @@ public final class FleetRotation {
         } else {
             step = MaterialStep.NONE;
             id = null;
+            List<String> withoutLayer = new ArrayList<>();
             for (HomeRegion home : regions) {
+                if (!published(home.lambda(), request.layerName())) {
+                    withoutLayer.add(home.region()); // a region joining the fleet: published there, nothing to move
+                    continue;
+                }
                 RotationPlan plan = new RotationPlanner(home.lambda(), clock).plan(request, MaterialStep.NONE);
                 if (id == null) {
                     id = plan.rotationId();
@@ -148,8 +158,21 @@ public final class FleetRotation {
                     moves.add(new FleetMove(homeAccount, home.region(), move.functionName(), move.fromArn()));
                 }
             }
+            if (plans.isEmpty()) {
+                throw new MtlsException("layer " + request.layerName() + " is published in none of " + String.join(", ",
+                        regions.stream().map(HomeRegion::region).toList()) + "; publish it first with 'mtls-cli layer publish --regions'");
+            }
+            RotationPlan template = plans.values().iterator().next();
+            for (String region : withoutLayer) {
+                plans.put(region, new RotationPlan(id, template.service(), template.layerName(), "", template.currentNotAfter(),
+                        template.materialStep(), "the layer is not published in " + region + " yet", template.parameterPrefix(),
+                        template.grants(), template.compatibleRuntimes(), List.of()));
+            }
             for (String account : memberAccounts) {
                 for (HomeRegion home : regions) {
+                    if (plans.get(home.region()).currentArn().isEmpty()) {
+                        continue;
+                    }
                     String layerArn = LayerVersionArn.parse(plans.get(home.region()).currentArn()).layerArn();
                     try {
                         for (FunctionLayers function : FunctionInventory.read(memberLambda.apply(account, home.region()))) {
@@ -173,7 +196,7 @@ public final class FleetRotation {
                 journal.append(id, JournalEvent.PLANNED, details);
             }
             journal.append(id, FLEET_PLANNED, Map.of("moves", formatMoves(moves), "accounts",
-                    String.join(",", memberAccounts), "regions", String.join(",", plans.keySet())));
+                    String.join(",", memberAccounts), "regions", String.join(",", plans.keySet()), "account", "all", "region", "all"));
             String planned = id;
             notDone.forEach((where, why) -> journal.append(planned, ACCOUNT_FAILED, Map.of("where", where, "reason", why)));
         }
@@ -191,7 +214,7 @@ public final class FleetRotation {
 
         if (step != MaterialStep.NONE && events.stream().noneMatch(e -> JournalEvent.MATERIAL_READY.equals(e.event()))) {
             material.apply(step);
-            journal.append(rotationId, JournalEvent.MATERIAL_READY, Map.of("step", step.name()));
+            journal.append(rotationId, JournalEvent.MATERIAL_READY, Map.of("step", step.name(), "account", homeAccount, "region", "all"));
             progress.accept("material: " + step);
         }
 
@@ -206,7 +229,7 @@ public final class FleetRotation {
             if (plan == null || published.containsKey(home.region())) {
                 continue;
             }
-            String target = step == MaterialStep.NONE ? plan.currentArn()
+            String target = step == MaterialStep.NONE && !plan.currentArn().isEmpty() ? plan.currentArn()
                     : new RotationPublisher(workspace, home.lambda(), home.ssm(), kmsKeyId, clock,
                             line -> progress.accept("  " + home.region() + ": " + line)).publish(plan);
             journal.append(rotationId, JournalEvent.PUBLISHED, Map.of("account", homeAccount, "region", home.region(),
@@ -230,9 +253,11 @@ public final class FleetRotation {
         moveAll(rotationId, remaining, published, canary, concurrency, globalConcurrency, moved, notDone);
 
         if (notDone.isEmpty()) {
-            journal.append(rotationId, JournalEvent.COMPLETED, Map.of("moved", Integer.toString(moved.size() + alreadyDone.size())));
+            journal.append(rotationId, JournalEvent.COMPLETED, Map.of("moved", Integer.toString(moved.size() + alreadyDone.size()),
+                    "account", "all", "region", "all"));
         } else {
-            journal.append(rotationId, JournalEvent.STOPPED, Map.of("notDone", String.join(",", new java.util.TreeSet<>(notDone.keySet()))));
+            journal.append(rotationId, JournalEvent.STOPPED, Map.of("notDone", String.join(",", new java.util.TreeSet<>(notDone.keySet())),
+                    "account", "all", "region", "all"));
         }
         return new Result(rotationId, unfinished.isPresent(), planned, published, List.copyOf(moved), alreadyDone,
                 new java.util.TreeMap<>(notDone));
@@ -311,6 +336,12 @@ public final class FleetRotation {
         }
     }
 
+    /** Whether the layer has a version in the client's region (one page of ListLayerVersions, no download). */
+    private static boolean published(LambdaClient lambda, String layerName) {
+        return AwsCalls.call(AwsService.LAMBDA, "ListLayerVersions " + layerName,
+                () -> !lambda.listLayerVersions(b -> b.layerName(layerName).maxItems(1)).layerVersions().isEmpty());
+    }
+
     private HomeRegion home(String region) {
         return regions.stream().filter(home -> home.region().equals(region)).findFirst()
                 .orElseThrow(() -> new MtlsException("region " + region + " is not part of this rotation"));
@@ -359,7 +390,8 @@ public final class FleetRotation {
                     "function", event.detail("function"), "to", event.detail("from")));
             back.add(account + "/" + region + "/" + event.detail("function"));
         }
-        journal.append(last, JournalEvent.ROLLBACK_COMPLETED, Map.of("functions", Integer.toString(back.size())));
+        journal.append(last, JournalEvent.ROLLBACK_COMPLETED, Map.of("functions", Integer.toString(back.size()), "account", "all",
+                "region", "all"));
         return back;
     }
 

@@ -133,6 +133,29 @@ class RotateFleetTest {
     }
 
     @Test
+    void aRegionWhereTheLayerIsNotYetPublishedJoinsAndOtherLayersOfAFunctionStay() throws Exception {
+        try (FakeAws wider = FakeAws.startFleet(List.of("eu-west-1", "us-east-1", "ap-southeast-2"), List.of(A))) {
+            wider.iam().createRole(A, ROLE, HOME);
+            Cli.runOk("layer", "publish", "--workspace", ws.root().toString(), "--service", "service-1",
+                    "--endpoint-url", wider.endpoint().toString(), "--regions", "eu-west-1,us-east-1", "--grant-org", FakeAws.ORGANIZATION_ID);
+            String v1 = wider.lambda("eu-west-1").layerVersions("mtls-service-1").get(0).layerVersionArn();
+            String other = wider.lambda(A, "eu-west-1").publishLayerVersion("other-team", LayerZips.zipOf("x/readme.txt", "x"))
+                    .layerVersionArn();
+            wider.lambda(A, "eu-west-1").createFunction("mixed", "java17", List.of(other, v1), Map.of());
+
+            Cli.Result result = Cli.run("rotate", "--service", "service-1", "--workspace", ws.root().toString(), "--force",
+                    "--endpoint-url", wider.endpoint().toString(), "--regions", "eu-west-1,us-east-1,ap-southeast-2",
+                    "--accounts", A, "--role-name", ROLE);
+
+            assertEquals(0, result.exitCode(), result.out() + result.err());
+            assertEquals(1, wider.lambda("ap-southeast-2").layerVersions("mtls-service-1").size(), "published where it was missing");
+            String v2 = wider.lambda("eu-west-1").layerVersions("mtls-service-1").get(1).layerVersionArn();
+            assertEquals(List.of(other, v2), wider.lambda(A, "eu-west-1").function("mixed").orElseThrow().layerArns(),
+                    "the other team's layer stays, first");
+        }
+    }
+
+    @Test
     void fleetOptionsAreChecked() {
         assertTrue(rotate("--new-ca").err().contains("one region at a time"));
         Cli.Result noRole = Cli.run("rotate", "--service", "service-1", "--workspace", ws.root().toString(),
