@@ -141,22 +141,15 @@ public final class RotateCommand implements Callable<Integer> {
             description = "Rotate in each of these regions (comma-separated) with one plan and one journal (rotations/SERVICE-fleet.jsonl).")
     List<String> regions = new ArrayList<>();
 
-    @Option(names = "--accounts", paramLabel = "ID", split = ",",
-            description = "Also move the consumers in these accounts, each through --role-name assumed there.")
-    List<String> accounts = new ArrayList<>();
-
-    @Option(names = "--organization", description = "Also move the consumers in every account of the caller's AWS Organization.")
-    boolean organization;
-
-    @Option(names = "--role-name", paramLabel = "NAME", description = "The IAM role assumed in each account of --accounts or --organization.")
-    String roleName;
+    @Mixin
+    AccountsOptions fleetAccounts;
 
     @Option(names = "--global-concurrency", paramLabel = "N", defaultValue = "32",
             description = "With a fleet: functions updated at the same time in all accounts and regions together (default: ${DEFAULT-VALUE}).")
     int globalConcurrency;
 
     private boolean fleet() {
-        return !regions.isEmpty() || !accounts.isEmpty() || organization;
+        return !regions.isEmpty() || fleetAccounts.any();
     }
 
     @Override
@@ -253,13 +246,7 @@ public final class RotateCommand implements Callable<Integer> {
     }
 
     private void checkFleetOptions() {
-        if ((!accounts.isEmpty() || organization) && roleName == null) {
-            throw new MtlsException("--accounts and --organization need --role-name: the role mtls-cli assumes in each account");
-        }
-        if (!accounts.isEmpty() && organization) {
-            throw new MtlsException("give --accounts or --organization, not both");
-        }
-        accounts.forEach(AwsNames::accountId);
+        fleetAccounts.check();
         if (newCa || backendTrustsNewCa || completeCaRollover || prune || verifyInvoke || dryRun) {
             throw new MtlsException("a fleet rotation (--regions, --accounts, --organization) renews and moves; run --new-ca, "
                     + "--complete-ca-rollover, --prune, --verify-invoke and --dry-run one region at a time");
@@ -288,18 +275,11 @@ public final class RotateCommand implements Callable<Integer> {
             }
             AwsClients first = opened.get(0);
             String home = first.sts().getCallerIdentity().account();
-            List<String> members = new ArrayList<>(accounts);
-            if (organization) {
-                first.organizations().listAccountsPaginator(b -> { }).stream()
-                        .flatMap(page -> page.accounts().stream())
-                        .filter(account -> account.statusAsString() == null || "ACTIVE".equals(account.statusAsString()))
-                        .forEach(account -> members.add(account.id()));
-            }
-            members.removeIf(home::equals);
+            List<String> members = fleetAccounts.any() ? fleetAccounts.others(first, home) : List.of();
             Map<String, AwsClients> inAccounts = new java.util.concurrent.ConcurrentHashMap<>();
             FleetRotation rotation = new FleetRotation(ws.directory(), service, home, homes, members,
                     (account, region) -> inAccounts.computeIfAbsent(account + "/" + region, key -> {
-                        AwsClients clients = byRegion.get(region).inAccount(account, roleName);
+                        AwsClients clients = byRegion.get(region).inAccount(account, fleetAccounts.roleName);
                         synchronized (opened) {
                             opened.add(clients);
                         }

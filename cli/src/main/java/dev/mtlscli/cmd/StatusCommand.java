@@ -3,7 +3,6 @@ package dev.mtlscli.cmd;
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.TerminalText;
 import dev.mtlscli.aws.AwsClients;
-import dev.mtlscli.aws.AwsNames;
 import dev.mtlscli.aws.AwsSettings;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.rotation.FunctionLayers;
@@ -75,33 +74,15 @@ public final class StatusCommand implements Callable<Integer> {
             description = "Inventory each of these regions (comma-separated) into one view (default: the one region of --region).")
     List<String> regions = new ArrayList<>();
 
-    @Option(names = "--accounts", paramLabel = "ID", split = ",",
-            description = "Also count the functions of these accounts (comma-separated), read through --role-name in each.")
-    List<String> accounts = new ArrayList<>();
-
-    @Option(names = "--organization", description = "Also count the functions of every account of the caller's AWS Organization "
-            + "(Organizations ListAccounts), read through --role-name in each.")
-    boolean organization;
-
-    @Option(names = "--role-name", paramLabel = "NAME",
-            description = "The IAM role assumed (STS AssumeRole) in each account of --accounts or --organization.")
-    String roleName;
+    @Mixin
+    AccountsOptions fleetAccounts;
 
     @Override
     public Integer call() {
-        if ((!accounts.isEmpty() || organization) && roleName == null) {
-            throw new MtlsException("--accounts and --organization need --role-name: the role mtls-cli assumes in each account");
-        }
-        if (!accounts.isEmpty() && organization) {
-            throw new MtlsException("give --accounts or --organization, not both");
-        }
-        accounts.forEach(AwsNames::accountId);
-        if (roleName != null && !roleName.matches("[\\w+=,.@-]{1,64}")) {
-            throw new MtlsException("invalid role name '" + roleName + "'");
-        }
+        fleetAccounts.check();
         StatusQuery query = StatusQuery.of(layers, layerPrefix, renewBeforeDays, Instant.now());
         List<AwsSettings> targets = aws.settings().perRegion(regions);
-        boolean fleetView = targets.size() > 1 || !accounts.isEmpty() || organization || global.output == OutputFormat.prometheus;
+        boolean fleetView = targets.size() > 1 || fleetAccounts.any() || global.output == OutputFormat.prometheus;
         if (!fleetView) {
             return single(query, targets.get(0));
         }
@@ -111,7 +92,7 @@ public final class StatusCommand implements Callable<Integer> {
             try (AwsClients clients = AwsClients.connect(target)) {
                 fleet.add(RegionalStatus.read(clients.region().id(), inventory(clients, query)));
             } catch (RuntimeException e) {
-                if (targets.size() == 1 && global.output == OutputFormat.text && accounts.isEmpty() && !organization) {
+                if (targets.size() == 1 && global.output == OutputFormat.text && !fleetAccounts.any()) {
                     throw e;
                 }
                 fleet.add(RegionalStatus.failed(target.region() == null ? "(default)" : target.region(),
@@ -176,22 +157,12 @@ public final class StatusCommand implements Callable<Integer> {
 
     /** The region's inventory, with the functions of the other accounts asked for, each through its assumed role. */
     private StatusReport inventory(AwsClients clients, StatusQuery query) {
-        List<String> others = new ArrayList<>(accounts);
-        if (organization) {
-            clients.organizations().listAccountsPaginator(b -> { }).stream()
-                    .flatMap(page -> page.accounts().stream())
-                    .filter(account -> account.statusAsString() == null || "ACTIVE".equals(account.statusAsString()))
-                    .forEach(account -> others.add(account.id()));
-        }
-        if (!others.isEmpty()) {
-            String own = clients.sts().getCallerIdentity().account();
-            others.removeIf(own::equals);
-        }
+        List<String> others = fleetAccounts.any() ? fleetAccounts.others(clients, clients.sts().getCallerIdentity().account()) : List.of();
         Map<String, LambdaClient> consumers = new LinkedHashMap<>();
         List<AwsClients> opened = new ArrayList<>();
         try {
             for (String account : others) {
-                AwsClients inAccount = clients.inAccount(account, roleName);
+                AwsClients inAccount = clients.inAccount(account, fleetAccounts.roleName);
                 opened.add(inAccount);
                 consumers.put(account, inAccount.lambda());
             }

@@ -6,14 +6,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchService;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A fleet rotation (two regions, the publishing account and a member account) killed with SIGKILL
@@ -86,11 +80,11 @@ class RotateFleetKillIT {
 
             Path journal = ws.resolve("rotations/service-1-fleet.jsonl");
             Process rotation = mtlsCli(aws, rotate(ws)).redirectOutput(temp.resolve("killed.log").toFile()).start();
-            waitForMoves(ws, journal, 5, rotation);
+            JournalWatch.waitForMoves(ws, journal, 5, rotation);
             rotation.destroyForcibly();
             assertTrue(rotation.waitFor(30, TimeUnit.SECONDS));
             assertNotEquals(0, rotation.exitValue(), "the rotation was killed");
-            long movedBefore = count(journal, "\"function-moved\"");
+            long movedBefore = JournalWatch.count(journal, "\"function-moved\"");
             assertTrue(movedBefore >= 5 && movedBefore < 4L * FUNCTIONS, "killed halfway: " + movedBefore);
 
             aws.latency(Duration.ZERO);
@@ -105,39 +99,8 @@ class RotateFleetKillIT {
                             account + " " + region + " " + f.functionName()));
                 }
             }
-            assertEquals(4L * FUNCTIONS, count(journal, "\"function-moved\""), "every function moved exactly once");
+            assertEquals(4L * FUNCTIONS, JournalWatch.count(journal, "\"function-moved\""), "every function moved exactly once");
             assertTrue(Files.readString(journal).contains("\"completed\""));
         }
-    }
-
-    /** Waits, with a file watch and a deadline, until the journal records this many moved functions. */
-    private static void waitForMoves(Path ws, Path journal, int moves, Process rotation) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(60);
-        try (WatchService watch = FileSystems.getDefault().newWatchService()) {
-            ws.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
-            boolean watchingJournalDir = false;
-            while (Instant.now().isBefore(deadline)) {
-                if (!watchingJournalDir && Files.isDirectory(journal.getParent())) {
-                    journal.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
-                    watchingJournalDir = true;
-                }
-                if (Files.exists(journal) && count(journal, "\"function-moved\"") >= moves) {
-                    return;
-                }
-                if (!rotation.isAlive()) {
-                    fail("the rotation ended before it could be killed");
-                }
-                var key = watch.poll(1, TimeUnit.SECONDS);
-                if (key != null) {
-                    key.pollEvents();
-                    key.reset();
-                }
-            }
-        }
-        fail("the journal never showed " + moves + " moved functions");
-    }
-
-    private static long count(Path file, String needle) throws IOException {
-        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(line -> line.contains(needle)).count();
     }
 }

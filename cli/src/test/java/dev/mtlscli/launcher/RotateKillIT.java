@@ -5,14 +5,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchService;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A rotation killed with SIGKILL in the middle of moving the fleet, then run again: the packaged
@@ -71,7 +65,7 @@ class RotateKillIT {
             Path journal = ws.resolve("rotations/service-1.jsonl");
             Process rotation = mtlsCli(aws, "rotate", "--service", "service-1", "--workspace", ws.toString(), "--force",
                     "--concurrency", "1").redirectOutput(temp.resolve("killed.log").toFile()).start();
-            waitForMoves(ws, journal, 3, rotation);
+            JournalWatch.waitForMoves(ws, journal, 3, rotation);
             rotation.destroyForcibly();
             assertTrue(rotation.waitFor(30, TimeUnit.SECONDS));
             assertNotEquals(0, rotation.exitValue(), "the rotation was killed");
@@ -88,36 +82,5 @@ class RotateKillIT {
             aws.lambda().functions().forEach(f -> assertEquals(List.of(v2), f.layerArns(), f.functionName()));
             assertTrue(Files.readString(journal).contains("\"completed\""));
         }
-    }
-
-    /** Waits, with a file watch and a deadline, until the journal records this many moved functions. */
-    private static void waitForMoves(Path ws, Path journal, int moves, Process rotation) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(60);
-        try (WatchService watch = FileSystems.getDefault().newWatchService()) {
-            ws.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
-            boolean watchingJournalDir = false;
-            while (Instant.now().isBefore(deadline)) {
-                if (!watchingJournalDir && Files.isDirectory(journal.getParent())) {
-                    journal.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
-                    watchingJournalDir = true;
-                }
-                if (Files.exists(journal) && count(journal, "\"function-moved\"") >= moves) {
-                    return;
-                }
-                if (!rotation.isAlive()) {
-                    fail("the rotation ended before it could be killed");
-                }
-                var key = watch.poll(1, TimeUnit.SECONDS);
-                if (key != null) {
-                    key.pollEvents();
-                    key.reset();
-                }
-            }
-        }
-        fail("the journal never showed " + moves + " moved functions");
-    }
-
-    private static long count(Path file, String needle) throws IOException {
-        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(line -> line.contains(needle)).count();
     }
 }
