@@ -1,0 +1,99 @@
+package dev.mtlscli.launcher;
+
+import dev.mtlscli.testing.Tool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The release archive as a user installs it: unpacked into one directory, bin/mtls-cli linked
+ * from a second one on the PATH, run from a third. The launcher finds its jar through the
+ * symlink, makes a class-data-sharing archive for the JVM that runs it on the first run, and
+ * says clearly when Java is too old.
+ */
+class ReleaseArchiveIT {
+    private static final Path REPO = Path.of(System.getProperty("mtls.repo", "..")).toAbsolutePath().normalize();
+
+    @TempDir
+    Path temp;
+
+    private static Path archive() throws IOException {
+        try (Stream<Path> files = Files.list(REPO.resolve("cli/target"))) {
+            return files.filter(f -> f.getFileName().toString().matches("mtls-cli-[\\d.]+(-SNAPSHOT)?\\.tar\\.gz")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no release archive in cli/target (mvn package makes it)"));
+        }
+    }
+
+    private Tool.Result run(Path workDir, Map<String, String> environment, String... args) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(List.of(args)).directory(workDir.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "did not finish: " + List.of(args));
+        return new Tool.Result(List.of(args), process.exitValue(), out, err);
+    }
+
+    @Test
+    void unpackedLinkedFromThePathAndRunFromElsewhere() throws Exception {
+        Path opt = Files.createDirectories(temp.resolve("opt"));
+        Tool.of("tar", "-xzf", archive().toString(), "-C", opt.toString()).runOk();
+        Path installed;
+        try (Stream<Path> dirs = Files.list(opt)) {
+            installed = dirs.findFirst().orElseThrow();
+        }
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(installed.resolve("bin/mtls-cli"))));
+        try (Stream<Path> lib = Files.list(installed.resolve("lib"))) {
+            assertEquals(List.of("mtls-cli.jar"), lib.map(p -> p.getFileName().toString()).toList(), "no CDS archive is shipped");
+        }
+        Path bin = Files.createDirectories(temp.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("mtls-cli"), installed.resolve("bin/mtls-cli"));
+        Path work = Files.createDirectories(temp.resolve("work"));
+        Map<String, String> environment = Map.of("PATH", bin + ":" + System.getenv("PATH"), "XDG_CACHE_HOME", temp.resolve("cache").toString());
+
+        // through a shell, which looks mtls-cli up on the PATH given, as a user's shell does
+        Tool.Result version = run(work, environment, "sh", "-c", "mtls-cli --version");
+        assertEquals(0, version.exitCode(), version::describe);
+        assertTrue(version.out().startsWith("mtls-cli "), version::describe);
+        assertEquals("", version.err(), "nothing on stderr: " + version.err());
+        try (Stream<Path> cache = Files.list(temp.resolve("cache/mtls-cli"))) {
+            assertTrue(cache.anyMatch(f -> f.getFileName().toString().matches("mtls-cli-\\d+\\.jsa")), "the first run made the CDS archive");
+        }
+
+        Tool.Result created = run(work, environment, "sh", "-c", "mtls-cli certs create --out certs");
+        assertEquals(0, created.exitCode(), created::describe);
+        assertEquals("", created.err(), created::describe);
+        assertTrue(Files.isRegularFile(work.resolve("certs/clients/service-1/keystore.p12")));
+    }
+
+    @Test
+    void aJavaOlderThan17IsNamed() throws Exception {
+        Path opt = Files.createDirectories(temp.resolve("opt"));
+        Tool.of("tar", "-xzf", archive().toString(), "-C", opt.toString()).runOk();
+        Path launcher;
+        try (Stream<Path> dirs = Files.list(opt)) {
+            launcher = dirs.findFirst().orElseThrow().resolve("bin/mtls-cli");
+        }
+        Path oldJava = Files.createDirectories(temp.resolve("jdk11/bin")).resolve("java");
+        Files.writeString(oldJava, "#!/bin/sh\necho 'openjdk version \"11.0.21\" 2023-10-17' >&2\n");
+        Files.setPosixFilePermissions(oldJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Tool.Result result = run(temp, Map.of("JAVA_HOME", temp.resolve("jdk11").toString()), launcher.toString(), "--version");
+
+        assertEquals(1, result.exitCode(), result::describe);
+        assertTrue(result.err().contains("Java 17 or newer is needed; " + oldJava + " is 11.0.21"), result::describe);
+    }
+}
