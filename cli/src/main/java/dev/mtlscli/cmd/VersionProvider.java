@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** The version recorded by the build in mtls-cli.properties. */
+/** The version, git commit and build JDK recorded by the build in mtls-cli.properties, and the Java running it. */
 public final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() throws IOException {
@@ -16,6 +16,10 @@ public final class VersionProvider implements CommandLine.IVersionProvider {
                 properties.load(in);
             }
         }
-        return new String[] {"mtls-cli " + properties.getProperty("version", "unknown")};
+        return new String[] {
+                "mtls-cli " + properties.getProperty("version", "unknown"),
+                "commit " + properties.getProperty("commit", "unknown"),
+                "built with JDK " + properties.getProperty("buildJdk", "unknown"),
+                "running on Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
     }
 }

@@ -67,7 +67,8 @@ class ReleaseArchiveIT {
         // through a shell, which looks mtls-cli up on the PATH given, as a user's shell does
         Tool.Result version = run(work, environment, "sh", "-c", "mtls-cli --version");
         assertEquals(0, version.exitCode(), version::describe);
-        assertTrue(version.out().startsWith("mtls-cli "), version::describe);
+        assertTrue(version.out().matches("(?s)mtls-cli \\S+\ncommit [0-9a-f]{12}\nbuilt with JDK \\S+.*\nrunning on Java .*"),
+                "version, git commit and build JDK: " + version.out());
         assertEquals("", version.err(), "nothing on stderr: " + version.err());
         try (Stream<Path> cache = Files.list(temp.resolve("cache/mtls-cli"))) {
             assertTrue(cache.anyMatch(f -> f.getFileName().toString().matches("mtls-cli-\\d+\\.jsa")), "the first run made the CDS archive");
@@ -77,6 +78,30 @@ class ReleaseArchiveIT {
         assertEquals(0, created.exitCode(), created::describe);
         assertEquals("", created.err(), created::describe);
         assertTrue(Files.isRegularFile(work.resolve("certs/clients/service-1/keystore.p12")));
+    }
+
+    @Test
+    void theArchiveHasItsChecksumAnSbomOfTheShippedLibrariesAndTheChangelog() throws Exception {
+        Path archive = archive();
+        Tool.Result checked = Tool.of("sh", "-c", "cd \"$1\" && sha256sum -c \"$2\"", "sh", archive.getParent().toString(),
+                archive.getFileName() + ".sha256").runOk();
+        assertTrue(checked.out().contains(": OK"), checked::describe);
+        Path opt = Files.createDirectories(temp.resolve("opt"));
+        Tool.of("tar", "-xzf", archive.toString(), "-C", opt.toString()).runOk();
+        Path installed;
+        try (Stream<Path> dirs = Files.list(opt)) {
+            installed = dirs.findFirst().orElseThrow();
+        }
+        assertTrue(Files.readString(installed.resolve("CHANGELOG.md")).startsWith("# Changelog"));
+        com.fasterxml.jackson.databind.JsonNode sbom = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(installed.resolve("sbom.cdx.json").toFile());
+        assertEquals("CycloneDX", sbom.path("bomFormat").asText());
+        Map<String, String> versions = new java.util.HashMap<>();
+        sbom.path("components").forEach(c -> versions.put(c.path("group").asText() + ":" + c.path("name").asText(), c.path("version").asText()));
+        for (String component : List.of("info.picocli:picocli", "org.bouncycastle:bcpkix-jdk18on", "software.amazon.awssdk:lambda",
+                "software.amazon.awssdk:ssm")) {
+            assertTrue(versions.getOrDefault(component, "").matches("\\d+(\\.\\d+)+"), component + " with its version in " + versions);
+        }
     }
 
     @Test
