@@ -93,6 +93,12 @@ class ReleaseArchiveIT {
             installed = dirs.findFirst().orElseThrow();
         }
         assertTrue(Files.readString(installed.resolve("CHANGELOG.md")).startsWith("# Changelog"));
+        Path completion = installed.resolve("completion/mtls-cli.bash");
+        Tool.Result generated = Tool.of(installed.resolve("bin/mtls-cli").toString(), "generate-completion")
+                .env("XDG_CACHE_HOME", temp.resolve("cache").toString()).runOk();
+        assertEquals(generated.out().strip(), Files.readString(completion).strip(), "the shipped completion is the command's own");
+        Tool.Result registered = Tool.of("bash", "-c", "source \"$1\" && complete -p mtls-cli", "bash", completion.toString()).runOk();
+        assertTrue(registered.out().contains("mtls-cli"), registered::describe);
         com.fasterxml.jackson.databind.JsonNode sbom = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(installed.resolve("sbom.cdx.json").toFile());
         assertEquals("CycloneDX", sbom.path("bomFormat").asText());
