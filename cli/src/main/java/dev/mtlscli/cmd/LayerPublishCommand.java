@@ -2,6 +2,7 @@ package dev.mtlscli.cmd;
 
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.TerminalText;
+import dev.mtlscli.aws.Arns;
 import dev.mtlscli.aws.AwsClients;
 import dev.mtlscli.aws.AwsSettings;
 import dev.mtlscli.aws.AwsNames;
@@ -265,7 +266,7 @@ public final class LayerPublishCommand implements Callable<Integer> {
         node.put("service", layer.service());
         node.put("layerName", layer.layerName());
         node.put("layerVersionArn", layer.layerVersionArn());
-        node.put("region", layer.layerVersionArn().split(":")[3]);
+        node.put("region", Arns.region(layer.layerVersionArn()));
         node.put("version", layer.version());
         node.put("published", layer.created());
         node.put("codeSha256", layer.codeSha256());

@@ -2,6 +2,7 @@ package dev.mtlscli.cmd;
 
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.TerminalText;
+import dev.mtlscli.aws.Arns;
 import dev.mtlscli.aws.AwsClients;
 import dev.mtlscli.aws.AwsSettings;
 import dev.mtlscli.json.Json;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
@@ -203,7 +205,8 @@ public final class StatusCommand implements Callable<Integer> {
                     String label = version.version() + (newest.isPresent() && newest.getAsLong() == version.version() ? "*" : "");
                     Map<String, Integer> byAccount = new java.util.TreeMap<>();
                     for (FunctionLayers function : version.functions()) {
-                        byAccount.merge(accountOf(function.functionArn(), regional.account()), 1, Integer::sum);
+                        byAccount.merge(Objects.requireNonNullElse(Arns.account(function.functionArn()),
+                                Objects.requireNonNullElse(regional.account(), "?")), 1, Integer::sum);
                     }
                     if (byAccount.isEmpty()) {
                         byAccount.put(regional.account() == null ? "?" : regional.account(), 0);
@@ -217,11 +220,6 @@ public final class StatusCommand implements Callable<Integer> {
         }
         out.printf("(versions in use and the newest of each layer; * newest, ! needs attention)%n");
         out.printf(attention ? "NEEDS ATTENTION: see the regions above.%n" : "OK: nothing in use needs attention.%n");
-    }
-
-    private static String accountOf(String functionArn, String fallback) {
-        String[] parts = functionArn == null ? new String[0] : functionArn.split(":");
-        return parts.length > 4 ? parts[4] : fallback == null ? "?" : fallback;
     }
 
     private static Map<String, Object> fleetJson(List<RegionalStatus> fleet) {
@@ -407,8 +405,7 @@ public final class StatusCommand implements Callable<Integer> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("functionName", function.functionName());
             entry.put("functionArn", function.functionArn());
-            entry.put("account", function.functionArn() == null || function.functionArn().split(":").length < 5 ? null
-                    : function.functionArn().split(":")[4]);
+            entry.put("account", Arns.account(function.functionArn()));
             functions.add(entry);
         }
         node.put("functionCount", functions.size());

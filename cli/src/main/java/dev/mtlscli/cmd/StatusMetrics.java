@@ -1,5 +1,6 @@
 package dev.mtlscli.cmd;
 
+import dev.mtlscli.aws.Arns;
 import dev.mtlscli.rotation.InventoryLayer;
 import dev.mtlscli.rotation.InventoryVersion;
 import dev.mtlscli.rotation.RegionalStatus;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
@@ -80,7 +82,8 @@ final class StatusMetrics {
                 sample("mtls_layer_version_functions", ofVersion, version.functions().size());
                 sample("mtls_layer_version_needs_attention", ofVersion, version.needsAttention() ? 1 : 0);
                 Map<String, Long> byAccount = new java.util.TreeMap<>();
-                version.functions().forEach(function -> byAccount.merge(accountOf(function.functionArn()), 1L, Long::sum));
+                version.functions().forEach(function -> byAccount.merge(Objects.requireNonNullElse(Arns.account(function.functionArn()), ""), 1L,
+                        Long::sum));
                 byAccount.forEach((account, count) -> {
                     Map<String, String> ofAccount = new LinkedHashMap<>(ofVersion);
                     ofAccount.put("function_account", account);
@@ -104,11 +107,6 @@ final class StatusMetrics {
             separator = ",";
         }
         metrics.get(name).samples().add(line.append("} ").append(value).toString());
-    }
-
-    private static String accountOf(String functionArn) {
-        String[] parts = functionArn == null ? new String[0] : functionArn.split(":");
-        return parts.length > 4 ? parts[4] : "";
     }
 
     /** Label values: backslash, double quote and line feed escaped; other control characters cannot come from AWS names. */

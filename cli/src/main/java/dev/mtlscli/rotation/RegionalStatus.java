@@ -1,5 +1,7 @@
 package dev.mtlscli.rotation;
 
+import dev.mtlscli.aws.Arns;
+
 /**
  * The status of one account and region of a fleet: its report, or why it could not be read.
  *
@@ -10,8 +12,8 @@ public record RegionalStatus(String region, String account, StatusReport report,
     public static RegionalStatus read(String region, StatusReport report) {
         String account = null;
         for (InventoryLayer layer : report.layers()) {
-            if (layer.layerArn() != null && layer.layerArn().split(":").length > 4) {
-                account = layer.layerArn().split(":")[4];
+            account = Arns.account(layer.layerArn());
+            if (account != null) {
                 break;
             }
         }

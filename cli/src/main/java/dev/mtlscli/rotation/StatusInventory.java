@@ -1,5 +1,6 @@
 package dev.mtlscli.rotation;
 
+import dev.mtlscli.aws.Arns;
 import dev.mtlscli.aws.AwsCalls;
 import dev.mtlscli.aws.AwsService;
 import dev.mtlscli.aws.LayerVersionArn;
@@ -90,20 +91,15 @@ public final class StatusInventory {
     private String owner(Set<String> names, Map<String, Map<Long, Use>> uses, Map<String, List<ListedVersion>> listed) {
         for (Map<Long, Use> versions : uses.values()) {
             for (Use use : versions.values()) {
-                return accountOf(use.arn().layerArn());
+                return Arns.account(use.arn().layerArn());
             }
         }
         for (String name : names) {
             for (ListedVersion version : listed.computeIfAbsent(name, lister::list)) {
-                return accountOf(version.layerVersionArn());
+                return Arns.account(version.layerVersionArn());
             }
         }
         return null;
-    }
-
-    private static String accountOf(String arn) {
-        String[] parts = arn.split(":");
-        return parts.length > 4 ? parts[4] : null;
     }
 
     private static void merge(Map<String, Map<Long, Use>> into, Map<String, Map<Long, Use>> more) {
@@ -136,7 +132,8 @@ public final class StatusInventory {
             for (String arn : function.layerArns()) {
                 LayerVersionArn layer = LayerVersionArn.parseOrNull(arn);
                 boolean ours = layer != null && (owner == null ? sameAccountAndRegion(function, layer)
-                        : owner.equals(accountOf(layer.layerArn())) && sameRegion(function, layer));
+                        : owner.equals(Arns.account(layer.layerArn()))
+                        && Arns.region(layer.layerArn()).equals(Arns.region(function.functionArn())));
                 if (!ours || !query.selects(layer.layerName())) {
                     continue;
                 }
@@ -146,12 +143,6 @@ public final class StatusInventory {
             }
         }
         return uses;
-    }
-
-    private static boolean sameRegion(FunctionLayers function, LayerVersionArn layer) {
-        String[] functionParts = function.functionArn() == null ? new String[0] : function.functionArn().split(":");
-        String[] layerParts = layer.layerArn().split(":");
-        return functionParts.length > 3 && layerParts.length > 3 && functionParts[3].equals(layerParts[3]);
     }
 
     /** arn:aws:lambda:REGION:ACCOUNT:function:NAME and arn:aws:lambda:REGION:ACCOUNT:layer:NAME. */
