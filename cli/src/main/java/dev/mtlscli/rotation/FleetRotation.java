@@ -122,15 +122,8 @@ public final class FleetRotation {
             // an account whose functions could not be listed when planning is listed now
             for (String where : unplanned) {
                 String[] parts = where.split("/", 2);
-                List<FleetMove> added = new ArrayList<>();
                 try {
-                    if (plans.get(parts[1]).currentArn().isEmpty()) {
-                        continue;
-                    }
-                    String layerArn = LayerVersionArn.parse(plans.get(parts[1]).currentArn()).layerArn();
-                    for (FunctionLayers function : FunctionInventory.read(memberLambda.apply(parts[0], parts[1]))) {
-                        function.versionOf(layerArn).ifPresent(on -> added.add(new FleetMove(parts[0], parts[1], function.functionName(), on.arn())));
-                    }
+                    List<FleetMove> added = memberMoves(parts[0], parts[1], plans.get(parts[1]));
                     journal.append(id, MOVES_ADDED, Map.of("where", where, "moves", formatMoves(added)));
                     moves.addAll(added);
                 } catch (RuntimeException e) {
@@ -170,15 +163,8 @@ public final class FleetRotation {
             }
             for (String account : memberAccounts) {
                 for (HomeRegion home : regions) {
-                    if (plans.get(home.region()).currentArn().isEmpty()) {
-                        continue;
-                    }
-                    String layerArn = LayerVersionArn.parse(plans.get(home.region()).currentArn()).layerArn();
                     try {
-                        for (FunctionLayers function : FunctionInventory.read(memberLambda.apply(account, home.region()))) {
-                            function.versionOf(layerArn).ifPresent(on -> moves.add(
-                                    new FleetMove(account, home.region(), function.functionName(), on.arn())));
-                        }
+                        moves.addAll(memberMoves(account, home.region(), plans.get(home.region())));
                     } catch (RuntimeException e) {
                         notDone.put(account + "/" + home.region(), String.valueOf(e.getMessage()));
                     }
@@ -263,6 +249,22 @@ public final class FleetRotation {
                 new java.util.TreeMap<>(notDone));
     }
 
+    /**
+     * The functions of a member account in a region that use a version of the region's layer;
+     * none where the layer is not published yet (no function can use it).
+     */
+    private List<FleetMove> memberMoves(String account, String region, RotationPlan plan) {
+        List<FleetMove> moves = new ArrayList<>();
+        if (plan.currentArn().isEmpty()) {
+            return moves;
+        }
+        String layerArn = LayerVersionArn.parse(plan.currentArn()).layerArn();
+        for (FunctionLayers function : FunctionInventory.read(memberLambda.apply(account, region))) {
+            function.versionOf(layerArn).ifPresent(on -> moves.add(new FleetMove(account, region, function.functionName(), on.arn())));
+        }
+        return moves;
+    }
+
     /** Canaries of each region one by one, then everything else in parallel within the bounds. */
     private void moveAll(String id, List<FleetMove> remaining, Map<String, String> published, int canary, int concurrency,
                          int globalConcurrency, List<FleetMove> moved, Map<String, String> notDone) {
@@ -322,8 +324,7 @@ public final class FleetRotation {
         }
         String target = published.get(move.region());
         try {
-            LambdaClient lambda = move.account().equals(homeAccount) ? home(move.region()).lambda()
-                    : memberLambda.apply(move.account(), move.region());
+            LambdaClient lambda = lambdaOf(move.account(), move.region());
             Optional<LayerVersionArn> from = FunctionMover.withDefaultPolling(lambda).move(move.functionName(), LayerVersionArn.parse(target));
             journal.append(id, JournalEvent.FUNCTION_MOVED, Map.of("account", move.account(), "region", move.region(),
                     "function", move.functionName(), "from", from.map(LayerVersionArn::arn).orElse(target), "to", target));
@@ -340,6 +341,11 @@ public final class FleetRotation {
     private static boolean published(LambdaClient lambda, String layerName) {
         return AwsCalls.call(AwsService.LAMBDA, "ListLayerVersions " + layerName,
                 () -> !lambda.listLayerVersions(b -> b.layerName(layerName).maxItems(1)).layerVersions().isEmpty());
+    }
+
+    /** Lambda as the account itself: the publishing account's own client, or the role assumed in a member account. */
+    private LambdaClient lambdaOf(String account, String region) {
+        return account.equals(homeAccount) ? home(region).lambda() : memberLambda.apply(account, region);
     }
 
     private HomeRegion home(String region) {
@@ -384,7 +390,7 @@ public final class FleetRotation {
             }
             String account = event.detail("account");
             String region = event.detail("region");
-            LambdaClient lambda = account.equals(homeAccount) ? home(region).lambda() : memberLambda.apply(account, region);
+            LambdaClient lambda = lambdaOf(account, region);
             FunctionMover.withDefaultPolling(lambda).move(event.detail("function"), LayerVersionArn.parse(event.detail("from")));
             journal.append(last, JournalEvent.FUNCTION_ROLLED_BACK, Map.of("account", account, "region", region,
                     "function", event.detail("function"), "to", event.detail("from")));
