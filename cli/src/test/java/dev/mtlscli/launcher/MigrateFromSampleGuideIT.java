@@ -16,14 +16,12 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -65,7 +63,7 @@ class MigrateFromSampleGuideIT {
                     "AWS_EC2_METADATA_DISABLED", "true",
                     "SAMPLE_STORE_PASSWORD", SampleMaterial.PASSWORD);
             for (String block : blocks) {
-                Tool.Result result = bash(block, sample.dir(), environment);
+                Tool.Result result = Tool.of("bash", "-euo", "pipefail", "-c", block).directory(sample.dir()).onlyEnv(environment).run();
                 assertEquals(0, result.exitCode(), "the guide's block\n" + block + "\nfailed:\n" + result.describe());
             }
 
@@ -100,18 +98,6 @@ class MigrateFromSampleGuideIT {
             blocks.add(matcher.group(1));
         }
         return blocks;
-    }
-
-    private Tool.Result bash(String script, Path directory, Map<String, String> environment) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).directory(directory.toFile());
-        builder.environment().clear();
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the block did not finish: " + script);
-        return new Tool.Result(List.of("bash", "-c", script), process.exitValue(), out, err);
     }
 
     private static NginxBackends.Backend sampleBackend(SampleMaterial sample, int n, String sslProtocols) {

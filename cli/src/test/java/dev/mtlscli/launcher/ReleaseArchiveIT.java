@@ -5,13 +5,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,15 +34,8 @@ class ReleaseArchiveIT {
         }
     }
 
-    private Tool.Result run(Path workDir, Map<String, String> environment, String... args) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(List.of(args)).directory(workDir.toFile());
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "did not finish: " + List.of(args));
-        return new Tool.Result(List.of(args), process.exitValue(), out, err);
+    private static Tool.Result run(Path workDir, Map<String, String> environment, String... args) {
+        return Tool.of(args[0], java.util.Arrays.copyOfRange(args, 1, args.length)).directory(workDir).env(environment).run();
     }
 
     @Test

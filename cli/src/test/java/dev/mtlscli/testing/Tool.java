@@ -27,6 +27,8 @@ public final class Tool {
     private final List<String> command = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private byte[] stdin = new byte[0];
+    private Path directory;
+    private boolean inheritEnvironment = true;
 
     private Tool(List<String> command) {
         this.command.addAll(command);
@@ -53,6 +55,24 @@ public final class Tool {
         Path javaHome = Path.of(System.getProperty("java.home"));
         Path keytool = javaHome.resolve("bin").resolve("keytool");
         return of(Files.isExecutable(keytool) ? keytool.toString() : require("keytool").toString(), all.toArray(String[]::new));
+    }
+
+    /** Runs the tool in this working directory. */
+    public Tool directory(Path workingDirectory) {
+        this.directory = workingDirectory;
+        return this;
+    }
+
+    /** Adds these variables to the environment the tool gets. */
+    public Tool env(Map<String, String> variables) {
+        environment.putAll(variables);
+        return this;
+    }
+
+    /** Gives the tool only these variables, none of this JVM's: what a clean shell or a Lambda would see. */
+    public Tool onlyEnv(Map<String, String> variables) {
+        inheritEnvironment = false;
+        return env(variables);
     }
 
     public Tool args(String... more) {
@@ -82,6 +102,12 @@ public final class Tool {
 
     public Result run() {
         ProcessBuilder builder = new ProcessBuilder(command);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
+        if (!inheritEnvironment) {
+            builder.environment().clear();
+        }
         builder.environment().putAll(environment);
         try {
             Process process = builder.start();

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -64,10 +63,11 @@ class ExtensionWithoutSdkTest {
                      List.of(NginxBackends.demoBackend("service-1", layer.workspace(), "service-1")))) {
             layer.putPasswords(aws);
 
-            Tool.Result result = java(classPath, probe, nginx.uri("service-1").toString(), Map.of(
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            Tool.Result result = Tool.of(java.toString(), "-cp", classPath, probe.toString(), nginx.uri("service-1").toString()).onlyEnv(Map.of(
                     "MTLS_LAYER_ROOT", layer.layer().toString(),
                     "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", String.valueOf(extension.port()),
-                    "AWS_SESSION_TOKEN", TOKEN));
+                    "AWS_SESSION_TOKEN", TOKEN)).run();
 
             assertEquals(0, result.exitCode(), result::describe);
             assertEquals("200 sdk=false", result.out().strip(), result::describe);
@@ -82,18 +82,5 @@ class ExtensionWithoutSdkTest {
                 .filter(entry -> entry.contains(part) && !entry.contains("test-classes"))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + part + " on the class path"));
-    }
-
-    private static Tool.Result java(String classPath, Path source, String uri, Map<String, String> environment) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-cp", classPath, source.toString(), uri);
-        builder.environment().clear();
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the probe did not finish");
-        return new Tool.Result(List.of(java.toString(), "-cp", classPath, source.toString()), process.exitValue(), out, err);
     }
 }
