@@ -42,7 +42,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  * layer version's pinned password opens its keystore.
  */
 class InterruptionIT {
-    private static final Path REPO = Path.of(System.getProperty("mtls.repo", "..")).toAbsolutePath().normalize();
     private static final Pattern PASSWORD = Pattern.compile("\"([^\"]+)\"\\s*:\\s*\"([^\"]+)\"");
 
     @TempDir
@@ -53,19 +52,7 @@ class InterruptionIT {
     }
 
     private ProcessBuilder mtlsCli(String... args) {
-        ProcessBuilder builder = new ProcessBuilder(command(args)).directory(REPO.toFile());
-        builder.environment().put("AWS_ACCESS_KEY_ID", FakeAws.ACCESS_KEY_ID);
-        builder.environment().put("AWS_SECRET_ACCESS_KEY", FakeAws.SECRET_ACCESS_KEY);
-        builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
-        builder.redirectErrorStream(true).redirectOutput(temp.resolve("run-" + System.nanoTime() + ".log").toFile());
-        return builder;
-    }
-
-    private List<String> command(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(REPO.resolve("mtls-cli").toString());
-        command.addAll(List.of(args));
-        return command;
+        return MtlsCliProcess.builder(temp.resolve("run-" + System.nanoTime() + ".log"), List.of(args));
     }
 
     private static List<String> aws(FakeAws aws, String... args) {
@@ -75,9 +62,7 @@ class InterruptionIT {
     }
 
     private int runToEnd(ProcessBuilder builder) throws IOException, InterruptedException {
-        Process process = builder.start();
-        assertTrue(process.waitFor(180, TimeUnit.SECONDS), "mtls-cli did not finish");
-        return process.exitValue();
+        return MtlsCliProcess.runToEnd(builder, Duration.ofSeconds(180));
     }
 
     private static void send(Process process, Signal signal) throws IOException, InterruptedException {

@@ -25,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is published twice.
  */
 class RotateFleetKillIT {
-    private static final Path REPO = Path.of(System.getProperty("mtls.repo", "..")).toAbsolutePath().normalize();
     private static final String MEMBER = "222222222222";
     private static final List<String> REGIONS = List.of("eu-west-1", "us-east-1");
     private static final int FUNCTIONS = 6;
@@ -34,23 +33,17 @@ class RotateFleetKillIT {
     Path temp;
 
     private ProcessBuilder mtlsCli(FakeAws aws, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(REPO.resolve("mtls-cli").toString());
-        command.addAll(List.of(args));
-        command.addAll(List.of("--endpoint-url", aws.endpoint().toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile());
-        builder.environment().put("AWS_ACCESS_KEY_ID", FakeAws.ACCESS_KEY_ID);
-        builder.environment().put("AWS_SECRET_ACCESS_KEY", FakeAws.SECRET_ACCESS_KEY);
-        builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
-        builder.redirectErrorStream(true);
-        return builder;
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--endpoint-url", aws.endpoint().toString()));
+        return MtlsCliProcess.builder(log(), all);
     }
 
     private int runToEnd(ProcessBuilder builder) throws IOException, InterruptedException {
-        builder.redirectOutput(temp.resolve("out-" + System.nanoTime() + ".log").toFile());
-        Process process = builder.start();
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "mtls-cli did not finish");
-        return process.exitValue();
+        return MtlsCliProcess.runToEnd(builder, Duration.ofSeconds(120));
+    }
+
+    private Path log() {
+        return temp.resolve("out-" + System.nanoTime() + ".log");
     }
 
     private String[] rotate(Path ws) {
@@ -64,8 +57,7 @@ class RotateFleetKillIT {
         try (FakeAws aws = FakeAws.startFleet(REGIONS, List.of(MEMBER))) {
             aws.iam().createRole(MEMBER, "mtls-rotation", FakeAws.ACCOUNT_ID);
             Path ws = temp.resolve("ws");
-            assertEquals(0, runToEnd(new ProcessBuilder(REPO.resolve("mtls-cli").toString(), "certs", "create", "--out", ws.toString())
-                    .directory(REPO.toFile())));
+            assertEquals(0, runToEnd(MtlsCliProcess.builder(log(), List.of("certs", "create", "--out", ws.toString()))));
             assertEquals(0, runToEnd(mtlsCli(aws, "layer", "publish", "--workspace", ws.toString(), "--service", "service-1",
                     "--regions", String.join(",", REGIONS), "--grant-org", FakeAws.ORGANIZATION_ID)));
             for (String region : REGIONS) {

@@ -23,38 +23,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * happens when the journal shows three functions moved (watched, not timed).
  */
 class RotateKillIT {
-    private static final Path REPO = Path.of(System.getProperty("mtls.repo", "..")).toAbsolutePath().normalize();
     private static final int FUNCTIONS = 12;
 
     @TempDir
     Path temp;
 
     private ProcessBuilder mtlsCli(FakeAws aws, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(REPO.resolve("mtls-cli").toString());
-        command.addAll(List.of(args));
-        command.addAll(List.of("--region", aws.region(), "--endpoint-url", aws.endpoint().toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile());
-        builder.environment().put("AWS_ACCESS_KEY_ID", FakeAws.ACCESS_KEY_ID);
-        builder.environment().put("AWS_SECRET_ACCESS_KEY", FakeAws.SECRET_ACCESS_KEY);
-        builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
-        builder.redirectErrorStream(true);
-        return builder;
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--region", aws.region(), "--endpoint-url", aws.endpoint().toString()));
+        return MtlsCliProcess.builder(log(), all);
     }
 
     private int runToEnd(ProcessBuilder builder) throws IOException, InterruptedException {
-        builder.redirectOutput(temp.resolve("out-" + System.nanoTime() + ".log").toFile());
-        Process process = builder.start();
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "mtls-cli did not finish");
-        return process.exitValue();
+        return MtlsCliProcess.runToEnd(builder, Duration.ofSeconds(120));
+    }
+
+    private Path log() {
+        return temp.resolve("out-" + System.nanoTime() + ".log");
     }
 
     @Test
     void aKilledRotationIsFinishedByTheNextRun() throws Exception {
         try (FakeAws aws = FakeAws.start()) {
             Path ws = temp.resolve("ws");
-            assertEquals(0, runToEnd(new ProcessBuilder(REPO.resolve("mtls-cli").toString(), "certs", "create", "--out", ws.toString())
-                    .directory(REPO.toFile())));
+            assertEquals(0, runToEnd(MtlsCliProcess.builder(log(), List.of("certs", "create", "--out", ws.toString()))));
             assertEquals(0, runToEnd(mtlsCli(aws, "layer", "publish", "--workspace", ws.toString(), "--service", "service-1")));
             String v1 = aws.lambda().layerVersions("mtls-service-1").get(0).layerVersionArn();
             for (int i = 0; i < FUNCTIONS; i++) {
