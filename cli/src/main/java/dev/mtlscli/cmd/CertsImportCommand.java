@@ -177,16 +177,14 @@ public final class CertsImportCommand implements Callable<Integer> {
         if (file != null && env != null) {
             throw new MtlsException("give a password once, from a file or from the environment");
         }
-        return file != null ? PasswordSource.fromFile(file) : env != null ? PasswordSource.fromEnvironment(env) : null;
+        return PasswordSource.read(file, env, false);
     }
 
     /** The common password, read once (standard input cannot be read twice). */
     private char[] common() {
         if (!commonRead) {
             commonRead = true;
-            common = passwordFile != null ? PasswordSource.fromFile(passwordFile)
-                    : passwordEnv != null ? PasswordSource.fromEnvironment(passwordEnv)
-                    : passwordStdin ? PasswordSource.fromStandardInput() : null;
+            common = PasswordSource.read(passwordFile, passwordEnv, passwordStdin);
         }
         return common;
     }

@@ -30,16 +30,18 @@ final class PasswordSource {
 
     /** The password, or null when no source was given. */
     static char[] read(Options options) {
-        if (options == null) {
-            return null;
+        return options == null ? null : read(options.file, options.env, options.stdin);
+    }
+
+    /** The password from the first source given (file, environment, standard input), or null when none was. */
+    static char[] read(Path file, String env, boolean stdin) {
+        if (file != null) {
+            return fromFile(file);
         }
-        if (options.file != null) {
-            return fromFile(options.file);
+        if (env != null) {
+            return fromEnvironment(env);
         }
-        if (options.env != null) {
-            return fromEnvironment(options.env);
-        }
-        if (options.stdin) {
+        if (stdin) {
             return fromStandardInput();
         }
         return null;
