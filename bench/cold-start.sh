@@ -23,10 +23,12 @@ echo "building (mvn install of the project, then bench/cold-start) ..." >&2
 mvn -B -q -DskipTests install >&2
 (cd "$bench" && mvn -B -q package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >&2)
 
+# the loopback fake AWS is test support, not in the CLI jar: it comes from its own module's jar
+fake_aws_jar="$(ls "$root"/fake-aws/target/mtls-fake-aws-*.jar | grep -v -e '-sources' -e '-javadoc' | head -1)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/mtls-cold-start.XXXXXX")"
 harness_log="$work/harness.log"
 # the harness stops nginx and the fake SSM when its stdin closes
-coproc HARNESS { exec "$java" -cp "$root/cli/target/mtls-cli.jar" "$bench/harness/ColdStartHarness.java" "$work/w" 2>"$harness_log"; }
+coproc HARNESS { exec "$java" -cp "$root/cli/target/mtls-cli.jar:$fake_aws_jar" "$bench/harness/ColdStartHarness.java" "$work/w" 2>"$harness_log"; }
 harness_pid=$HARNESS_PID
 harness_in=${HARNESS[1]}
 cleanup() {

@@ -20,11 +20,13 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   echo "building (mvn install of the project) ..." >&2
   mvn -B -q -DskipTests install >&2
 fi
+# the loopback fake AWS is test support, not in the CLI jar: it comes from its own module's jar
+fake_aws_jar="$(ls "$root"/fake-aws/target/mtls-fake-aws-*.jar | grep -v -e '-sources' -e '-javadoc' | head -1)"
 echo "$(nproc) CPUs, $("$java" -version 2>&1 | head -1)"
 status=0
 for config in "${configs[@]}"; do
   IFS=: read -r -a c <<<"$config"
-  "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp cli/target/mtls-cli.jar bench/rotate-fleet/FleetRotateBench.java \
+  "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "cli/target/mtls-cli.jar:$fake_aws_jar" bench/rotate-fleet/FleetRotateBench.java \
     "${c[@]}" | grep '^RESULT' || status=1
 done
 exit "$status"

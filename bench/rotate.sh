@@ -30,6 +30,8 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   mvn -B -q -DskipTests install >&2
 fi
 
+# the loopback fake AWS is test support, not in the CLI jar: it comes from its own module's jar
+fake_aws_jar="$(ls "$root"/fake-aws/target/mtls-fake-aws-*.jar | grep -v -e '-sources' -e '-javadoc' | head -1)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/mtls-rotate-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
@@ -47,7 +49,7 @@ for config in "${configs[@]}"; do
   for ((i = 1; i <= runs; i++)); do
     out="$work/$config-$i.txt"
     status=0
-    "$java" "${java_opts[@]}" -cp cli/target/mtls-cli.jar bench/rotate/RotateBench.java "$functions" "$concurrency" "$latency" "$throttle" \
+    "$java" "${java_opts[@]}" -cp "cli/target/mtls-cli.jar:$fake_aws_jar" bench/rotate/RotateBench.java "$functions" "$concurrency" "$latency" "$throttle" \
       >"$out" 2>"$work/stderr" || status=$?
     result="$(grep '^RESULT ' "$out" || true)"
     if [ "$status" -ne 0 ] || [ -z "$result" ]; then

@@ -26,8 +26,9 @@ import java.util.concurrent.Callable;
                 "Run the whole demo on this machine, without an AWS account.",
                 "Creates the demo certificates and layer in a temporary directory,",
                 "starts two mTLS backends on 127.0.0.1 (nginx when installed, else",
-                "the JDK's HTTPS server), serves the store passwords from a local",
-                "fake SSM and calls the five demo handlers. Exits with 1 when an",
+                "the JDK's HTTPS server), serves the store passwords from a",
+                "Parameter Store on loopback (GetParameters only, this run's",
+                "credentials only) and calls the five demo handlers. Exits with 1 when an",
                 "approach does not answer as expected. Passwords are never printed."
         })
 public final class DemoCommand implements Callable<Integer> {
@@ -68,7 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
 
             @Override
             public void ssm(String endpoint) {
-                progress.printf("SSM: a local fake Parameter Store at %s%n", endpoint);
+                progress.printf("SSM: the demo's Parameter Store on loopback at %s%n", endpoint);
                 progress.flush();
             }
         });

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.mtlscli.MtlsException;
-import dev.mtlscli.fakeaws.FakeAws;
 import dev.mtlscli.layer.LayerDirectoryWriter;
 import dev.mtlscli.runtime.demo.LambdaLayerHandler;
 import dev.mtlscli.runtime.demo.LambdaOnlyHandler;
@@ -21,10 +20,6 @@ import dev.mtlscli.store.PasswordFile;
 import dev.mtlscli.store.StoreType;
 import dev.mtlscli.workspace.CertsCreator;
 import dev.mtlscli.workspace.WorkspaceLayout;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.io.IOException;
@@ -45,8 +40,8 @@ import java.util.function.Predicate;
 /**
  * The core of `mtls-cli demo`: the whole demo on one machine, without an AWS account. It creates
  * the demo PKI (with "localhost" in the server certificates) and the layer content in a
- * workspace, starts the two mTLS backends on 127.0.0.1, serves the store passwords from a fake
- * SSM on loopback, and calls the five demo handlers in-process, as Lambda would.
+ * workspace, starts the two mTLS backends on 127.0.0.1, serves the store passwords from a
+ * loopback Parameter Store ({@link LoopbackParameterStore}), and calls the five demo handlers in-process, as Lambda would.
  */
 public final class LocalDemo {
     public static final String HELLO_1 = "{\"hello\": \"from backend service 1\"}";
@@ -121,24 +116,19 @@ public final class LocalDemo {
         Path artifact = artifactDirectory(root, certs, spec.storeType());
 
         List<DemoBackend.Spec> specs = SERVICES.stream().map(service -> backendSpec(certs, service)).toList();
+        Map<String, String> secureStrings = new HashMap<>();
+        for (String service : SERVICES) {
+            // version 1 of each name, the version the layer's manifests pin
+            secureStrings.put(LayerDirectoryWriter.firstVersion(service, PasswordParameters.KEYSTORE).name(),
+                    new String(passwords.get(WorkspaceLayout.clientKeyStore(service, spec.storeType()))));
+            secureStrings.put(LayerDirectoryWriter.firstVersion(service, PasswordParameters.TRUSTSTORE).name(),
+                    new String(passwords.get(WorkspaceLayout.clientTrustStore(service, spec.storeType()))));
+        }
         try (DemoBackend backend = startBackend(kind, root.resolve("backend"), specs);
-             FakeAws aws = FakeAws.start()) {
+             LoopbackParameterStore parameterStore = LoopbackParameterStore.start(secureStrings)) {
             listener.backends(backend);
-            for (String service : SERVICES) {
-                // the first put of a name is its version 1, the version the layer's manifests pin
-                aws.ssm().put(LayerDirectoryWriter.firstVersion(service, PasswordParameters.KEYSTORE).name(),
-                        new String(passwords.get(WorkspaceLayout.clientKeyStore(service, spec.storeType()))), true);
-                aws.ssm().put(LayerDirectoryWriter.firstVersion(service, PasswordParameters.TRUSTSTORE).name(),
-                        new String(passwords.get(WorkspaceLayout.clientTrustStore(service, spec.storeType()))), true);
-            }
-            listener.ssm(aws.endpoint().toString());
-            try (SsmClient ssm = SsmClient.builder()
-                    .httpClient(UrlConnectionHttpClient.create())
-                    .region(Region.of(FakeAws.DEFAULT_REGION))
-                    .credentialsProvider(StaticCredentialsProvider.create(
-                            AwsBasicCredentials.create(FakeAws.ACCESS_KEY_ID, FakeAws.SECRET_ACCESS_KEY)))
-                    .endpointOverride(aws.endpoint())
-                    .build()) {
+            listener.ssm(parameterStore.endpoint().toString());
+            try (SsmClient ssm = parameterStore.newClient()) {
                 Map<String, String> environment = new HashMap<>();
                 environment.put("BACKEND_SERVICE_1_HOST_NAME", "localhost:" + backend.port("service-1"));
                 environment.put("BACKEND_SERVICE_2_HOST_NAME", "localhost:" + backend.port("service-2"));

@@ -102,6 +102,32 @@ class ReleaseArchiveIT {
     }
 
     @Test
+    void theProductCarriesNoTestSupport() throws Exception {
+        Path opt = Files.createDirectories(temp.resolve("opt"));
+        Tool.of("tar", "-xzf", archive().toString(), "-C", opt.toString()).runOk();
+        Path installed;
+        try (Stream<Path> dirs = Files.list(opt)) {
+            installed = dirs.findFirst().orElseThrow();
+        }
+        for (Path jar : List.of(REPO.resolve("cli/target/mtls-cli.jar"), installed.resolve("lib/mtls-cli.jar"))) {
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+                List<String> entries = zip.stream().map(java.util.zip.ZipEntry::getName).toList();
+                assertTrue(entries.contains("dev/mtlscli/demo/LoopbackParameterStore.class"), "the demo's own Parameter Store is in " + jar);
+                List<String> testSupport = entries.stream()
+                        .filter(name -> name.startsWith("dev/mtlscli/fakeaws/") || name.startsWith("org/junit/")).toList();
+                assertEquals(List.of(), testSupport, "test support in " + jar);
+            }
+        }
+        com.fasterxml.jackson.databind.JsonNode sbom = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(installed.resolve("sbom.cdx.json").toFile());
+        List<String> components = new java.util.ArrayList<>();
+        sbom.path("components").forEach(c -> components.add(c.path("group").asText() + ":" + c.path("name").asText()));
+        assertTrue(components.contains("dev.mtlscli:mtls-lambda-runtime"), components::toString);
+        assertTrue(components.stream().noneMatch(c -> c.equals("dev.mtlscli:mtls-fake-aws") || c.startsWith("org.junit")),
+                "the SBOM lists what ships: " + components);
+    }
+
+    @Test
     void aJavaOlderThan17IsNamed() throws Exception {
         Path opt = Files.createDirectories(temp.resolve("opt"));
         Tool.of("tar", "-xzf", archive().toString(), "-C", opt.toString()).runOk();
