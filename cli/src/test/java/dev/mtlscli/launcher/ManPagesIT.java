@@ -27,8 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the command's description and every option's names and description as the help shows them.
  */
 class ManPagesIT {
-    private static final Path REPO = Path.of(System.getProperty("mtls.repo", "..")).toAbsolutePath().normalize();
-
     @TempDir
     static Path temp;
     private static Path manDirectory;
@@ -36,15 +34,7 @@ class ManPagesIT {
     @BeforeAll
     static void unpack() throws IOException {
         Tool.require("man");
-        Path archive;
-        try (Stream<Path> files = Files.list(REPO.resolve("cli/target"))) {
-            archive = files.filter(f -> f.getFileName().toString().matches("mtls-cli-[\\d.]+(-SNAPSHOT)?\\.tar\\.gz")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no release archive in cli/target (mvn package makes it)"));
-        }
-        Tool.of("tar", "-xzf", archive.toString(), "-C", temp.toString()).runOk();
-        try (Stream<Path> dirs = Files.list(temp)) {
-            manDirectory = dirs.findFirst().orElseThrow().resolve("man");
-        }
+        manDirectory = ReleaseArchive.unpack(temp.resolve("opt")).resolve("man");
     }
 
     /** Every command of the picocli model by its man page name, e.g. mtls-cli-certs-create. */

@@ -4,7 +4,6 @@ import dev.mtlscli.testing.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -22,17 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * says clearly when Java is too old.
  */
 class ReleaseArchiveIT {
-    private static final Path REPO = Path.of(System.getProperty("mtls.repo", "..")).toAbsolutePath().normalize();
-
     @TempDir
     Path temp;
-
-    private static Path archive() throws IOException {
-        try (Stream<Path> files = Files.list(REPO.resolve("cli/target"))) {
-            return files.filter(f -> f.getFileName().toString().matches("mtls-cli-[\\d.]+(-SNAPSHOT)?\\.tar\\.gz")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no release archive in cli/target (mvn package makes it)"));
-        }
-    }
 
     private static Tool.Result run(Path workDir, Map<String, String> environment, String... args) {
         return Tool.of(args[0], java.util.Arrays.copyOfRange(args, 1, args.length)).directory(workDir).env(environment).run();
@@ -40,12 +30,7 @@ class ReleaseArchiveIT {
 
     @Test
     void unpackedLinkedFromThePathAndRunFromElsewhere() throws Exception {
-        Path opt = Files.createDirectories(temp.resolve("opt"));
-        Tool.of("tar", "-xzf", archive().toString(), "-C", opt.toString()).runOk();
-        Path installed;
-        try (Stream<Path> dirs = Files.list(opt)) {
-            installed = dirs.findFirst().orElseThrow();
-        }
+        Path installed = ReleaseArchive.unpack(temp.resolve("opt"));
         assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(installed.resolve("bin/mtls-cli"))));
         try (Stream<Path> lib = Files.list(installed.resolve("lib"))) {
             assertEquals(List.of("mtls-cli.jar"), lib.map(p -> p.getFileName().toString()).toList(), "no CDS archive is shipped");
@@ -73,16 +58,11 @@ class ReleaseArchiveIT {
 
     @Test
     void theArchiveHasItsChecksumAnSbomOfTheShippedLibrariesAndTheChangelog() throws Exception {
-        Path archive = archive();
+        Path archive = ReleaseArchive.file();
         Tool.Result checked = Tool.of("sh", "-c", "cd \"$1\" && sha256sum -c \"$2\"", "sh", archive.getParent().toString(),
                 archive.getFileName() + ".sha256").runOk();
         assertTrue(checked.out().contains(": OK"), checked::describe);
-        Path opt = Files.createDirectories(temp.resolve("opt"));
-        Tool.of("tar", "-xzf", archive.toString(), "-C", opt.toString()).runOk();
-        Path installed;
-        try (Stream<Path> dirs = Files.list(opt)) {
-            installed = dirs.findFirst().orElseThrow();
-        }
+        Path installed = ReleaseArchive.unpack(temp.resolve("opt"));
         assertTrue(Files.readString(installed.resolve("CHANGELOG.md")).startsWith("# Changelog"));
         Path completion = installed.resolve("completion/mtls-cli.bash");
         Tool.Result generated = Tool.of(installed.resolve("bin/mtls-cli").toString(), "generate-completion")
@@ -103,13 +83,8 @@ class ReleaseArchiveIT {
 
     @Test
     void theProductCarriesNoTestSupport() throws Exception {
-        Path opt = Files.createDirectories(temp.resolve("opt"));
-        Tool.of("tar", "-xzf", archive().toString(), "-C", opt.toString()).runOk();
-        Path installed;
-        try (Stream<Path> dirs = Files.list(opt)) {
-            installed = dirs.findFirst().orElseThrow();
-        }
-        for (Path jar : List.of(REPO.resolve("cli/target/mtls-cli.jar"), installed.resolve("lib/mtls-cli.jar"))) {
+        Path installed = ReleaseArchive.unpack(temp.resolve("opt"));
+        for (Path jar : List.of(ReleaseArchive.REPO.resolve("cli/target/mtls-cli.jar"), installed.resolve("lib/mtls-cli.jar"))) {
             try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
                 List<String> entries = zip.stream().map(java.util.zip.ZipEntry::getName).toList();
                 assertTrue(entries.contains("dev/mtlscli/demo/LoopbackParameterStore.class"), "the demo's own Parameter Store is in " + jar);
@@ -129,12 +104,7 @@ class ReleaseArchiveIT {
 
     @Test
     void aJavaOlderThan17IsNamed() throws Exception {
-        Path opt = Files.createDirectories(temp.resolve("opt"));
-        Tool.of("tar", "-xzf", archive().toString(), "-C", opt.toString()).runOk();
-        Path launcher;
-        try (Stream<Path> dirs = Files.list(opt)) {
-            launcher = dirs.findFirst().orElseThrow().resolve("bin/mtls-cli");
-        }
+        Path launcher = ReleaseArchive.unpack(temp.resolve("opt")).resolve("bin/mtls-cli");
         Path oldJava = Files.createDirectories(temp.resolve("jdk11/bin")).resolve("java");
         Files.writeString(oldJava, "#!/bin/sh\necho 'openjdk version \"11.0.21\" 2023-10-17' >&2\n");
         Files.setPosixFilePermissions(oldJava, PosixFilePermissions.fromString("rwxr-xr-x"));
