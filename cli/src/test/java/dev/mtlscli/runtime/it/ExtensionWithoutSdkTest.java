@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A function that has the Parameters and Secrets extension needs no AWS SDK: a JVM whose class
  * path holds only the runtime library and jackson-core runs MtlsClients.forServices, which finds
  * the extension by PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, gets the pinned passwords from it and
- * calls nginx with mTLS.
+ * calls nginx with mTLS. The same class path with the SSM path chosen gets one message that
+ * says which optional dependencies to add, not a NoClassDefFoundError.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ExtensionWithoutSdkTest {
@@ -44,6 +45,22 @@ class ExtensionWithoutSdkTest {
                         sdk = false;
                     }
                     System.out.println(status + " sdk=" + sdk);
+                }
+            }
+            """;
+
+    private static final String SSM_PROBE = """
+            import dev.mtlscli.runtime.MtlsClients;
+            import dev.mtlscli.runtime.MtlsRuntimeException;
+
+            public class SsmProbe {
+                public static void main(String[] args) {
+                    try {
+                        MtlsClients.forServices("service-1");
+                        System.out.println("built");
+                    } catch (MtlsRuntimeException e) {
+                        System.out.println(e.getMessage());
+                    }
                 }
             }
             """;
@@ -74,6 +91,26 @@ class ExtensionWithoutSdkTest {
             assertEquals(2, extension.requests().size(), "the keystore and truststore passwords, through the extension");
             assertTrue(extension.requests().stream().allMatch(uri -> uri.getQuery().contains("version=1")), extension.requests()::toString);
         }
+    }
+
+    @Test
+    void theSsmPathWithoutTheSdkSaysWhichDependenciesToAdd() throws Exception {
+        LayerWorkspace layer = LayerWorkspace.create(temp.resolve("main"), Workspace.writeLocalhostSpec(temp.resolve("mtls.json")));
+        Path probe = Files.writeString(temp.resolve("SsmProbe.java"), SSM_PROBE);
+        String classPath = String.join(File.pathSeparator, onTestClassPath("lambda-runtime"), onTestClassPath("/com/fasterxml/jackson/core/jackson-core/"));
+
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Tool.Result result = Tool.of(java.toString(), "-cp", classPath, probe.toString()).onlyEnv(Map.of(
+                "MTLS_LAYER_ROOT", layer.layer().toString(),
+                "MTLS_PASSWORD_SOURCE", "ssm",
+                "AWS_REGION", FakeAws.DEFAULT_REGION)).run();
+
+        // caught in the probe: the exception reaches the caller as an MtlsRuntimeException, one line
+        assertEquals(0, result.exitCode(), result::describe);
+        assertEquals("passwords from SSM need software.amazon.awssdk:ssm and url-connection-client on the function's class path"
+                + " (they are optional dependencies of mtls-lambda-runtime); add them, or add AWS's Parameters and Secrets"
+                + " extension layer (software.amazon.awssdk.services.ssm.SsmClient is missing)", result.out().strip(), result::describe);
+        assertEquals("", result.err(), result::describe);
     }
 
     /** The entry of this JVM's class path whose name contains {@code part}: a jar, or a module's classes directory. */

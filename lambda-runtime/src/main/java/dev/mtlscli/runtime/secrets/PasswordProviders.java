@@ -24,6 +24,16 @@ public final class PasswordProviders {
     public static final String SOURCE_ENV = "MTLS_PASSWORD_SOURCE";
     public static final Path LAMBDA_EXTENSIONS = Path.of("/opt/extensions");
 
+    /** The message when the SSM path is chosen and the SDK's SSM client is not on the class path. */
+    static final String SSM_WITHOUT_SDK = "passwords from SSM need software.amazon.awssdk:ssm and url-connection-client on the"
+            + " function's class path (they are optional dependencies of mtls-lambda-runtime); add them, or add AWS's"
+            + " Parameters and Secrets extension layer";
+    // the SSM client and the HTTP client SsmPasswords.lambdaDefault builds it with: either can be left out on its own
+    private static final String[] SDK_CLASSES = {
+        "software.amazon.awssdk.services.ssm.SsmClient",
+        "software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient",
+    };
+
     private PasswordProviders() {
     }
 
@@ -37,13 +47,28 @@ public final class PasswordProviders {
             case "extension":
                 return ExtensionPasswords.fromEnvironment(environment);
             case "ssm":
-                return SsmPasswords.lambdaDefault();
+                return ssm();
             case "":
-                return extensionPresent(environment, extensions)
-                        ? ExtensionPasswords.fromEnvironment(environment) : SsmPasswords.lambdaDefault();
+                return extensionPresent(environment, extensions) ? ExtensionPasswords.fromEnvironment(environment) : ssm();
             default:
                 throw new MtlsRuntimeException(SOURCE_ENV + " must be extension or ssm, not '" + source + "'");
         }
+    }
+
+    /**
+     * The SDK's SSM client is an optional dependency of this library, so a function that relies on
+     * the extension can leave it out. Without it, touching SsmPasswords would end in a
+     * NoClassDefFoundError that names an SDK class and not what to do: look first, and say it.
+     */
+    private static PasswordProvider ssm() {
+        for (String sdkClass : SDK_CLASSES) {
+            try {
+                Class.forName(sdkClass, false, PasswordProviders.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new MtlsRuntimeException(SSM_WITHOUT_SDK + " (" + sdkClass + " is missing)");
+            }
+        }
+        return SsmPasswords.lambdaDefault();
     }
 
     static boolean extensionPresent(Map<String, String> environment, Path extensions) {
