@@ -20,6 +20,11 @@ import java.time.Duration;
 /**
  * The client side of one service: its SSLContext (this service's identity and truststore, the
  * TLS policy) and an HttpClient built on it. Handshake failures come back explained.
+ *
+ * <p>Get one from {@link MtlsClients}; it is safe to share between threads and invocations, and
+ * should be, since it keeps the connections to the backend open between calls. Use {@link #get}
+ * or {@link #send} rather than {@link #httpClient()} directly: only they explain handshake
+ * failures, and after a SnapStart restore they use the renewed client.
  */
 public final class MtlsClient {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -54,14 +59,35 @@ public final class MtlsClient {
         return new Tls(context, httpClient);
     }
 
+    /**
+     * The manifest this client was built from.
+     *
+     * @return the service, its backend host, the store files and the pinned password versions,
+     *         and the certificate's expiry (no secret)
+     */
     public LayerManifest manifest() {
         return manifest;
     }
 
+    /**
+     * The SSLContext with this service's identity and truststore, for a library that needs one
+     * (an SDK's or a framework's HTTP client). It is replaced after a SnapStart restore, so ask
+     * for it again rather than keeping it.
+     *
+     * @return the current SSLContext
+     */
     public SSLContext sslContext() {
         return tls.context().sslContext();
     }
 
+    /**
+     * The HttpClient on {@link #sslContext()} with the TLS policy's parameters, HTTP/2 preferred
+     * and a 5 s connect timeout. Calls made on it directly get the JDK's handshake errors, not
+     * the explained ones of {@link #send}; like the SSLContext, it is replaced after a SnapStart
+     * restore.
+     *
+     * @return the current HttpClient
+     */
     public HttpClient httpClient() {
         return tls.httpClient();
     }
@@ -90,6 +116,14 @@ public final class MtlsClient {
     /**
      * Sends a request; a TLS handshake failure is rethrown as an {@link MtlsRuntimeException}
      * whose message says which side is wrong (see {@link HandshakeDiagnostics}).
+     *
+     * @param <T>     the type of the response body
+     * @param request the request, to this service's backend
+     * @param handler how the response body is read
+     * @return the response, whatever its HTTP status
+     * @throws MtlsRuntimeException when the TLS handshake fails, with the cause explained
+     * @throws IOException          when the call fails otherwise (connection refused, timeout)
+     * @throws InterruptedException when the thread is interrupted while waiting
      */
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
             throws IOException, InterruptedException {
@@ -118,7 +152,15 @@ public final class MtlsClient {
         return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
-    /** GET https://host[:port]/path and the body as text. */
+    /**
+     * GET the URI and read the body as text; handshake failures are explained as in {@link #send}.
+     *
+     * @param uri https://host[:port]/path of this service's backend
+     * @return the response with its body as a string, whatever its HTTP status
+     * @throws MtlsRuntimeException when the TLS handshake fails, with the cause explained
+     * @throws IOException          when the call fails otherwise (connection refused, timeout)
+     * @throws InterruptedException when the thread is interrupted while waiting
+     */
     public HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
     }

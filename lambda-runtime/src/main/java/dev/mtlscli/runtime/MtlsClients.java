@@ -42,28 +42,62 @@ public final class MtlsClients {
         this.snapStart = snapStart;
     }
 
-    /** The SnapStart hooks registered for these clients; empty when SnapStart is off (see {@link SnapStartHooks}). */
+    /**
+     * The SnapStart hooks registered for these clients.
+     *
+     * @return the hooks, or empty when the function has SnapStart off and priming is not asked
+     *         for (see {@link SnapStartHooks})
+     */
     public Optional<SnapStartHooks> snapStart() {
         return Optional.ofNullable(snapStart);
     }
 
     /**
-     * The Lambda defaults: layer under /opt (or MTLS_LAYER_ROOT), passwords through the Parameters
-     * and Secrets extension when the function has it, else from SSM ({@link PasswordProviders}),
-     * TLS policy from the environment.
+     * The clients of these services with the Lambda defaults: the layer under /opt (or
+     * {@code MTLS_LAYER_ROOT}), the passwords through the Parameters and Secrets extension when
+     * the function has it, else from SSM ({@link PasswordProviders#forLambda}), the TLS policy
+     * from the environment ({@link TlsPolicy#fromEnvironment}). All passwords are fetched in one
+     * go, so naming every service the function calls here costs one round trip, not one each.
+     *
+     * @param services the services whose layer directories (/opt/mtls/&lt;service&gt;/) the function has
+     * @return one client per service, ready to call
+     * @throws MtlsRuntimeException when a manifest, store or password is missing or wrong, or
+     *         the environment asks for something invalid; the message says which
      */
     public static MtlsClients forServices(String... services) {
         return builder().passwords(PasswordProviders.forLambda(System.getenv())).services(services).build();
     }
 
+    /**
+     * The client of one service with the Lambda defaults, for a function that calls only one;
+     * the same as {@code forServices(service).client(service)}.
+     *
+     * @param service the service whose layer directory (/opt/mtls/&lt;service&gt;/) the function has
+     * @return its client
+     * @throws MtlsRuntimeException as {@link #forServices} does
+     */
     public static MtlsClient forService(String service) {
         return forServices(service).client(service);
     }
 
+    /**
+     * A builder, for what the defaults of {@link #forServices} do not fit: a password provider
+     * of the caller's choice (required), another layer root, TLS policy or environment.
+     *
+     * @return a builder with nothing set
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * The client of one of the services these clients were built for.
+     *
+     * @param service a service named when building
+     * @return its client
+     * @throws MtlsRuntimeException when the service was not named when building (a typo in a
+     *         service name fails here, at the call, not with a confusing TLS error)
+     */
     public MtlsClient client(String service) {
         MtlsClient client = clients.get(service);
         if (client == null) {
@@ -72,6 +106,11 @@ public final class MtlsClients {
         return client;
     }
 
+    /**
+     * Builds {@link MtlsClients} with settings given in code. What is not set is read from the
+     * environment at {@link #build()}, as {@link MtlsClients#forServices} does, except the
+     * password provider, which must be given: a source of secrets is never picked silently.
+     */
     public static final class Builder {
         // read from the environment at build() only when not set, so a bad variable cannot
         // break a caller that configures these in code
@@ -84,9 +123,12 @@ public final class MtlsClients {
         private Map<String, String> environment = System.getenv();
 
         /**
-         * Where to log one line per call with the negotiated TLS version and cipher suite (null:
-         * nowhere). Unset, MTLS_DEBUG=true sends it to standard error, which Lambda puts in the
-         * function's CloudWatch log.
+         * Where to log one line per call with the negotiated TLS version and cipher suite. Unset,
+         * {@code MTLS_DEBUG=true} sends it to standard error, which Lambda puts in the function's
+         * CloudWatch log. The line never holds a secret.
+         *
+         * @param out the stream to log to; null logs nowhere, whatever MTLS_DEBUG says
+         * @return this builder
          */
         public Builder debug(PrintStream out) {
             this.debug = out;
@@ -94,32 +136,76 @@ public final class MtlsClients {
             return this;
         }
 
+        /**
+         * Where the layers are merged; unset, {@code MTLS_LAYER_ROOT} or else /opt, where Lambda
+         * puts them.
+         *
+         * @param root the directory that holds mtls/&lt;service&gt;/
+         * @return this builder
+         */
         public Builder layerRoot(Path root) {
             this.layerRoot = root;
             return this;
         }
 
+        /**
+         * The TLS versions and cipher suites every client may negotiate; unset,
+         * {@link TlsPolicy#fromEnvironment}.
+         *
+         * @param policy the policy of all the clients built
+         * @return this builder
+         */
         public Builder tlsPolicy(TlsPolicy policy) {
             this.policy = policy;
             return this;
         }
 
+        /**
+         * Where the store passwords come from: {@link PasswordProviders#forLambda} for the Lambda
+         * default, {@link dev.mtlscli.runtime.secrets.SsmPasswords},
+         * {@link dev.mtlscli.runtime.secrets.ExtensionPasswords}, or for local runs
+         * {@link dev.mtlscli.runtime.secrets.EnvironmentPasswords}. Required.
+         *
+         * @param passwords the provider asked once, at {@link #build()}, for every password
+         * @return this builder
+         */
         public Builder passwords(PasswordProvider passwords) {
             this.passwords = passwords;
             return this;
         }
 
-        /** The environment read for what is not set in code (default: the process's; tests pass their own). */
+        /**
+         * The environment read for what is not set in code; unset, the process's. Tests and local
+         * runs pass their own, so that nothing of the machine's environment leaks in.
+         *
+         * @param environment the variables, copied
+         * @return this builder
+         */
         public Builder environment(Map<String, String> environment) {
             this.environment = Map.copyOf(environment);
             return this;
         }
 
+        /**
+         * Adds services to build a client for; at least one is needed.
+         *
+         * @param names services whose layer directories (&lt;root&gt;/mtls/&lt;service&gt;/) exist
+         * @return this builder
+         */
         public Builder services(String... names) {
             services.addAll(Arrays.asList(names));
             return this;
         }
 
+        /**
+         * Reads each service's manifest, fetches all their passwords with one call of the
+         * password provider, loads the stores and builds the clients. Call it once, during the
+         * function's init: it does file and network I/O.
+         *
+         * @return the clients, and the SnapStart hooks registered when SnapStart is on
+         * @throws MtlsRuntimeException when no service or no password provider is given, or a
+         *         manifest, store or password is missing or wrong; the message says which
+         */
         public MtlsClients build() {
             if (services.isEmpty()) {
                 throw new MtlsRuntimeException("no service named");

@@ -62,7 +62,11 @@ public final class SnapStartHooks implements Resource {
         return targets;
     }
 
-    /** The services primed before the snapshot, with their backends. */
+    /**
+     * The services primed before the snapshot, with their backends.
+     *
+     * @return service to backend URI; empty when priming is off
+     */
     public Map<String, URI> primingTargets() {
         return primingTargets;
     }

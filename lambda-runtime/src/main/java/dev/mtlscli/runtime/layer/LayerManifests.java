@@ -28,6 +28,14 @@ public final class LayerManifests {
     private LayerManifests() {
     }
 
+    /**
+     * Reads and checks a manifest file.
+     *
+     * @param file a service's manifest.json ({@link LayerLayout#manifest})
+     * @return the manifest
+     * @throws MtlsRuntimeException when the file is missing (the layer is not attached), cannot
+     *         be read, or is not a valid manifest of this version
+     */
     public static LayerManifest read(Path file) {
         try {
             return parse(Files.readAllBytes(file), file.toString());
@@ -38,6 +46,15 @@ public final class LayerManifests {
         }
     }
 
+    /**
+     * Parses and checks a manifest: every field present, store files plain names, the version
+     * one this runtime reads.
+     *
+     * @param json   the manifest's bytes (UTF-8 JSON)
+     * @param source where it came from, named in error messages
+     * @return the manifest
+     * @throws MtlsRuntimeException naming the field that is missing or wrong
+     */
     public static LayerManifest parse(byte[] json, String source) {
         Map<String, Object> root;
         try {
@@ -64,6 +81,12 @@ public final class LayerManifests {
                 string(certificate, "sha256", source));
     }
 
+    /**
+     * The manifest as the cli writes it into a layer.
+     *
+     * @param manifest the manifest to write
+     * @return UTF-8 JSON that {@link #parse} reads back to an equal manifest
+     */
     public static byte[] toJson(LayerManifest manifest) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JsonGenerator writer = FACTORY.createGenerator(bytes)) {

@@ -6,9 +6,19 @@ import dev.mtlscli.runtime.MtlsRuntimeException;
  * An SSM parameter pinned to one version, written "/mtls/service-1/keystore-password:3", the
  * selector GetParameters accepts. Pinning is what lets a function on an old layer version keep
  * reading the password that matches its keystore while a rotation publishes a new one.
+ *
+ * @param name    the parameter's name, a path such as /mtls/service-1/keystore-password
+ * @param version the parameter's version, 1 or more
  */
 public record ParameterRef(String name, long version) {
 
+    /**
+     * Checks the name and version.
+     *
+     * @param name    the parameter's name: starts with "/", holds no ":"
+     * @param version the parameter's version, 1 or more
+     * @throws MtlsRuntimeException when either is invalid
+     */
     public ParameterRef {
         if (name == null || !name.startsWith("/") || name.contains(":")) {
             throw new MtlsRuntimeException("invalid SSM parameter name '" + name + "' (a path such as /mtls/service-1/keystore-password)");
@@ -18,6 +28,13 @@ public record ParameterRef(String name, long version) {
         }
     }
 
+    /**
+     * Reads a NAME:VERSION selector, as a manifest names its passwords.
+     *
+     * @param selector such as /mtls/service-1/keystore-password:3
+     * @return the parameter and its version
+     * @throws MtlsRuntimeException when there is no numeric version, or the name is invalid
+     */
     public static ParameterRef parse(String selector) {
         int colon = selector == null ? -1 : selector.lastIndexOf(':');
         if (colon <= 0) {
@@ -30,7 +47,11 @@ public record ParameterRef(String name, long version) {
         }
     }
 
-    /** The GetParameters selector, NAME:VERSION. */
+    /**
+     * The GetParameters selector.
+     *
+     * @return NAME:VERSION
+     */
     public String selector() {
         return name + ":" + version;
     }

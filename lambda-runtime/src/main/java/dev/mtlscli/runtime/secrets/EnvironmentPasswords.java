@@ -16,7 +16,12 @@ public final class EnvironmentPasswords implements PasswordProvider {
     private final Map<ParameterRef, String> variables;
     private final Map<String, String> environment;
 
-    /** @param variables which environment variable holds the password of each parameter */
+    /**
+     * Passwords read from named variables; nothing is read until {@link #passwords} is called.
+     *
+     * @param variables   which environment variable holds the password of each parameter
+     * @param environment the variables to read ({@code System.getenv()}, or a test's own)
+     */
     public EnvironmentPasswords(Map<ParameterRef, String> variables, Map<String, String> environment) {
         this.variables = Map.copyOf(variables);
         this.environment = environment;

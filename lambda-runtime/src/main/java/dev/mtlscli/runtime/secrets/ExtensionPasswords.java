@@ -36,8 +36,11 @@ import java.util.concurrent.TimeUnit;
  * until the timeout (MTLS_EXTENSION_TIMEOUT_MS, default 5000).
  */
 public final class ExtensionPasswords implements PasswordProvider {
+    /** The extension's own setting of its local port; the runtime reads it with the same name. */
     public static final String PORT_ENV = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
+    /** The extension's port when PARAMETERS_SECRETS_EXTENSION_HTTP_PORT is not set. */
     public static final int DEFAULT_PORT = 2773;
+    /** The function's session token, which the extension requires on every request (set by Lambda). */
     public static final String TOKEN_ENV = "AWS_SESSION_TOKEN";
     /** Milliseconds to wait for the extension, its start included (default 5000). */
     public static final String TIMEOUT_ENV = "MTLS_EXTENSION_TIMEOUT_MS";
@@ -51,7 +54,15 @@ public final class ExtensionPasswords implements PasswordProvider {
     private final Duration timeout;
     private final HttpClient http;
 
-    /** @param endpoint the extension's root, http://localhost:2773 in Lambda */
+    /**
+     * Passwords from the extension at this endpoint.
+     *
+     * @param endpoint the extension's root, http://localhost:2773 in Lambda
+     * @param token    the function's session token, sent in X-Aws-Parameters-Secrets-Token
+     * @param timeout  how long {@link #passwords} waits for all answers, the extension's start included
+     * @throws dev.mtlscli.runtime.MtlsRuntimeException when the token is missing: the extension
+     *         would refuse every request
+     */
     public ExtensionPasswords(URI endpoint, String token, Duration timeout) {
         if (token == null || token.isEmpty()) {
             throw new MtlsRuntimeException("no session token for the Parameters and Secrets extension (" + TOKEN_ENV + " is not set)");
@@ -62,7 +73,15 @@ public final class ExtensionPasswords implements PasswordProvider {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
     }
 
-    /** As in Lambda: the port from PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, the token from AWS_SESSION_TOKEN. */
+    /**
+     * As in Lambda: the port from PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, the token from
+     * AWS_SESSION_TOKEN, the timeout from MTLS_EXTENSION_TIMEOUT_MS.
+     *
+     * @param environment the function's environment ({@code System.getenv()})
+     * @return passwords through the extension on localhost
+     * @throws dev.mtlscli.runtime.MtlsRuntimeException when the port or timeout is not a number,
+     *         or the token is missing
+     */
     public static ExtensionPasswords fromEnvironment(Map<String, String> environment) {
         int port = DEFAULT_PORT;
         String configured = environment.get(PORT_ENV);

@@ -21,7 +21,9 @@ import java.util.Map;
  * the AWS SDK on its class path.
  */
 public final class PasswordProviders {
+    /** {@code MTLS_PASSWORD_SOURCE}: {@code extension} or {@code ssm}, to decide instead of detecting. */
     public static final String SOURCE_ENV = "MTLS_PASSWORD_SOURCE";
+    /** Where Lambda puts the extensions of a function's layers, the Parameters and Secrets one among them. */
     public static final Path LAMBDA_EXTENSIONS = Path.of("/opt/extensions");
 
     /** The message when the SSM path is chosen and the SDK's SSM client is not on the class path. */
@@ -37,6 +39,15 @@ public final class PasswordProviders {
     private PasswordProviders() {
     }
 
+    /**
+     * The provider a Lambda function gets by default, as described above.
+     *
+     * @param environment the function's environment ({@code System.getenv()})
+     * @return {@link ExtensionPasswords} or {@link SsmPasswords}
+     * @throws dev.mtlscli.runtime.MtlsRuntimeException when MTLS_PASSWORD_SOURCE is neither
+     *         value, the extension's settings are invalid, or SSM is chosen and the SDK's SSM
+     *         client (an optional dependency) is not on the class path
+     */
     public static PasswordProvider forLambda(Map<String, String> environment) {
         return forLambda(environment, LAMBDA_EXTENSIONS);
     }

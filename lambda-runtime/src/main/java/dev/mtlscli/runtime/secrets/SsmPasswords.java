@@ -25,11 +25,22 @@ public final class SsmPasswords implements PasswordProvider {
 
     private final SsmClient ssm;
 
+    /**
+     * Passwords from this client, for a caller that configures its own (another region, an
+     * endpoint, credentials).
+     *
+     * @param ssm the client; its role needs ssm:GetParameters and kms:Decrypt for the parameters' key
+     */
     public SsmPasswords(SsmClient ssm) {
         this.ssm = ssm;
     }
 
-    /** As in Lambda: region and credentials from the environment, the light url-connection HTTP client. */
+    /**
+     * As in Lambda: region, credentials and any endpoint from the environment (the SDK's default
+     * chains), and the light url-connection HTTP client, which starts faster than Apache's.
+     *
+     * @return passwords from the function's own region and role
+     */
     public static SsmPasswords lambdaDefault() {
         return new SsmPasswords(SsmClient.builder().httpClient(UrlConnectionHttpClient.create()).build());
     }

@@ -24,6 +24,9 @@ public final class ClientSslContext {
      * A new SSLContext with the same key and trust managers and a new SecureRandom: what a copy of
      * a restored SnapStart snapshot needs, so that no random state and no TLS session cache from
      * the snapshot is shared between copies.
+     *
+     * @return a new context; this one is left as it is
+     * @throws MtlsRuntimeException when the JDK cannot make a TLS context (a broken security setup)
      */
     public ClientSslContext renewed() {
         try {
@@ -35,13 +38,21 @@ public final class ClientSslContext {
         }
     }
 
+    /**
+     * The JDK's SSLContext, for an HttpClient or socket factory.
+     *
+     * @return the context with the recording key manager and the diagnosing trust managers
+     */
     public SSLContext sslContext() {
         return sslContext;
     }
 
     /**
-     * Null when the last server that asked got a certificate; otherwise the CAs it asked for
-     * ("any" if it named none), or "no keystore" for a client without an identity.
+     * What the key manager could not answer: a server answers "no certificate" with the same
+     * alert as "untrusted certificate", so only this tells them apart.
+     *
+     * @return null when the last server that asked got a certificate; otherwise the CAs it asked
+     *         for ("any" if it named none), or "no keystore" for a client without an identity
      */
     public String declinedIssuers() {
         return keyManager == null ? "no keystore" : keyManager.declinedIssuers();

@@ -15,17 +15,29 @@ public final class HandshakeDiagnostics {
     }
 
     /**
+     * The explanation of a failed handshake, without what the key manager saw.
+     *
+     * @param failure    the exception of the failed call, with its causes
      * @param service    the service called, for the message
+     * @param host       the backend's host, for the message and the host name check
      * @param trustStore the truststore in use, named when the server is not trusted
+     * @return one line: the call, the cause in words, then the JDK's messages in brackets
      */
     public static String explain(Throwable failure, String service, String host, String trustStore) {
         return explain(failure, service, host, trustStore, null);
     }
 
     /**
+     * The explanation of a failed handshake.
+     *
+     * @param failure         the exception of the failed call, with its causes
+     * @param service         the service called, for the message
+     * @param host            the backend's host, for the message and the host name check
+     * @param trustStore      the truststore in use, named when the server is not trusted
      * @param declinedIssuers null if we sent a client certificate, else the CAs the server asked
      *                        for (see {@link ClientSslContext#declinedIssuers()}): a server answers
      *                        "no certificate" with the same alert as "untrusted certificate"
+     * @return one line: the call, the cause in words, then the JDK's messages in brackets
      */
     public static String explain(Throwable failure, String service, String host, String trustStore, String declinedIssuers) {
         String all = messages(failure);
@@ -61,6 +73,14 @@ public final class HandshakeDiagnostics {
         return "mTLS call to " + service + " (" + host + ") failed: " + cause + " [" + all + "]";
     }
 
+    /**
+     * Whether a failed call failed in the TLS handshake, which {@link #explain} can then explain;
+     * other I/O failures (refused, timed out) are better left as they are.
+     *
+     * @param failure the exception of the failed call, with its causes
+     * @return true when any cause is a handshake, peer verification or certificate path failure,
+     *         or a TLS alert
+     */
     public static boolean isHandshakeFailure(Throwable failure) {
         return has(failure, SSLHandshakeException.class) || has(failure, SSLPeerUnverifiedException.class)
                 || has(failure, CertPathValidatorException.class) || messages(failure).contains("alert");

@@ -24,6 +24,16 @@ public final class SslContexts {
     private SslContexts() {
     }
 
+    /**
+     * Loads a store file.
+     *
+     * @param file     the store
+     * @param type     its KeyStore type (PKCS12, JKS)
+     * @param password its password
+     * @return the loaded store
+     * @throws MtlsRuntimeException when the file is missing, the password is wrong (a password
+     *         version that does not match the layer) or the file is not such a store
+     */
     public static KeyStore load(Path file, String type, char[] password) {
         try (InputStream in = Files.newInputStream(file)) {
             KeyStore store = KeyStore.getInstance(type);
@@ -42,14 +52,30 @@ public final class SslContexts {
     }
 
     /**
+     * A client SSLContext: this identity, and trust in this truststore's CAs only (not the JDK's
+     * default CAs, so a public certificate cannot impersonate the backend).
+     *
      * @param keyStore       the client identity, or null for a client without a certificate
+     * @param keyPassword    the password of the identity's private key (the keystore's, as the cli writes it)
+     * @param trustStore     the CAs that may issue the server's certificate
      * @param trustStoreName named in the error when the server is not trusted
+     * @return the context
+     * @throws MtlsRuntimeException when the key cannot be opened or the JDK cannot make the context
      */
     public static SSLContext create(KeyStore keyStore, char[] keyPassword, KeyStore trustStore, String trustStoreName) {
         return createClient(keyStore, keyPassword, trustStore, trustStoreName).sslContext();
     }
 
-    /** Like {@link #create}, keeping hold of what the key manager did, for handshake diagnostics. */
+    /**
+     * Like {@link #create}, keeping hold of what the key manager did, for handshake diagnostics.
+     *
+     * @param keyStore       the client identity, or null for a client without a certificate
+     * @param keyPassword    the password of the identity's private key
+     * @param trustStore     the CAs that may issue the server's certificate
+     * @param trustStoreName named in the error when the server is not trusted
+     * @return the context with what its key manager saw
+     * @throws MtlsRuntimeException when the key cannot be opened or the JDK cannot make the context
+     */
     public static ClientSslContext createClient(KeyStore keyStore, char[] keyPassword, KeyStore trustStore, String trustStoreName) {
         try {
             RecordingKeyManager keyManager = null;

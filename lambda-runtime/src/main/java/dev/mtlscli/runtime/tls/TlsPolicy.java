@@ -16,9 +16,14 @@ import java.util.Set;
  * no RSA key exchange), which is what TLS 1.3 guarantees by construction. MTLS_TLS_PROTOCOLS=TLSv1.3
  * is the strict opt-in. An empty cipher list means {@link #AEAD_SUITES}; an explicit one
  * (MTLS_CIPHER_SUITES=...) must be a subset of it.
+ *
+ * @param protocols    TLSv1.3 and/or TLSv1.2, nothing older
+ * @param cipherSuites a subset of {@link #AEAD_SUITES}, in order of preference; empty for all of them
  */
 public record TlsPolicy(List<String> protocols, List<String> cipherSuites) {
+    /** {@code MTLS_TLS_PROTOCOLS}: comma-separated, e.g. {@code TLSv1.3} for TLS 1.3 only. */
     public static final String PROTOCOLS_ENV = "MTLS_TLS_PROTOCOLS";
+    /** {@code MTLS_CIPHER_SUITES}: comma-separated JSSE suite names, a subset of {@link #AEAD_SUITES}. */
     public static final String CIPHER_SUITES_ENV = "MTLS_CIPHER_SUITES";
     private static final Set<String> ALLOWED_PROTOCOLS = Set.of("TLSv1.3", "TLSv1.2");
 
@@ -30,8 +35,16 @@ public record TlsPolicy(List<String> protocols, List<String> cipherSuites) {
             "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
+    /** TLS 1.3 and TLS 1.2, every suite of {@link #AEAD_SUITES} the JDK has. */
     public static final TlsPolicy DEFAULT = new TlsPolicy(List.of("TLSv1.3", "TLSv1.2"), List.of());
 
+    /**
+     * Checks the policy against the allow-lists; the lists are copied.
+     *
+     * @param protocols    TLSv1.3 and/or TLSv1.2, at least one
+     * @param cipherSuites a subset of {@link #AEAD_SUITES}; empty for all of them
+     * @throws MtlsRuntimeException naming the protocol or suite that is not allowed
+     */
     public TlsPolicy {
         protocols = List.copyOf(protocols);
         cipherSuites = List.copyOf(cipherSuites);
@@ -51,13 +64,27 @@ public record TlsPolicy(List<String> protocols, List<String> cipherSuites) {
         }
     }
 
+    /**
+     * The policy MTLS_TLS_PROTOCOLS and MTLS_CIPHER_SUITES ask for; {@link #DEFAULT} when neither is set.
+     *
+     * @param environment the process's environment, or a test's
+     * @return the policy
+     * @throws MtlsRuntimeException when a variable names a protocol or suite that is not allowed
+     */
     public static TlsPolicy fromEnvironment(Map<String, String> environment) {
         List<String> protocols = list(environment.get(PROTOCOLS_ENV));
         List<String> suites = list(environment.get(CIPHER_SUITES_ENV));
         return new TlsPolicy(protocols.isEmpty() ? DEFAULT.protocols() : protocols, suites);
     }
 
-    /** SSLParameters for a client of this context; cipher suites the JDK lacks are an error, not silently dropped. */
+    /**
+     * SSLParameters for a client of this context; cipher suites the JDK lacks are an error, not
+     * silently dropped.
+     *
+     * @param context the context the parameters are for (its supported suites are checked)
+     * @return its default parameters with this policy's protocols and suites
+     * @throws MtlsRuntimeException when an explicitly named suite is not supported by this JDK
+     */
     public SSLParameters parametersFor(SSLContext context) {
         SSLParameters parameters = context.getDefaultSSLParameters();
         parameters.setProtocols(protocols.toArray(String[]::new));
