@@ -41,7 +41,8 @@ import java.util.function.Predicate;
  * The core of `mtls-cli demo`: the whole demo on one machine, without an AWS account. It creates
  * the demo PKI (with "localhost" in the server certificates) and the layer content in a
  * workspace, starts the two mTLS backends on 127.0.0.1, serves the store passwords from a
- * loopback Parameter Store ({@link LoopbackParameterStore}), and calls the five demo handlers in-process, as Lambda would.
+ * loopback Parameter Store ({@link LoopbackParameterStore}), and calls the five demo handlers
+ * in-process, as Lambda would.
  */
 public final class LocalDemo {
     public static final String HELLO_1 = "{\"hello\": \"from backend service 1\"}";
