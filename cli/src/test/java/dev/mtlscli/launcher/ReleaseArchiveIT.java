@@ -109,7 +109,7 @@ class ReleaseArchiveIT {
     }
 
     @Test
-    void aJavaOlderThan17IsNamed() throws Exception {
+    void aJavaOlderThan17OrAWrongJavaHomeIsNamed() throws Exception {
         Path launcher = ReleaseArchive.unpack(temp.resolve("opt")).resolve("bin/mtls-cli");
         Path oldJava = Files.createDirectories(temp.resolve("jdk11/bin")).resolve("java");
         Files.writeString(oldJava, "#!/bin/sh\necho 'openjdk version \"11.0.21\" 2023-10-17' >&2\n");
@@ -119,5 +119,10 @@ class ReleaseArchiveIT {
 
         assertEquals(1, result.exitCode(), result::describe);
         assertTrue(result.err().contains("Java 17 or newer is needed; " + oldJava + " is 11.0.21"), result::describe);
+
+        Tool.Result wrongHome = run(temp, Map.of("JAVA_HOME", temp.resolve("no-jdk").toString()), launcher.toString(), "--version");
+        assertEquals(1, wrongHome.exitCode(), "not the java of the PATH: " + wrongHome.describe());
+        assertEquals("mtls-cli: JAVA_HOME is " + temp.resolve("no-jdk") + ", which has no bin/java; set it to a Java 17+ installation or unset it",
+                wrongHome.err().strip());
     }
 }
