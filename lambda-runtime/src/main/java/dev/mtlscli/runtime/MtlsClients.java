@@ -65,7 +65,11 @@ public final class MtlsClients {
      *         the environment asks for something invalid; the message says which
      */
     public static MtlsClients forServices(String... services) {
-        return builder().passwords(PasswordProviders.forLambda(System.getenv())).services(services).build();
+        // the provider is chosen when the passwords are asked for, after the manifests are read:
+        // a missing layer is then reported as such, not as the SSM client's missing region
+        Map<String, String> environment = System.getenv();
+        return builder().passwords(parameters -> PasswordProviders.forLambda(environment).passwords(parameters))
+                .services(services).build();
     }
 
     /**

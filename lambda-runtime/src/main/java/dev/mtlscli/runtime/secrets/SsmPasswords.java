@@ -2,12 +2,14 @@ package dev.mtlscli.runtime.secrets;
 
 import dev.mtlscli.runtime.MtlsRuntimeException;
 import dev.mtlscli.runtime.layer.ParameterRef;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.GetParametersResponse;
 import software.amazon.awssdk.services.ssm.model.Parameter;
 import software.amazon.awssdk.services.ssm.model.SsmException;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -42,7 +44,14 @@ public final class SsmPasswords implements PasswordProvider {
      * @return passwords from the function's own region and role
      */
     public static SsmPasswords lambdaDefault() {
-        return new SsmPasswords(SsmClient.builder().httpClient(UrlConnectionHttpClient.create()).build());
+        try {
+            return new SsmPasswords(SsmClient.builder().httpClient(UrlConnectionHttpClient.create()).build());
+        } catch (SdkClientException e) {
+            // Lambda always sets AWS_REGION; this is a handler run elsewhere (a local test, a container)
+            // the SDK's own message lists its provider chain object by object; the cause keeps it for --verbose traces
+            throw new MtlsRuntimeException("the SSM client has no AWS region: Lambda sets AWS_REGION; elsewhere set it,"
+                    + " or a region in the AWS profile", e);
+        }
     }
 
     @Override
@@ -58,6 +67,11 @@ public final class SsmPasswords implements PasswordProvider {
             } catch (SsmException e) {
                 throw new MtlsRuntimeException("SSM GetParameters failed for " + names + ": "
                         + e.awsErrorDetails().errorCode() + " (does the function's role allow ssm:GetParameters and kms:Decrypt?)", e);
+            } catch (SdkClientException e) {
+                // no connection is most often a function in a VPC subnet with no route to SSM
+                throw new MtlsRuntimeException("SSM GetParameters for " + names + " failed before SSM answered"
+                        + (causedByIo(e) ? " (no connection: a function in a VPC reaches SSM through an SSM VPC endpoint"
+                        + " or a NAT gateway)" : "") + ": " + e.getMessage(), e);
             }
             if (!response.invalidParameters().isEmpty()) {
                 throw new MtlsRuntimeException("SSM has no parameter version " + response.invalidParameters()
@@ -74,5 +88,14 @@ public final class SsmPasswords implements PasswordProvider {
             }
         }
         return found;
+    }
+
+    private static boolean causedByIo(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

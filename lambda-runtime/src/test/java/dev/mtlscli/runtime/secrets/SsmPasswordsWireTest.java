@@ -13,11 +13,15 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,12 +33,16 @@ class SsmPasswordsWireTest {
     @BeforeEach
     void start() {
         aws = FakeAws.start();
-        ssm = SsmClient.builder()
+        ssm = client(aws.endpoint());
+    }
+
+    private static SsmClient client(URI endpoint) {
+        return SsmClient.builder()
                 .httpClient(UrlConnectionHttpClient.create())
                 .region(Region.of(FakeAws.DEFAULT_REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(FakeAws.ACCESS_KEY_ID, FakeAws.SECRET_ACCESS_KEY)))
-                .endpointOverride(aws.endpoint())
+                .endpointOverride(endpoint)
                 .build();
     }
 
@@ -100,6 +108,23 @@ class SsmPasswordsWireTest {
         MtlsRuntimeException e = assertThrows(MtlsRuntimeException.class,
                 () -> new SsmPasswords(ssm).passwords(List.of(missing)));
         assertTrue(e.getMessage().contains("/mtls/s/keystore-password:7"), e.getMessage());
+    }
+
+    @Test
+    void noConnectionIsOneLineNamingTheVpcRoute() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        try (SsmClient unreachable = client(URI.create("http://127.0.0.1:" + closedPort))) {
+            ParameterRef ref = new ParameterRef("/mtls/s/keystore-password", 1);
+
+            MtlsRuntimeException e = assertThrows(MtlsRuntimeException.class, () -> new SsmPasswords(unreachable).passwords(List.of(ref)));
+
+            assertTrue(e.getMessage().startsWith("SSM GetParameters for [/mtls/s/keystore-password:1] failed before SSM answered"
+                    + " (no connection: a function in a VPC reaches SSM through an SSM VPC endpoint or a NAT gateway): "), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+        }
     }
 
     @Test
