@@ -30,15 +30,16 @@ class ReleaseArchiveIT {
 
     @Test
     void unpackedLinkedFromThePathAndRunFromElsewhere() throws Exception {
-        Path installed = ReleaseArchive.unpack(temp.resolve("opt"));
+        // every directory with a space in its name: an install path or a HOME with one must work
+        Path installed = ReleaseArchive.unpack(temp.resolve("opt dir"));
         assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(installed.resolve("bin/mtls-cli"))));
         try (Stream<Path> lib = Files.list(installed.resolve("lib"))) {
             assertEquals(List.of("mtls-cli.jar"), lib.map(p -> p.getFileName().toString()).toList(), "no CDS archive is shipped");
         }
-        Path bin = Files.createDirectories(temp.resolve("bin"));
+        Path bin = Files.createDirectories(temp.resolve("bin dir"));
         Files.createSymbolicLink(bin.resolve("mtls-cli"), installed.resolve("bin/mtls-cli"));
-        Path work = Files.createDirectories(temp.resolve("work"));
-        Map<String, String> environment = Map.of("PATH", bin + ":" + System.getenv("PATH"), "XDG_CACHE_HOME", temp.resolve("cache").toString());
+        Path work = Files.createDirectories(temp.resolve("work dir"));
+        Map<String, String> environment = Map.of("PATH", bin + ":" + System.getenv("PATH"), "XDG_CACHE_HOME", temp.resolve("cache dir").toString());
 
         // through a shell, which looks mtls-cli up on the PATH given, as a user's shell does
         Tool.Result version = run(work, environment, "sh", "-c", "mtls-cli --version");
@@ -46,7 +47,7 @@ class ReleaseArchiveIT {
         assertTrue(version.out().matches("(?s)mtls-cli \\S+\ncommit [0-9a-f]{12}\nbuilt with JDK \\S+.*\nrunning on Java .*"),
                 "version, git commit and build JDK: " + version.out());
         assertEquals("", version.err(), "nothing on stderr: " + version.err());
-        try (Stream<Path> cache = Files.list(temp.resolve("cache/mtls-cli"))) {
+        try (Stream<Path> cache = Files.list(temp.resolve("cache dir/mtls-cli"))) {
             assertTrue(cache.anyMatch(f -> f.getFileName().toString().matches("mtls-cli-\\d+\\.jsa")), "the first run made the CDS archive");
         }
 
