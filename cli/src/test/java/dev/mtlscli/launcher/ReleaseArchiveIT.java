@@ -4,6 +4,7 @@ import dev.mtlscli.testing.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -101,6 +102,40 @@ class ReleaseArchiveIT {
         assertTrue(components.contains("dev.mtlscli:mtls-lambda-runtime"), components::toString);
         assertTrue(components.stream().noneMatch(c -> c.equals("dev.mtlscli:mtls-fake-aws") || c.startsWith("org.junit")),
                 "the SBOM lists what ships: " + components);
+    }
+
+    @Test
+    void aFirstRunKilledWhileWritingItsCdsArchiveLeavesNoneBehind() throws Exception {
+        Path launcher = ReleaseArchive.unpack(temp.resolve("opt")).resolve("bin/mtls-cli");
+        // a java that writes half an archive where it is told to, then dies as SIGKILL leaves it
+        Path killed = fakeJava("killed", "kill -9 $$");
+        Path cache = temp.resolve("cache");
+
+        Tool.Result result = run(temp, Map.of("JAVA_HOME", killed.toString(), "XDG_CACHE_HOME", cache.toString()), launcher.toString(), "--version");
+
+        assertEquals(137, result.exitCode(), result::describe);
+        try (Stream<Path> files = Files.list(cache.resolve("mtls-cli"))) {
+            assertEquals(List.of(), files.toList(), "neither the half archive nor its temporary file");
+        }
+
+        // the same java exiting with a code of its own (status's 3) wrote a whole archive: it is kept
+        Path exited = fakeJava("exited", "exit 3");
+        Tool.Result three = run(temp, Map.of("JAVA_HOME", exited.toString(), "XDG_CACHE_HOME", cache.toString()), launcher.toString(), "status");
+        assertEquals(3, three.exitCode(), three::describe);
+        try (Stream<Path> files = Files.list(cache.resolve("mtls-cli"))) {
+            assertEquals(1, files.filter(f -> f.getFileName().toString().matches("mtls-cli-\\d+\\.jsa")).count());
+        }
+    }
+
+    /** A JAVA_HOME whose java says it is 17, writes "half" as its CDS archive and then runs {@code end}. */
+    private Path fakeJava(String name, String end) throws IOException {
+        Path java = Files.createDirectories(temp.resolve(name + "/bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\n"
+                + "[ \"$1\" = -version ] && { echo 'openjdk version \"17.0.15\" 2025-04-15' >&2; exit 0; }\n"
+                + "for a in \"$@\"; do case $a in -XX:ArchiveClassesAtExit=*) printf half > \"${a#-XX:ArchiveClassesAtExit=}\" ;; esac; done\n"
+                + end + "\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return temp.resolve(name);
     }
 
     private static Path sbom(Path installed) {
