@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -35,7 +36,8 @@ class ReleaseArchiveIT {
         Path installed = ReleaseArchive.unpack(temp.resolve("opt dir"));
         assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(installed.resolve("bin/mtls-cli"))));
         try (Stream<Path> lib = Files.list(installed.resolve("lib"))) {
-            assertEquals(List.of("mtls-cli.jar"), lib.map(p -> p.getFileName().toString()).toList(), "no CDS archive is shipped");
+            assertEquals(List.of("mtls-cli.classlist", "mtls-cli.jar"), lib.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no CDS archive is shipped, only the list of classes to make one from");
         }
         Path bin = Files.createDirectories(temp.resolve("bin dir"));
         Files.createSymbolicLink(bin.resolve("mtls-cli"), installed.resolve("bin/mtls-cli"));
@@ -105,35 +107,85 @@ class ReleaseArchiveIT {
     }
 
     @Test
-    void aFirstRunKilledWhileWritingItsCdsArchiveLeavesNoneBehind() throws Exception {
-        Path launcher = ReleaseArchive.unpack(temp.resolve("opt")).resolve("bin/mtls-cli");
-        // a java that writes half an archive where it is told to, then dies as SIGKILL leaves it
-        Path killed = fakeJava("killed", "kill -9 $$");
+    void theFirstRunMapsTheShippedClassListWhateverCommandItRuns() throws Exception {
+        // no space in these paths: Java 17 does not take application classes from an archive
+        // whose jar path has one (Java 25 does; README)
+        Path installed = ReleaseArchive.unpack(temp.resolve("opt"));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path cache = temp.resolve("cache");
+        Map<String, String> environment = Map.of("JAVA_HOME", java.getParent().getParent().toString(), "XDG_CACHE_HOME", cache.toString());
 
-        Tool.Result result = run(temp, Map.of("JAVA_HOME", killed.toString(), "XDG_CACHE_HOME", cache.toString()), launcher.toString(), "--version");
-
-        assertEquals(137, result.exitCode(), result::describe);
+        Tool.Result version = run(temp, environment, installed.resolve("bin/mtls-cli").toString(), "--version");
+        assertEquals(0, version.exitCode(), version::describe);
+        Path archive;
         try (Stream<Path> files = Files.list(cache.resolve("mtls-cli"))) {
-            assertEquals(List.of(), files.toList(), "neither the half archive nor its temporary file");
+            archive = files.filter(f -> f.getFileName().toString().matches("mtls-cli-\\d+\\.jsa")).findFirst()
+                    .orElseThrow(() -> new AssertionError("the first run made no CDS archive"));
         }
 
-        // the same java exiting with a code of its own (status's 3) wrote a whole archive: it is kept
-        Path exited = fakeJava("exited", "exit 3");
-        Tool.Result three = run(temp, Map.of("JAVA_HOME", exited.toString(), "XDG_CACHE_HOME", cache.toString()), launcher.toString(), "status");
-        assertEquals(3, three.exitCode(), three::describe);
-        try (Stream<Path> files = Files.list(cache.resolve("mtls-cli"))) {
-            assertEquals(1, files.filter(f -> f.getFileName().toString().matches("mtls-cli-\\d+\\.jsa")).count());
+        // -Xshare:on: this JVM fails rather than run without the archive
+        Tool.Result created = Tool.of(java.toString(), "-Xshare:on", "-XX:SharedArchiveFile=" + archive, "-Xlog:class+load=info",
+                "-jar", installed.resolve("lib/mtls-cli.jar").toString(), "certs", "create", "--out", temp.resolve("certs").toString()).run();
+        assertEquals(0, created.exitCode(), created::describe);
+        for (String loaded : List.of("dev.mtlscli.cmd.CertsCreateCommand", "dev.mtlscli.workspace.CertsCreator", "dev.mtlscli.pki.CertificateBuilder")) {
+            assertTrue(created.out().contains(loaded + " source: shared objects file"), loaded + " is not taken from the archive");
         }
     }
 
-    /** A JAVA_HOME whose java says it is 17, writes "half" as its CDS archive and then runs {@code end}. */
-    private Path fakeJava(String name, String end) throws IOException {
+    @Test
+    void aCdsDumpKilledHalfWayLeavesNoArchiveAndAFailedOneIsNotRetried() throws Exception {
+        Path launcher = ReleaseArchive.unpack(temp.resolve("opt")).resolve("bin/mtls-cli");
+        Path cache = temp.resolve("cache");
+
+        // a java whose dump writes half an archive and dies as SIGKILL leaves it; the command still runs
+        Tool.Result killed = run(temp, Map.of("JAVA_HOME", fakeJava("killed", "kill -9 $$").toString(), "XDG_CACHE_HOME", cache.toString()),
+                launcher.toString(), "--version");
+        assertEquals(0, killed.exitCode(), killed::describe);
+        assertEquals("ran without an archive", killed.out().strip());
+        assertEquals(List.of(), cacheFiles(cache), "neither the half archive nor its temporary file, and no verdict");
+
+        // a java that refuses to dump is remembered, so the next run does not try again
+        Path refusing = fakeJava("refusing", "exit 1");
+        Tool.Result refused = run(temp, Map.of("JAVA_HOME", refusing.toString(), "XDG_CACHE_HOME", cache.toString()), launcher.toString(), "status");
+        assertEquals(0, refused.exitCode(), refused::describe);
+        List<String> files = cacheFiles(cache);
+        assertEquals(1, files.size(), files::toString);
+        assertTrue(files.get(0).matches("mtls-cli-\\d+\\.failed"), files::toString);
+        Files.delete(temp.resolve("dumps"));
+        run(temp, Map.of("JAVA_HOME", refusing.toString(), "XDG_CACHE_HOME", cache.toString()), launcher.toString(), "status");
+        assertFalse(Files.exists(temp.resolve("dumps")), "no second dump");
+
+        // one whose dump completes: the archive is kept and used
+        Tool.Result made = run(temp, Map.of("JAVA_HOME", fakeJava("dumping", "exit 0").toString(), "XDG_CACHE_HOME", cache.toString()),
+                launcher.toString(), "status");
+        assertEquals(0, made.exitCode(), made::describe);
+        assertTrue(cacheFiles(cache).stream().anyMatch(f -> f.matches("mtls-cli-\\d+\\.jsa")), cacheFiles(cache)::toString);
+        Tool.Result used = run(temp, Map.of("JAVA_HOME", temp.resolve("dumping").toString(), "XDG_CACHE_HOME", cache.toString()),
+                launcher.toString(), "status");
+        assertEquals("ran with an archive", used.out().strip(), used::describe);
+    }
+
+    private static List<String> cacheFiles(Path cache) throws IOException {
+        try (Stream<Path> files = Files.list(cache.resolve("mtls-cli"))) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /**
+     * A JAVA_HOME whose java says it is 17. Asked to dump a CDS archive it writes "half" as the
+     * archive, notes the attempt in TEMP/dumps and runs {@code dumpEnd}; asked to run the CLI it
+     * says whether it was given an archive.
+     */
+    private Path fakeJava(String name, String dumpEnd) throws IOException {
         Path java = Files.createDirectories(temp.resolve(name + "/bin")).resolve("java");
         Files.writeString(java, "#!/bin/sh\n"
                 + "[ \"$1\" = -version ] && { echo 'openjdk version \"17.0.15\" 2025-04-15' >&2; exit 0; }\n"
-                + "for a in \"$@\"; do case $a in -XX:ArchiveClassesAtExit=*) printf half > \"${a#-XX:ArchiveClassesAtExit=}\" ;; esac; done\n"
-                + end + "\n");
+                + "if [ \"$1\" = -Xshare:dump ]; then\n"
+                + "  echo dump >> '" + temp.resolve("dumps") + "'\n"
+                + "  for a in \"$@\"; do case $a in -XX:SharedArchiveFile=*) printf half > \"${a#-XX:SharedArchiveFile=}\" ;; esac; done\n"
+                + "  " + dumpEnd + "\n"
+                + "fi\n"
+                + "case \"$*\" in *-XX:SharedArchiveFile=*) echo 'ran with an archive' ;; *) echo 'ran without an archive' ;; esac\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         return temp.resolve(name);
     }
