@@ -165,6 +165,34 @@ class ReleaseArchiveIT {
         assertEquals("ran with an archive", used.out().strip(), used::describe);
     }
 
+    @Test
+    void aCacheDirectoryOthersCanWriteGetsNoArchiveAndOnePlantedThereIsNotUsed() throws Exception {
+        Path launcher = ReleaseArchive.unpack(temp.resolve("opt")).resolve("bin/mtls-cli");
+        Path java = fakeJava("dumping", "exit 0");
+        Path shared = Files.createDirectories(temp.resolve("shared/mtls-cli"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        Tool.Result first = run(temp, Map.of("JAVA_HOME", java.toString(), "XDG_CACHE_HOME", temp.resolve("shared").toString()),
+                launcher.toString(), "--version");
+        assertEquals("ran without an archive", first.out().strip(), first::describe);
+        assertEquals(List.of(), cacheFiles(temp.resolve("shared")), "nothing made in a world-writable directory");
+        assertFalse(Files.exists(temp.resolve("dumps")), "not even tried");
+
+        // the archive this JVM would look for, as another user could plant it there
+        Path own = temp.resolve("own");
+        run(temp, Map.of("JAVA_HOME", java.toString(), "XDG_CACHE_HOME", own.toString()), launcher.toString(), "--version");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(own.resolve("mtls-cli"))),
+                "a cache directory the launcher makes is private");
+        for (String name : cacheFiles(own)) {
+            Files.copy(own.resolve("mtls-cli").resolve(name), shared.resolve(name));
+        }
+        Tool.Result planted = run(temp, Map.of("JAVA_HOME", java.toString(), "XDG_CACHE_HOME", temp.resolve("shared").toString()),
+                launcher.toString(), "--version");
+        assertEquals("ran without an archive", planted.out().strip(), planted::describe);
+        Tool.Result owned = run(temp, Map.of("JAVA_HOME", java.toString(), "XDG_CACHE_HOME", own.toString()), launcher.toString(), "--version");
+        assertEquals("ran with an archive", owned.out().strip(), "the same archive in a private directory is used: " + owned.describe());
+    }
+
     private static List<String> cacheFiles(Path cache) throws IOException {
         try (Stream<Path> files = Files.list(cache.resolve("mtls-cli"))) {
             return files.map(f -> f.getFileName().toString()).sorted().toList();
