@@ -49,21 +49,6 @@ class ExtensionWithoutSdkTest {
             }
             """;
 
-    private static final String SSM_PROBE = """
-            import dev.mtlscli.runtime.MtlsClients;
-            import dev.mtlscli.runtime.MtlsRuntimeException;
-
-            public class SsmProbe {
-                public static void main(String[] args) {
-                    try {
-                        MtlsClients.forServices("service-1");
-                        System.out.println("built");
-                    } catch (MtlsRuntimeException e) {
-                        System.out.println(e.getMessage());
-                    }
-                }
-            }
-            """;
 
     @TempDir
     Path temp;
@@ -96,14 +81,12 @@ class ExtensionWithoutSdkTest {
     @Test
     void theSsmPathWithoutTheSdkSaysWhichDependenciesToAdd() throws Exception {
         LayerWorkspace layer = LayerWorkspace.create(temp.resolve("main"), Workspace.writeLocalhostSpec(temp.resolve("mtls.json")));
-        Path probe = Files.writeString(temp.resolve("SsmProbe.java"), SSM_PROBE);
         String classPath = String.join(File.pathSeparator, onTestClassPath("lambda-runtime"), onTestClassPath("/com/fasterxml/jackson/core/jackson-core/"));
 
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Tool.Result result = Tool.of(java.toString(), "-cp", classPath, probe.toString()).onlyEnv(Map.of(
+        Tool.Result result = ForServicesProbe.run(temp, classPath, Map.of(
                 "MTLS_LAYER_ROOT", layer.layer().toString(),
                 "MTLS_PASSWORD_SOURCE", "ssm",
-                "AWS_REGION", FakeAws.DEFAULT_REGION)).run();
+                "AWS_REGION", FakeAws.DEFAULT_REGION));
 
         // caught in the probe: the exception reaches the caller as an MtlsRuntimeException, one line
         assertEquals(0, result.exitCode(), result::describe);

@@ -17,22 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * the test gives, so that neither this machine's AWS settings nor its variables count.
  */
 class LambdaDefaultsOutsideLambdaTest {
-    private static final String PROBE = """
-            import dev.mtlscli.runtime.MtlsClients;
-            import dev.mtlscli.runtime.MtlsRuntimeException;
-
-            public class DefaultsProbe {
-                public static void main(String[] args) {
-                    try {
-                        MtlsClients.forServices("service-1");
-                        System.out.println("built");
-                    } catch (MtlsRuntimeException e) {
-                        System.out.println(e.getMessage());
-                    }
-                }
-            }
-            """;
-
     @TempDir
     Path temp;
 
@@ -56,16 +40,14 @@ class LambdaDefaultsOutsideLambdaTest {
     }
 
     private String probe(Path layerRoot) throws Exception {
-        Path probe = Files.writeString(temp.resolve("DefaultsProbe.java"), PROBE);
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Tool.Result result = Tool.of(java.toString(), "-cp", System.getProperty("java.class.path"), probe.toString()).onlyEnv(Map.of(
+        Tool.Result result = ForServicesProbe.run(temp, System.getProperty("java.class.path"), Map.of(
                 "MTLS_LAYER_ROOT", layerRoot.toString(),
                 "MTLS_PASSWORD_SOURCE", "ssm",
                 "HOME", temp.toString(),
                 "AWS_CONFIG_FILE", temp.resolve("no-aws-config").toString(),
                 "AWS_SHARED_CREDENTIALS_FILE", temp.resolve("no-aws-credentials").toString(),
                 // the SDK's last place to look for a region is EC2's metadata service: not here
-                "AWS_EC2_METADATA_DISABLED", "true")).run();
+                "AWS_EC2_METADATA_DISABLED", "true"));
         assertEquals(0, result.exitCode(), result::describe);
         assertEquals("", result.err(), result::describe);
         String out = result.out().strip();
