@@ -1,5 +1,6 @@
 package dev.mtlscli.infra;
 
+import dev.mtlscli.testing.Checkout;
 import dev.mtlscli.testing.Tool;
 import dev.mtlscli.testing.Workspace;
 
@@ -36,8 +37,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * stops nginx.
  */
 final class BackendContainer implements AutoCloseable {
-    static final Path REPO = Path.of(System.getProperty("mtls.repo", "..")).toAbsolutePath().normalize();
-    static final Path BACKEND = REPO.resolve("infra/backend");
+    static final Path BACKEND = Checkout.ROOT.resolve("infra/backend");
     static final Path ENTRYPOINT = BACKEND.resolve("entrypoint.sh");
     static final Path TEMPLATE = BACKEND.resolve("nginx.conf.template");
 

@@ -3,6 +3,7 @@ package dev.mtlscli.infra;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mtlscli.fakeaws.FakeAws;
+import dev.mtlscli.testing.Checkout;
 import dev.mtlscli.testing.Cli;
 import dev.mtlscli.testing.FakeAwsCli;
 import dev.mtlscli.testing.Tool;
@@ -40,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DeployScriptTest {
-    private static final Path INFRA = BackendContainer.REPO.resolve("infra");
+    private static final Path INFRA = Checkout.ROOT.resolve("infra");
     private static final List<String> SCRIPTS = List.of("deploy-demo.sh", "destroy-demo.sh");
 
     @TempDir

@@ -1,6 +1,7 @@
 package dev.mtlscli.launcher;
 
 import dev.mtlscli.fakeaws.FakeAws;
+import dev.mtlscli.testing.Checkout;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * files) and the instance metadata service disabled, then only what the test sets.
  */
 class AwsLauncherIT {
-    private static final Path REPO = Path.of(System.getProperty("mtls.repo", "..")).toAbsolutePath().normalize();
 
     @TempDir
     Path temp;
@@ -41,9 +41,9 @@ class AwsLauncherIT {
 
     private Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(REPO.resolve("mtls-cli").toString());
+        command.add(Checkout.ROOT.resolve("mtls-cli").toString());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(Checkout.ROOT.toFile());
         Map<String, String> environment = builder.environment();
         String path = environment.get("PATH");
         String javaHome = environment.get("JAVA_HOME");

@@ -2,6 +2,7 @@ package dev.mtlscli.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mtlscli.testing.Checkout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and the launcher are tested, not just the classes. Runs after `package` (failsafe).
  */
 class LauncherIT {
-    private static final Path REPO = Path.of(System.getProperty("mtls.repo", "..")).toAbsolutePath().normalize();
 
     @TempDir
     Path temp;
@@ -34,9 +34,9 @@ class LauncherIT {
 
     private static Run run(String stdin, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(REPO.resolve("mtls-cli").toString());
+        command.add(Checkout.ROOT.resolve("mtls-cli").toString());
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(REPO.toFile()).start();
+        Process process = new ProcessBuilder(command).directory(Checkout.ROOT.toFile()).start();
         try (OutputStream in = process.getOutputStream()) {
             if (stdin != null) {
                 in.write(stdin.getBytes(StandardCharsets.UTF_8));
@@ -93,7 +93,7 @@ class LauncherIT {
         Path specFile = Files.writeString(temp.resolve("s.json"), spec);
         Path substituted = temp.resolve("substituted");
         Process bash = new ProcessBuilder("bash", "-c", "\"$0\" certs create --spec <(cat \"$1\") --out \"$2\"",
-                REPO.resolve("mtls-cli").toString(), specFile.toString(), substituted.toString()).redirectErrorStream(true).start();
+                Checkout.ROOT.resolve("mtls-cli").toString(), specFile.toString(), substituted.toString()).redirectErrorStream(true).start();
         String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(bash.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, bash.exitValue(), output);

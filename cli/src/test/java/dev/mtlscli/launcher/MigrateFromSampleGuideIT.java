@@ -4,6 +4,7 @@ import dev.mtlscli.fakeaws.FakeAws;
 import dev.mtlscli.runtime.MtlsClients;
 import dev.mtlscli.runtime.secrets.SsmPasswords;
 import dev.mtlscli.runtime.tls.TlsPolicy;
+import dev.mtlscli.testing.Checkout;
 import dev.mtlscli.testing.FakeAwsCli;
 import dev.mtlscli.testing.LayerZips;
 import dev.mtlscli.testing.NginxBackends;
@@ -36,7 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * MtlsClients calls nginx configured as the sample's backend (TLS 1.2 only, and TLS 1.2 + 1.3).
  */
 class MigrateFromSampleGuideIT {
-    private static final Path REPO = Path.of(System.getProperty("mtls.repo", "..")).toAbsolutePath().normalize();
     private static final Pattern SH_BLOCK = Pattern.compile("(?m)^```sh\\n(.*?)^```$", Pattern.DOTALL);
 
     @TempDir
@@ -45,11 +45,11 @@ class MigrateFromSampleGuideIT {
     @Test
     void theGuidesCommandsMoveTheSamplesMaterialOntoMtlsCliAndTheRuntimeGets200() throws Exception {
         Tool.require("nginx");
-        List<String> blocks = shBlocks(Files.readString(REPO.resolve("docs/migrate-from-sample.md")));
+        List<String> blocks = shBlocks(Files.readString(Checkout.ROOT.resolve("docs/migrate-from-sample.md")));
         assertTrue(blocks.size() >= 4, "the guide's runnable blocks: " + blocks);
         SampleMaterial sample = SampleMaterial.create(temp.resolve("sample"), "localhost");
         Path bin = Files.createDirectories(temp.resolve("bin"));
-        Path wrapper = Files.writeString(bin.resolve("mtls-cli"), "#!/bin/sh\nexec " + REPO.resolve("mtls-cli") + " \"$@\"\n");
+        Path wrapper = Files.writeString(bin.resolve("mtls-cli"), "#!/bin/sh\nexec " + Checkout.ROOT.resolve("mtls-cli") + " \"$@\"\n");
         Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         try (FakeAws aws = FakeAws.start()) {

@@ -1,6 +1,7 @@
 package dev.mtlscli.launcher;
 
 import dev.mtlscli.fakeaws.FakeAws;
+import dev.mtlscli.testing.Checkout;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,17 +17,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a run-to-the-end runner such as testing.Tool cannot), with the fake AWS's credentials.
  */
 final class MtlsCliProcess {
-    static final Path REPO = Path.of(System.getProperty("mtls.repo", "..")).toAbsolutePath().normalize();
-
     private MtlsCliProcess() {
     }
 
     /** A process builder for `./mtls-cli ARGS`, run from the repository, stdout and stderr into this log. */
     static ProcessBuilder builder(Path log, List<String> args) {
         List<String> command = new ArrayList<>();
-        command.add(REPO.resolve("mtls-cli").toString());
+        command.add(Checkout.ROOT.resolve("mtls-cli").toString());
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(Checkout.ROOT.toFile());
         builder.environment().put("AWS_ACCESS_KEY_ID", FakeAws.ACCESS_KEY_ID);
         builder.environment().put("AWS_SECRET_ACCESS_KEY", FakeAws.SECRET_ACCESS_KEY);
         builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");

@@ -1,5 +1,6 @@
 package dev.mtlscli.launcher;
 
+import dev.mtlscli.testing.Checkout;
 import dev.mtlscli.testing.Tool;
 
 import java.io.IOException;
@@ -9,13 +10,11 @@ import java.util.stream.Stream;
 
 /** The release archive that mvn package made, and unpacking it as a user would. */
 final class ReleaseArchive {
-    static final Path REPO = Path.of(System.getProperty("mtls.repo", "..")).toAbsolutePath().normalize();
-
     private ReleaseArchive() {
     }
 
     static Path file() throws IOException {
-        try (Stream<Path> files = Files.list(REPO.resolve("cli/target"))) {
+        try (Stream<Path> files = Files.list(Checkout.ROOT.resolve("cli/target"))) {
             return files.filter(f -> f.getFileName().toString().matches("mtls-cli-[\\d.]+(-SNAPSHOT)?\\.tar\\.gz")).findFirst()
                     .orElseThrow(() -> new AssertionError("no release archive in cli/target (mvn package makes it)"));
         }

@@ -1,5 +1,6 @@
 package dev.mtlscli.launcher;
 
+import dev.mtlscli.testing.Checkout;
 import dev.mtlscli.testing.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,7 +89,7 @@ class ReleaseArchiveIT {
     @Test
     void theProductCarriesNoTestSupport() throws Exception {
         Path installed = ReleaseArchive.unpack(temp.resolve("opt"));
-        for (Path jar : List.of(ReleaseArchive.REPO.resolve("cli/target/mtls-cli.jar"), installed.resolve("lib/mtls-cli.jar"))) {
+        for (Path jar : List.of(Checkout.ROOT.resolve("cli/target/mtls-cli.jar"), installed.resolve("lib/mtls-cli.jar"))) {
             try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
                 List<String> entries = zip.stream().map(java.util.zip.ZipEntry::getName).toList();
                 assertTrue(entries.contains("dev/mtlscli/demo/LoopbackParameterStore.class"), "the demo's own Parameter Store is in " + jar);

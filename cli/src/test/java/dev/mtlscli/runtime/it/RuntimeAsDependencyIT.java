@@ -3,6 +3,7 @@ package dev.mtlscli.runtime.it;
 import dev.mtlscli.fakeaws.FakeAws;
 import dev.mtlscli.fakeaws.RecordedRequest;
 import dev.mtlscli.runtime.MtlsClients;
+import dev.mtlscli.testing.Checkout;
 import dev.mtlscli.testing.NginxBackends;
 import dev.mtlscli.testing.Tool;
 import dev.mtlscli.testing.Workspace;
@@ -36,7 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class RuntimeAsDependencyIT {
-    private static final Path REPO = Path.of(System.getProperty("mtls.repo", "..")).toAbsolutePath().normalize();
     private static final String FUNCTION_JAR = "target/minimal-lambda-1.0.0.jar";
     // what Lambda's runtime does with the handler, minus the event plumbing: construct it (init), invoke it once
     private static final String INVOKE = """
@@ -110,7 +110,7 @@ class RuntimeAsDependencyIT {
 
     /** The example without any build output a developer left in it, where a user's project would be: outside the checkout. */
     private static Path copyExample(Path target) throws IOException {
-        Path example = REPO.resolve("examples/minimal-lambda");
+        Path example = Checkout.ROOT.resolve("examples/minimal-lambda");
         try (Stream<Path> files = Files.walk(example)) {
             for (Path file : files.filter(f -> !example.relativize(f).startsWith("target")).toList()) {
                 Path to = target.resolve(example.relativize(file).toString());
