@@ -138,7 +138,7 @@ public final class RotateCommand implements Callable<Integer> {
     boolean completeCaRollover;
 
     @Option(names = "--regions", paramLabel = "REGION", split = ",",
-            description = "Rotate in each of these regions (comma-separated) with one plan and one journal (rotations/SERVICE-fleet.jsonl).")
+            description = "Rotate in each of these regions (comma-separated) with one plan and one journal (rotations/SERVICE.fleet.jsonl).")
     List<String> regions = new ArrayList<>();
 
     @Mixin
@@ -173,10 +173,11 @@ public final class RotateCommand implements Callable<Integer> {
             return rotateFleet(ws);
         }
         String payload = payload();
-        RotationJournal journal = new RotationJournal(ws.directory(), service, Clock.systemUTC());
         PrintWriter out = spec.commandLine().getOut();
 
         try (AwsClients clients = AwsClients.connect(aws.settings())) {
+            RotationJournal journal = RotationJournal.forRegion(ws.directory(), service, layerName.replace("{service}", service),
+                    clients.region().id(), Clock.systemUTC());
             FunctionMover mover = FunctionMover.withDefaultPolling(clients.lambda());
             if (rollback) {
                 return rollBack(journal, mover, out);
@@ -277,7 +278,7 @@ public final class RotateCommand implements Callable<Integer> {
             String home = first.sts().getCallerIdentity().account();
             List<String> members = fleetAccounts.any() ? fleetAccounts.others(first, home) : List.of();
             Map<String, AwsClients> inAccounts = new java.util.concurrent.ConcurrentHashMap<>();
-            FleetRotation rotation = new FleetRotation(ws.directory(), service, home, homes, members,
+            FleetRotation rotation = new FleetRotation(ws.directory(), service, layerName.replace("{service}", service), home, homes, members,
                     (account, region) -> inAccounts.computeIfAbsent(account + "/" + region, key -> {
                         AwsClients clients = byRegion.get(region).inAccount(account, fleetAccounts.roleName);
                         synchronized (opened) {

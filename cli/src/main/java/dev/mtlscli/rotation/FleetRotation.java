@@ -73,14 +73,14 @@ public final class FleetRotation {
     /**
      * @param memberLambda (account, region) to a Lambda client acting in that account
      */
-    public FleetRotation(Path workspace, String service, String homeAccount, List<HomeRegion> regions, List<String> memberAccounts,
+    public FleetRotation(Path workspace, String service, String layerName, String homeAccount, List<HomeRegion> regions, List<String> memberAccounts,
                          BiFunction<String, String, LambdaClient> memberLambda, Clock clock, Consumer<String> progress) {
         this.workspace = workspace;
         this.homeAccount = homeAccount;
         this.regions = List.copyOf(regions);
         this.memberAccounts = List.copyOf(memberAccounts);
         this.memberLambda = memberLambda;
-        this.journal = new RotationJournal(workspace, service + "-fleet", clock);
+        this.journal = RotationJournal.forFleet(workspace, service, layerName, clock);
         this.clock = clock;
         this.progress = progress;
     }
@@ -107,7 +107,8 @@ public final class FleetRotation {
             Set<String> unplanned = new LinkedHashSet<>();
             for (JournalEvent event : journal.events(id)) {
                 if (JournalEvent.PLANNED.equals(event.event())) {
-                    plans.put(event.detail("region"), RotationPlan.fromJournal(id, event.details()));
+                    journal.checkLayerAndRegion(event);
+                    plans.put(event.detail("region"), journal.plan(event));
                 } else if (FLEET_PLANNED.equals(event.event()) || MOVES_ADDED.equals(event.event())) {
                     moves.addAll(parseMoves(event.detail("moves")));
                     if (event.detail("where") != null) {
@@ -382,6 +383,11 @@ public final class FleetRotation {
         }
         if (last == null) {
             throw new MtlsException("no fleet rotation in " + journal.file());
+        }
+        for (JournalEvent event : journal.events(last)) {
+            if (JournalEvent.PLANNED.equals(event.event())) {
+                journal.checkLayerAndRegion(event);
+            }
         }
         List<String> back = new ArrayList<>();
         for (JournalEvent event : journal.events(last)) {

@@ -4,9 +4,10 @@ import java.util.Map;
 
 /**
  * One line of a rotation journal: when, who, which rotation, what happened, and its details
- * (string values only, so the journal stays greppable and never needs a schema to be read).
+ * (string values only, so the journal stays greppable and never needs a schema to be read),
+ * and the line of the file it was read from (0 for one just written), for error messages.
  */
-public record JournalEvent(String at, String by, String rotation, String event, Map<String, String> details) {
+public record JournalEvent(String at, String by, String rotation, String event, Map<String, String> details, int line) {
     public static final String PLANNED = "planned";
     public static final String MATERIAL_READY = "material-ready";
     public static final String PUBLISHED = "published";

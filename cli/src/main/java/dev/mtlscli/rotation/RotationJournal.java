@@ -8,9 +8,11 @@ import dev.mtlscli.store.SecureFiles;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -18,48 +20,101 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * The append-only record of a service's rotations: one JSON object per line in
- * &lt;workspace&gt;/rotations/&lt;service&gt;.jsonl. A step is written after it is done, so after a
- * crash the journal says what is certainly done; steps are idempotent, so redoing the one that
- * was in flight is safe. It is also the audit trail of who rotated what, when. No secret is
- * ever written to it.
+ * &lt;workspace&gt;/rotations/&lt;service&gt;.jsonl (one region) or &lt;service&gt;.fleet.jsonl
+ * (a fleet; a dot is never part of a service name, so no service's journal is another's). A step
+ * is written after it is done, so after a crash the journal says what is certainly done; steps
+ * are idempotent, so redoing the one that was in flight is safe. It is also the audit trail of
+ * who rotated what, when. No secret is ever written to it.
+ *
+ * <p>Every planned line names the service, the layer and the scope (region, or fleet) it
+ * belongs to; a journal whose plans name another is refused, so a journal copied, renamed or
+ * left by an older naming can never move another service's functions.
  */
 public final class RotationJournal {
+    /** What a journal belongs to; region is null for a fleet journal, whose plans each name their region. */
+    public record Scope(String service, String layerName, String region) {
+        boolean fleet() {
+            return region == null;
+        }
+
+        String describe() {
+            return "service " + service + " (layer " + layerName + ", " + (fleet() ? "fleet" : "region " + region) + ")";
+        }
+    }
+
+    static final String SCOPE = "scope";
+    static final String SCOPE_FLEET = "fleet";
+    static final String SCOPE_REGION = "region";
+
     private final Path file;
+    private final Scope scope;
     private final Clock clock;
     private final String by;
 
-    public RotationJournal(Path workspace, String service, Clock clock) {
-        this.file = workspace.resolve("rotations").resolve(service + ".jsonl");
+    private RotationJournal(Path workspace, Scope scope, String fileName, Clock clock) {
+        this.file = workspace.resolve("rotations").resolve(fileName);
+        this.scope = scope;
         this.clock = clock;
         this.by = System.getProperty("user.name", "unknown") + "@" + hostName();
+    }
+
+    /** The journal of the rotations of one service's layer in one region. */
+    public static RotationJournal forRegion(Path workspace, String service, String layerName, String region, Clock clock) {
+        return new RotationJournal(workspace, new Scope(service, layerName, region), service + ".jsonl", clock);
+    }
+
+    /** The one journal of a service's fleet rotations over regions and accounts. */
+    public static RotationJournal forFleet(Path workspace, String service, String layerName, Clock clock) {
+        return new RotationJournal(workspace, new Scope(service, layerName, null), service + ".fleet.jsonl", clock);
     }
 
     public Path file() {
         return file;
     }
 
-    /** Appends one event; the whole line goes down in one write so a crash cannot leave half of it. */
+    /**
+     * Appends one event; the whole line goes down in one write and is fsynced. A last line a
+     * crash cut short (no newline) is cut off first, and that cut fsynced, so the new line never
+     * continues a half one.
+     */
     public synchronized JournalEvent append(String rotation, String event, Map<String, String> details) {
-        JournalEvent entry = new JournalEvent(clock.instant().toString(), by, rotation, event, details);
+        Map<String, String> stamped = new TreeMap<>(details);
+        if (JournalEvent.PLANNED.equals(event)) {
+            stamped.putIfAbsent("service", scope.service());
+            stamped.putIfAbsent("layerName", scope.layerName());
+            stamped.put(SCOPE, scope.fleet() ? SCOPE_FLEET : SCOPE_REGION);
+            if (!scope.fleet()) {
+                stamped.put("region", scope.region());
+            }
+        }
         Map<String, Object> line = new LinkedHashMap<>();
-        line.put("at", entry.at());
-        line.put("by", entry.by());
+        String at = clock.instant().toString();
+        line.put("at", at);
+        line.put("by", by);
         line.put("rotation", rotation);
         line.put("event", event);
-        line.put("details", new TreeMap<>(details));
+        line.put("details", stamped);
         byte[] bytes = (Json.writeLine(line) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            boolean created = !Files.exists(file);
             Files.createDirectories(file.getParent());
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                    StandardOpenOption.WRITE)) {
+            boolean created = !Files.exists(file);
+            try (FileChannel channel = open(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                long end = channel.size();
+                long complete = completeLength(channel, end);
+                if (complete < end) {
+                    // the torn line is a step that was never journaled as done: it is redone
+                    channel.truncate(complete);
+                    channel.force(true);
+                }
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                long position = complete;
                 while (buffer.hasRemaining()) {
-                    channel.write(buffer);
+                    position += channel.write(buffer, position);
                 }
                 // A step is journaled before the next one starts: the line must survive a power
                 // loss, or a re-run would not know the step was done.
@@ -69,43 +124,45 @@ public final class RotationJournal {
                 SecureFiles.syncDirectory(file.getParent());
             }
         } catch (IOException e) {
-            throw new MtlsException("cannot write the rotation journal " + file + ": " + e.getMessage(), e);
+            throw new MtlsException("cannot write the rotation journal " + file + ": " + e.getMessage()
+                    + "; nothing after the last completed step was journaled: fix the cause, then run rotate again", e);
         }
-        return entry;
+        return new JournalEvent(at, by, rotation, event, stamped, 0);
     }
 
-    /** Every event, oldest first. A last line cut short by a crash is ignored. */
-    public List<JournalEvent> read() {
+    /**
+     * Every event, oldest first. A last line without its newline (a crash cut it) is ignored; any
+     * other line that is not a journal line is corruption and refused, as is a plan of another
+     * service or scope.
+     */
+    public synchronized List<JournalEvent> read() {
         if (!Files.exists(file)) {
             return List.of();
         }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        byte[] bytes;
+        try (FileChannel channel = open(StandardOpenOption.READ)) {
+            bytes = Channels.newInputStream(channel).readAllBytes();
         } catch (IOException e) {
             throw new MtlsException("cannot read the rotation journal " + file + ": " + e.getMessage(), e);
         }
         List<JournalEvent> events = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank()) {
+        int start = 0;
+        int lineNumber = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] != '\n') {
                 continue;
             }
-            JsonObject json;
-            try {
-                json = Json.parseObject(line.getBytes(StandardCharsets.UTF_8), file + " line " + (i + 1));
-            } catch (MtlsException e) {
-                if (i == lines.size() - 1) {
-                    break;
-                }
-                throw e;
+            lineNumber++;
+            String text = new String(bytes, start, i - start, StandardCharsets.UTF_8);
+            start = i + 1;
+            if (text.isBlank()) {
+                continue;
             }
-            Map<String, String> details = new TreeMap<>();
-            JsonObject detailObject = json.object("details");
-            if (detailObject != null) {
-                detailObject.values().forEach((key, value) -> details.put(key, String.valueOf(value)));
+            JournalEvent event = parse(text, lineNumber);
+            if (JournalEvent.PLANNED.equals(event.event())) {
+                checkOwner(event);
             }
-            events.add(new JournalEvent(json.string("at"), json.string("by"), json.string("rotation"), json.string("event"), details));
+            events.add(event);
         }
         return events;
     }
@@ -115,21 +172,123 @@ public final class RotationJournal {
         return read().stream().filter(event -> rotation.equals(event.rotation())).toList();
     }
 
-    /** The last rotation started, if any, with its plan as journaled. */
-    public java.util.Optional<RotationPlan> latest() {
-        RotationPlan plan = null;
+    /** The last rotation started, if any, with its plan as journaled; refused when it is of another layer or region. */
+    public Optional<RotationPlan> latest() {
+        JournalEvent planned = null;
         for (JournalEvent event : read()) {
             if (JournalEvent.PLANNED.equals(event.event())) {
-                plan = RotationPlan.fromJournal(event.rotation(), event.details());
+                planned = event;
             }
         }
-        return java.util.Optional.ofNullable(plan);
+        if (planned == null) {
+            return Optional.empty();
+        }
+        checkLayerAndRegion(planned);
+        return Optional.of(plan(planned));
     }
 
     /** The last rotation started, unless it completed or was rolled back: the one a re-run continues. */
-    public java.util.Optional<RotationPlan> unfinished() {
+    public Optional<RotationPlan> unfinished() {
         return latest().filter(plan -> events(plan.rotationId()).stream().noneMatch(event ->
                 JournalEvent.COMPLETED.equals(event.event()) || JournalEvent.ROLLBACK_COMPLETED.equals(event.event())));
+    }
+
+    /** The plan of a planned line, or one line naming the line that holds no plan mtls-cli wrote. */
+    public RotationPlan plan(JournalEvent planned) {
+        try {
+            return RotationPlan.fromJournal(planned.rotation(), planned.details());
+        } catch (RuntimeException e) {
+            throw corrupt(planned.line(), "is a plan with missing or invalid fields");
+        }
+    }
+
+    /** Refuses a plan (of a fleet journal: of one of its regions) made for another layer. */
+    public void checkLayerAndRegion(JournalEvent planned) {
+        String layer = planned.detail("layerName");
+        if (!scope.layerName().equals(layer)) {
+            throw new MtlsException(file + " line " + planned.line() + ": rotation " + planned.rotation() + " is of layer " + layer
+                    + ", not " + scope.layerName() + "; run rotate with --layer-name " + layer + " to resume or roll it back");
+        }
+        String region = planned.detail("region");
+        if (!scope.fleet() && region != null && !scope.region().equals(region)) {
+            throw new MtlsException(file + " line " + planned.line() + ": rotation " + planned.rotation() + " is in region " + region
+                    + ", not " + scope.region() + "; run rotate with --region " + region + " to resume or roll it back");
+        }
+    }
+
+    /** Whether the file's plans are of this service and of this kind (one region, or a fleet). */
+    private void checkOwner(JournalEvent planned) {
+        String service = planned.detail("service");
+        String kind = planned.detail(SCOPE);
+        // journals written before the scope was recorded: a fleet plan is the one that names its account
+        boolean fleet = kind == null ? planned.detail("account") != null : SCOPE_FLEET.equals(kind);
+        if (!scope.service().equals(service) || fleet != scope.fleet()) {
+            throw new MtlsException(file + " line " + planned.line() + " is a plan of service " + service + "'s "
+                    + (fleet ? "fleet" : "single-region") + " rotation, not of " + scope.describe()
+                    + ": this is not its journal; move the file aside (it belongs to " + service + ")");
+        }
+    }
+
+    private JournalEvent parse(String text, int lineNumber) {
+        JsonObject json;
+        try {
+            json = Json.parseObject(text.getBytes(StandardCharsets.UTF_8), file.toString());
+        } catch (MtlsException e) {
+            throw corrupt(lineNumber, "is not valid JSON");
+        }
+        try {
+            Map<String, String> details = new TreeMap<>();
+            JsonObject detailObject = json.object("details");
+            if (detailObject != null) {
+                detailObject.values().forEach((key, value) -> details.put(key, String.valueOf(value)));
+            }
+            String rotation = json.string("rotation");
+            String event = json.string("event");
+            if (rotation == null || event == null) {
+                throw corrupt(lineNumber, "has no rotation or event");
+            }
+            return new JournalEvent(json.string("at"), json.string("by"), rotation, event, details, lineNumber);
+        } catch (MtlsException e) {
+            throw corrupt(lineNumber, "is not a journal line");
+        }
+    }
+
+    /**
+     * A damaged line in the middle: nothing after it can be trusted, and rotate, --rollback and
+     * --dry-run all read the journal. What works is to set it aside: a plain rotate then plans
+     * from what is deployed and moves every function still off the newest version.
+     */
+    private MtlsException corrupt(int lineNumber, String what) {
+        return new MtlsException(file + " line " + lineNumber + " " + what + " (damaged or edited by hand); rotate cannot trust "
+                + "this journal: move it aside (keep it, it is the audit trail) and run rotate again, which plans from what is deployed");
+    }
+
+    /** The one place the journal file is opened, so its open options are decided once. */
+    private FileChannel open(OpenOption... options) throws IOException {
+        return FileChannel.open(file, options);
+    }
+
+    /** The length of the file up to and including its last newline. */
+    private static long completeLength(FileChannel channel, long end) throws IOException {
+        long position = end;
+        ByteBuffer block = ByteBuffer.allocate(8192);
+        while (position > 0) {
+            int size = (int) Math.min(block.capacity(), position);
+            block.clear().limit(size);
+            long from = position - size;
+            while (block.hasRemaining()) {
+                if (channel.read(block, from + block.position()) < 0) {
+                    throw new IOException("the journal shrank while being read");
+                }
+            }
+            for (int i = size - 1; i >= 0; i--) {
+                if (block.get(i) == '\n') {
+                    return from + i + 1;
+                }
+            }
+            position = from;
+        }
+        return 0;
     }
 
     private static String hostName() {

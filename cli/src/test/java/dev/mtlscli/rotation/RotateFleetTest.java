@@ -100,7 +100,7 @@ class RotateFleetTest {
         assertEquals(3, json.path("planned").path(A + "/us-east-1").asInt(), "the plan, per account and region: " + json);
         assertEquals(1, json.path("planned").path(HOME + "/eu-west-1").asInt(), json.toString());
         assertTrue(json.path("planned").path(B + "/eu-west-1").isMissingNode(), "B's functions could not be listed");
-        List<String> journal = Files.readAllLines(ws.root().resolve("rotations/service-1-fleet.jsonl"));
+        List<String> journal = Files.readAllLines(ws.root().resolve("rotations/service-1.fleet.jsonl"));
         assertTrue(journal.stream().filter(line -> line.contains("\"function-moved\""))
                 .allMatch(line -> line.contains("\"account\"") && line.contains("\"region\"")), String.join("\n", journal));
 

@@ -108,7 +108,7 @@ class RotationCrashTest {
         AwsSettings settings = new AwsSettings(aws.region(), null, aws.endpoint(), Map.of());
         try (AwsClients clients = AwsClients.connect(settings)) {
             Path workspace = fleet.ws.root();
-            RotationJournal journal = new RotationJournal(workspace, "service-1", Clock.systemUTC());
+            RotationJournal journal = RotationJournal.forRegion(workspace, "service-1", "mtls-service-1", clients.region().id(), Clock.systemUTC());
             RotationRequest request = new RotationRequest("service-1", "mtls-{service}", Duration.ofDays(30), true, List.of(),
                     Map.of(), RotationRequest.CaRolloverRequest.NONE);
             RotationPlan plan = new RotationPlanner(clients.lambda(), Clock.systemUTC()).plan(request, MaterialStep.NONE);
