@@ -26,6 +26,7 @@ import dev.mtlscli.rotation.RotationResult;
 import dev.mtlscli.rotation.RotationRollback;
 import dev.mtlscli.rotation.RotationRunner;
 import dev.mtlscli.rotation.RunOptions;
+import dev.mtlscli.rotation.TargetVersionCheck;
 import dev.mtlscli.rotation.WaitingForConfirmation;
 import dev.mtlscli.rotation.WorkspaceMaterialSteps;
 import dev.mtlscli.store.BoundedReads;
@@ -221,7 +222,7 @@ public final class RotateCommand implements Callable<Integer> {
             boolean terminal = System.console() != null && global.output == OutputFormat.text;
             RotationProgress progress = new RotationProgress(global.output == OutputFormat.text ? out : new PrintWriter(PrintWriter.nullWriter()),
                     terminal, plan.moves().size());
-            RotationRunner runner = new RotationRunner(mover, journal, progress);
+            RotationRunner runner = new RotationRunner(mover, new TargetVersionCheck(clients.lambda(), mover), journal, progress);
             RotationPublisher publisher = new RotationPublisher(ws.directory(), clients.lambda(), clients.ssm(), kmsKeyId,
                     Clock.systemUTC(), line -> text(out, "  " + line));
             RunOptions options = new RunOptions(canary, concurrency, payload);
@@ -402,11 +403,13 @@ public final class RotateCommand implements Callable<Integer> {
             text(out, "Dry run: would move back the functions rotation " + last.rotationId() + " moved (see " + journal.file() + ").");
             return ExitCodes.OK;
         }
-        List<String> rolledBack = new RotationRollback(mover, journal, (step, detail) -> text(out, "  " + step + " " + detail))
+        RotationRollback.Result result = new RotationRollback(mover, journal, (step, detail) -> text(out, "  " + step + " " + detail))
                 .rollBack(last, concurrency);
-        text(out, "Rotation " + last.rotationId() + " rolled back: " + rolledBack.size() + " function(s) moved back.");
-        json(out, Map.of("rotation", last.rotationId(), "rolledBack", rolledBack));
-        return ExitCodes.OK;
+        text(out, "Rotation " + last.rotationId() + " rolled back: " + result.rolledBack().size() + " function(s) moved back"
+                + (result.leftAlone().isEmpty() ? "." : ", " + result.leftAlone().size() + " left alone (moved since):"));
+        result.leftAlone().forEach(line -> text(out, "  " + TerminalText.escape(line)));
+        json(out, Map.of("rotation", last.rotationId(), "rolledBack", result.rolledBack(), "leftAlone", result.leftAlone()));
+        return result.leftAlone().isEmpty() ? ExitCodes.OK : ExitCodes.ATTENTION;
     }
 
     private int prune(AwsClients clients, RotationJournal journal, PrintWriter out) {

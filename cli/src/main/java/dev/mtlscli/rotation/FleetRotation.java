@@ -209,6 +209,12 @@ public final class FleetRotation {
         for (JournalEvent event : events) {
             if (JournalEvent.PUBLISHED.equals(event.event())) {
                 published.put(event.detail("region"), event.detail("layerVersionArn"));
+                RotationPlan plan = plans.get(event.detail("region"));
+                if (plan != null && !plan.currentArn().isEmpty()) {
+                    LambdaClient lambda = home(event.detail("region")).lambda();
+                    new TargetVersionCheck(lambda, FunctionMover.withDefaultPolling(lambda))
+                            .check(plan, event.detail("layerVersionArn"), journal.file() + " line " + event.line());
+                }
             }
         }
         for (HomeRegion home : regions) {
@@ -231,13 +237,18 @@ public final class FleetRotation {
                 done.add(event.detail("account") + "/" + event.detail("region") + "/" + event.detail("function"));
             }
         }
-        List<FleetMove> alreadyDone = new ArrayList<>();
+        // journaled as moved is read again live by the move (its one GetFunction): a function put
+        // back by hand since is moved again, not counted as there
+        List<FleetMove> alreadyDone = Collections.synchronizedList(new ArrayList<>());
         List<FleetMove> remaining = new ArrayList<>();
+        List<FleetMove> journaledDone = new ArrayList<>();
         for (FleetMove move : moves) {
-            (done.contains(move.key()) ? alreadyDone : remaining).add(move);
+            (done.contains(move.key()) ? journaledDone : remaining).add(move);
         }
+        remaining.addAll(journaledDone);
         List<FleetMove> moved = Collections.synchronizedList(new ArrayList<>());
-        moveAll(rotationId, remaining, published, canary, concurrency, globalConcurrency, moved, notDone);
+        moveAll(rotationId, remaining, published, canary, concurrency, globalConcurrency, moved, notDone,
+                move -> done.contains(move.key()), alreadyDone);
 
         if (notDone.isEmpty()) {
             journal.append(rotationId, JournalEvent.COMPLETED, Map.of("moved", Integer.toString(moved.size() + alreadyDone.size()),
@@ -246,7 +257,7 @@ public final class FleetRotation {
             journal.append(rotationId, JournalEvent.STOPPED, Map.of("notDone", String.join(",", new java.util.TreeSet<>(notDone.keySet())),
                     "account", "all", "region", "all"));
         }
-        return new Result(rotationId, unfinished.isPresent(), planned, published, List.copyOf(moved), alreadyDone,
+        return new Result(rotationId, unfinished.isPresent(), planned, published, List.copyOf(moved), List.copyOf(alreadyDone),
                 new java.util.TreeMap<>(notDone));
     }
 
@@ -268,14 +279,15 @@ public final class FleetRotation {
 
     /** Canaries of each region one by one, then everything else in parallel within the bounds. */
     private void moveAll(String id, List<FleetMove> remaining, Map<String, String> published, int canary, int concurrency,
-                         int globalConcurrency, List<FleetMove> moved, Map<String, String> notDone) {
+                         int globalConcurrency, List<FleetMove> moved, Map<String, String> notDone,
+                         java.util.function.Predicate<FleetMove> journaled, List<FleetMove> alreadyDone) {
         List<FleetMove> rest = new ArrayList<>();
         Map<String, Integer> canariesByRegion = new LinkedHashMap<>();
         for (FleetMove move : remaining) {
             int taken = canariesByRegion.getOrDefault(move.region(), 0);
             if (taken < canary) {
                 canariesByRegion.put(move.region(), taken + 1);
-                moveOne(id, move, published, moved, notDone);
+                moveOne(id, move, published, moved, notDone, journaled, alreadyDone);
             } else {
                 rest.add(move);
             }
@@ -297,7 +309,7 @@ public final class FleetRotation {
                     Semaphore slots = perTarget.computeIfAbsent(move.account() + "/" + move.region(), k -> new Semaphore(concurrency));
                     slots.acquireUninterruptibly();
                     try {
-                        moveOne(id, move, published, moved, notDone);
+                        moveOne(id, move, published, moved, notDone, journaled, alreadyDone);
                     } finally {
                         slots.release();
                     }
@@ -318,7 +330,8 @@ public final class FleetRotation {
         }
     }
 
-    private void moveOne(String id, FleetMove move, Map<String, String> published, List<FleetMove> moved, Map<String, String> notDone) {
+    private void moveOne(String id, FleetMove move, Map<String, String> published, List<FleetMove> moved, Map<String, String> notDone,
+                         java.util.function.Predicate<FleetMove> journaled, List<FleetMove> alreadyDone) {
         String where = move.account() + "/" + move.region();
         if (notDone.containsKey(where)) {
             return;
@@ -327,6 +340,10 @@ public final class FleetRotation {
         try {
             LambdaClient lambda = lambdaOf(move.account(), move.region());
             Optional<LayerVersionArn> from = FunctionMover.withDefaultPolling(lambda).move(move.functionName(), LayerVersionArn.parse(target));
+            if (from.isEmpty() && journaled.test(move)) {
+                alreadyDone.add(move);
+                return;
+            }
             journal.append(id, JournalEvent.FUNCTION_MOVED, Map.of("account", move.account(), "region", move.region(),
                     "function", move.functionName(), "from", from.map(LayerVersionArn::arn).orElse(target), "to", target));
             moved.add(move);
@@ -397,7 +414,14 @@ public final class FleetRotation {
             String account = event.detail("account");
             String region = event.detail("region");
             LambdaClient lambda = lambdaOf(account, region);
-            FunctionMover.withDefaultPolling(lambda).move(event.detail("function"), LayerVersionArn.parse(event.detail("from")));
+            // only a function still on this rotation's version: a newer rotation's, or a person's, move stays
+            LayerVersionArn found = FunctionMover.withDefaultPolling(lambda).moveIfOn(event.detail("function"),
+                    LayerVersionArn.parse(event.detail("to")), LayerVersionArn.parse(event.detail("from")));
+            if (!found.arn().equals(event.detail("to")) && !found.arn().equals(event.detail("from"))) {
+                progress.accept("  left alone: " + account + "/" + region + "/" + event.detail("function") + " is on " + found.arn()
+                        + ", not on " + event.detail("to") + " where this rotation moved it");
+                continue;
+            }
             journal.append(last, JournalEvent.FUNCTION_ROLLED_BACK, Map.of("account", account, "region", region,
                     "function", event.detail("function"), "to", event.detail("from")));
             back.add(account + "/" + region + "/" + event.detail("function"));

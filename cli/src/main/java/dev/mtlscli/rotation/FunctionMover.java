@@ -61,6 +61,19 @@ public final class FunctionMover {
      * @throws MtlsException when the function no longer has the layer, or its update failed
      */
     public Optional<LayerVersionArn> move(String functionName, LayerVersionArn target) {
+        LayerVersionArn found = moveIfOn(functionName, null, target);
+        return found.version() == target.version() ? Optional.empty() : Optional.of(found);
+    }
+
+    /**
+     * Moves the function to the target only while it is on the expected version (any version
+     * when expected is null), read live from one GetFunction: a rollback must not move a
+     * function a newer rotation, or a person, has since put elsewhere.
+     *
+     * @return the version the function was found on: the target when it was already there, the
+     * expected one when it was moved, any other when it was left alone
+     */
+    public LayerVersionArn moveIfOn(String functionName, LayerVersionArn expected, LayerVersionArn target) {
         for (int attempt = 0; attempt < MAX_STATE_WAITS; attempt++) {
             FunctionConfiguration config = read(functionName);
             if (config.lastUpdateStatus() == LastUpdateStatus.IN_PROGRESS) {
@@ -70,8 +83,8 @@ public final class FunctionMover {
             FunctionLayers layers = FunctionInventory.of(config);
             LayerVersionArn current = layers.versionOf(target.layerArn()).orElseThrow(() -> new MtlsException(
                     "function " + functionName + " no longer uses layer " + target.layerArn()));
-            if (current.version() == target.version()) {
-                return Optional.empty();
+            if (current.version() == target.version() || (expected != null && current.version() != expected.version())) {
+                return current;
             }
             List<String> updated = layers.withVersion(target);
             UpdateFunctionConfigurationResponse response;
@@ -91,7 +104,7 @@ public final class FunctionMover {
                             + (done.lastUpdateStatusReason() == null ? "" : ": " + done.lastUpdateStatusReason()));
                 }
             }
-            return Optional.of(current);
+            return current;
         }
         throw new MtlsException("function " + functionName + " stayed busy with other updates; try again later");
     }

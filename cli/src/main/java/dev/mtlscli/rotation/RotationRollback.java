@@ -14,7 +14,9 @@ import java.util.concurrent.Future;
 
 /**
  * `rotate --rollback`: moves every function the last rotation moved back to the version it was
- * on, as the journal recorded it. Layer and parameter versions are not touched (the old ones
+ * on, as the journal recorded it, but only a function that is (read live) still on the version
+ * this rotation moved it to: one a newer rotation (say from another copy of the workspace) or a
+ * person has moved since is left alone and named. Layer and parameter versions are not touched (the old ones
  * were kept), so the old material is there to go back to. Idempotent like a rotation.
  */
 public final class RotationRollback {
@@ -28,8 +30,14 @@ public final class RotationRollback {
         this.observer = observer;
     }
 
-    /** @return the functions moved back */
-    public List<String> rollBack(RotationPlan rotation, int concurrency) {
+    /**
+     * @param rolledBack the functions moved back
+     * @param leftAlone  one line per function left where it was, saying where and why
+     */
+    public record Result(List<String> rolledBack, List<String> leftAlone) {
+    }
+
+    public Result rollBack(RotationPlan rotation, int concurrency) {
         String id = rotation.rotationId();
         Map<String, JournalEvent> lastByFunction = new LinkedHashMap<>();
         for (JournalEvent event : journal.events(id)) {
@@ -43,6 +51,7 @@ public final class RotationRollback {
         List<String> rolledBack = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         List<String> impossible = new ArrayList<>();
+        List<String> leftAlone = new ArrayList<>();
         ExecutorService executor = Executors.newFixedThreadPool(Math.max(1, Math.min(concurrency, toUndo.size())));
         try {
             List<Future<?>> futures = new ArrayList<>();
@@ -61,7 +70,14 @@ public final class RotationRollback {
                             }
                             return;
                         }
-                        mover.move(function, back);
+                        LayerVersionArn found = mover.moveIfOn(function, LayerVersionArn.parse(current), back);
+                        if (found.version() != back.version() && !found.arn().equals(current)) {
+                            synchronized (leftAlone) {
+                                leftAlone.add("function " + function + " is on " + found.arn() + ", not on " + current
+                                        + " where this rotation moved it: left alone");
+                            }
+                            return;
+                        }
                         // the direction actually taken: off the version the rotation moved it to
                         Map<String, String> details = new LinkedHashMap<>();
                         details.put("function", function);
@@ -102,7 +118,9 @@ public final class RotationRollback {
             throw new MtlsException("rollback of rotation " + id + " incomplete (" + failures.size() + " function(s) not moved back, first: "
                     + failures.get(0) + "); run rotate --rollback again");
         }
-        journal.append(id, JournalEvent.ROLLBACK_COMPLETED, Map.of("functions", String.valueOf(rolledBack.size())));
-        return rolledBack;
+        journal.append(id, JournalEvent.ROLLBACK_COMPLETED, Map.of("functions", String.valueOf(rolledBack.size()),
+                "leftAlone", String.valueOf(leftAlone.size())));
+        java.util.Collections.sort(leftAlone);
+        return new Result(rolledBack, leftAlone);
     }
 }

@@ -41,11 +41,13 @@ public final class RotationRunner {
     }
 
     private final FunctionMover mover;
+    private final TargetVersionCheck targetCheck;
     private final RotationJournal journal;
     private final RotationObserver observer;
 
-    public RotationRunner(FunctionMover mover, RotationJournal journal, RotationObserver observer) {
+    public RotationRunner(FunctionMover mover, TargetVersionCheck targetCheck, RotationJournal journal, RotationObserver observer) {
         this.mover = mover;
+        this.targetCheck = targetCheck;
         this.journal = journal;
         this.observer = observer;
     }
@@ -75,32 +77,38 @@ public final class RotationRunner {
         Optional<JournalEvent> published = last(events, JournalEvent.PUBLISHED);
         if (published.isPresent()) {
             target = published.get().detail("layerVersionArn");
+            targetCheck.check(plan, target, journal.file() + " line " + published.get().line());
         } else if (plan.materialStep() == MaterialStep.NONE) {
             target = plan.currentArn();
+            targetCheck.check(plan, target, null);
         } else {
             target = publisher.publish(plan);
             journal.append(id, JournalEvent.PUBLISHED, Map.of("layerVersionArn", target));
             observer.done("published", target);
+            targetCheck.check(plan, target, null);
         }
         LayerVersionArn targetArn = LayerVersionArn.parse(target);
 
+        // What the journal says is done is read again live (the one GetFunction of a move):
+        // a function put back by hand since is moved again, not counted as there.
         Set<String> done = finished(events, options.verifyPayload() != null);
         List<Move> remaining = new ArrayList<>();
-        List<String> alreadyDone = new ArrayList<>();
+        List<Move> journaledDone = new ArrayList<>();
         for (Move move : plan.moves()) {
-            if (done.contains(move.functionName())) {
-                alreadyDone.add(move.functionName());
-            } else {
-                remaining.add(move);
-            }
+            (done.contains(move.functionName()) ? journaledDone : remaining).add(move);
         }
 
-        Outcomes outcomes = new Outcomes(alreadyDone);
+        Outcomes outcomes = new Outcomes(done);
         int canaries = Math.min(options.canary(), remaining.size());
         String stop = moveAll(id, remaining.subList(0, canaries), targetArn, options.verifyPayload(), 1, outcomes);
         if (stop == null) {
-            stop = moveAll(id, remaining.subList(canaries, remaining.size()), targetArn, options.verifyPayload(),
-                    options.concurrency(), outcomes);
+            List<Move> rest = new ArrayList<>(remaining.subList(canaries, remaining.size()));
+            rest.addAll(journaledDone);
+            stop = moveAll(id, rest, targetArn, options.verifyPayload(), options.concurrency(), outcomes);
+        }
+        List<String> alreadyDone;
+        synchronized (outcomes.alreadyDone) {
+            alreadyDone = List.copyOf(outcomes.alreadyDone);
         }
         if (stop != null) {
             String where = outcomes.summary(targetArn, plan.moves().size());
@@ -162,6 +170,10 @@ public final class RotationRunner {
                          AtomicReference<String> stop) {
         String function = move.functionName();
         Optional<LayerVersionArn> from = mover.move(function, target);
+        if (from.isEmpty() && outcomes.journaledDone.contains(function)) {
+            outcomes.alreadyDone.add(function);
+            return;
+        }
         String previous = from.map(LayerVersionArn::arn).orElse(move.fromArn());
         Map<String, String> details = new LinkedHashMap<>();
         details.put("function", function);
@@ -218,12 +230,14 @@ public final class RotationRunner {
     /** Where each function of this run ended, for the summary; filled from several threads. */
     private static final class Outcomes {
         final List<String> moved = Collections.synchronizedList(new ArrayList<>());
-        final List<String> alreadyDone;
+        final List<String> alreadyDone = Collections.synchronizedList(new ArrayList<>());
+        /** Functions the journal says are done: found on the target, they are neither journaled nor verified again. */
+        final Set<String> journaledDone;
         final List<String> rolledBack = Collections.synchronizedList(new ArrayList<>());
         final List<String> unknown = Collections.synchronizedList(new ArrayList<>());
 
-        Outcomes(List<String> alreadyDone) {
-            this.alreadyDone = Collections.synchronizedList(alreadyDone);
+        Outcomes(Set<String> journaledDone) {
+            this.journaledDone = Set.copyOf(journaledDone);
         }
 
         /** One clause per state, naming the functions, so nobody has to guess where one is. */

@@ -133,6 +133,26 @@ class RotateFleetTest {
     }
 
     @Test
+    void aRollbackFromAStaleCopyOfTheWorkspaceLeavesAloneWhatANewerFleetRotationMoved() throws Exception {
+        aws.iam().createRole(B, ROLE, HOME);
+        rotate("--force").assertExit(0, "first fleet rotation");
+        Path stale = temp.resolve("stale");
+        Files.createDirectories(stale.resolve("rotations"));
+        Files.copy(ws.root().resolve("rotations/service-1.fleet.jsonl"), stale.resolve("rotations/service-1.fleet.jsonl"));
+        rotate("--force").assertExit(0, "second fleet rotation");
+        // the stale copy's journal of the first rotation, in the workspace again
+        Files.copy(stale.resolve("rotations/service-1.fleet.jsonl"), ws.root().resolve("rotations/service-1.fleet.jsonl"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        Cli.Result back = rotate("--rollback").assertExit(0, "roll back the stale rotation");
+
+        assertTrue(back.out().contains("0 function(s) moved back") && back.out().contains("left alone"), back.out());
+        for (String region : REGIONS) {
+            assertTrue(on(A, region, "a-0").endsWith(":3"), "the newer rotation's move stays: " + on(A, region, "a-0"));
+        }
+    }
+
+    @Test
     void aRegionWhereTheLayerIsNotYetPublishedJoinsAndOtherLayersOfAFunctionStay() throws Exception {
         try (FakeAws wider = FakeAws.startFleet(List.of("eu-west-1", "us-east-1", "ap-southeast-2"), List.of(A))) {
             wider.iam().createRole(A, ROLE, HOME);

@@ -128,7 +128,8 @@ class RotationCrashTest {
                 }
                 return arn;
             };
-            new RotationRunner(FunctionMover.withDefaultPolling(clients.lambda()), journal, observer)
+            FunctionMover mover = FunctionMover.withDefaultPolling(clients.lambda());
+            new RotationRunner(mover, new TargetVersionCheck(clients.lambda(), mover), journal, observer)
                     .start(plan, material, crashingPublisher, new RunOptions(0, 2, null));
         }
     }
