@@ -70,7 +70,7 @@ class RotateFleetKillIT {
             }
             aws.latency(Duration.ofMillis(60));
 
-            Path journal = ws.resolve("rotations/service-1-fleet.jsonl");
+            Path journal = ws.resolve("rotations/service-1.fleet.jsonl");
             Process rotation = mtlsCli(aws, rotate(ws)).redirectOutput(temp.resolve("killed.log").toFile()).start();
             JournalWatch.waitForMoves(ws, journal, 5, rotation);
             rotation.destroyForcibly();
