@@ -408,7 +408,7 @@ public final class FleetRotation {
         }
         List<String> back = new ArrayList<>();
         for (JournalEvent event : journal.events(last)) {
-            if (!JournalEvent.FUNCTION_MOVED.equals(event.event()) || event.detail("from").equals(event.detail("to"))) {
+            if (!JournalEvent.FUNCTION_MOVED.equals(event.event()) || java.util.Objects.equals(event.detail("from"), event.detail("to"))) {
                 continue;
             }
             String account = event.detail("account");
@@ -416,7 +416,7 @@ public final class FleetRotation {
             LambdaClient lambda = lambdaOf(account, region);
             // only a function still on this rotation's version: a newer rotation's, or a person's, move stays
             LayerVersionArn found = FunctionMover.withDefaultPolling(lambda).moveIfOn(event.detail("function"),
-                    LayerVersionArn.parse(event.detail("to")), LayerVersionArn.parse(event.detail("from")));
+                    journal.arnOf(event, "to"), journal.arnOf(event, "from"));
             if (!found.arn().equals(event.detail("to")) && !found.arn().equals(event.detail("from"))) {
                 progress.accept("  left alone: " + account + "/" + region + "/" + event.detail("function") + " is on " + found.arn()
                         + ", not on " + event.detail("to") + " where this rotation moved it");

@@ -1,6 +1,7 @@
 package dev.mtlscli.rotation;
 
 import dev.mtlscli.MtlsException;
+import dev.mtlscli.aws.LayerVersionArn;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.json.JsonObject;
 import dev.mtlscli.store.SecureFiles;
@@ -200,6 +201,15 @@ public final class RotationJournal {
         } catch (RuntimeException e) {
             throw corrupt(planned.line(), "is a plan with missing or invalid fields");
         }
+    }
+
+    /** A layer version ARN a line records, or one line naming the line when it holds none. */
+    public LayerVersionArn arnOf(JournalEvent event, String field) {
+        LayerVersionArn arn = LayerVersionArn.parseOrNull(event.detail(field));
+        if (arn == null) {
+            throw corrupt(event.line(), "has no layer version ARN in '" + field + "'");
+        }
+        return arn;
     }
 
     /** Refuses a plan (of a fleet journal: of one of its regions) made for another layer. */

@@ -48,6 +48,10 @@ public final class RotationRollback {
         List<JournalEvent> toUndo = lastByFunction.values().stream()
                 .filter(event -> JournalEvent.FUNCTION_MOVED.equals(event.event())
                         || JournalEvent.FUNCTION_ROLLBACK_FAILED.equals(event.event())).toList();
+        for (JournalEvent event : toUndo) {
+            journal.arnOf(event, "from");
+            journal.arnOf(event, "to");
+        }
         List<String> rolledBack = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         List<String> impossible = new ArrayList<>();

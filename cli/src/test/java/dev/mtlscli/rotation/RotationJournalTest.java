@@ -166,6 +166,25 @@ class RotationJournalTest {
     }
 
     @Test
+    void aMoveLineWithoutAVersionIsNamedAndNotAdvisedToBeRunAgain() throws Exception {
+        fleet.rotate("--force").assertExit(0, "rotate");
+        List<String> lines = new ArrayList<>(Files.readAllLines(journal()));
+        int moved = -1;
+        for (int i = 0; i < lines.size() && moved < 0; i++) {
+            if (lines.get(i).contains("\"function-moved\"")) {
+                moved = i;
+            }
+        }
+        lines.set(moved, lines.get(moved).replaceAll("\"from\":\"[^\"]*\"", "\"from\":\"garbage\""));
+        Files.write(journal(), lines);
+
+        String error = assertJournalError(fleet.rotate("--rollback"), journal(), moved + 1);
+
+        assertTrue(error.contains("move it aside") && !error.contains("--rollback again"), error);
+        fleet.assertOn("app-1", newest());
+    }
+
+    @Test
     void aDamagedLastLineThatEndsInANewlineIsCorruptionNotATornTail() throws Exception {
         fleet.rotate("--force").assertExit(0, "rotate");
         int count = Files.readAllLines(journal()).size();
