@@ -107,6 +107,7 @@ public final class StagedDirectory implements AutoCloseable {
      * asked with it, or the other way round. A signal waits until the step is over.
      */
     public static void commitTogether(List<StagedDirectory> directories) {
+        directories.forEach(directory -> OwnedFiles.record(directory.staging));
         if (!InterruptCleanup.enterWrite()) {
             throw new MtlsException("interrupted before the output was moved into place");
         }
