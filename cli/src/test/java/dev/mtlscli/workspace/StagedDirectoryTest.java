@@ -244,6 +244,24 @@ class StagedDirectoryTest {
     }
 
     @Test
+    void aSymlinkNamedLikeADeadRunsLeftoverIsNeitherFollowedNorPutInPlace() throws Exception {
+        Path victim = Files.createDirectories(parent.resolve("victim"));
+        Files.writeString(victim.resolve("data.txt"), "the user's");
+        Path staging = Files.createSymbolicLink(parent.resolve(".out.staging-" + deadPid() + "-1"), victim);
+        Path old = Files.createSymbolicLink(parent.resolve(".out.old-" + deadPid() + "-2"), victim);
+
+        try (StagedDirectory staged = StagedDirectory.open(target(), false, OutputKind.WORKSPACE)) {
+            fill(staged.path());
+            staged.commit();
+        }
+
+        assertFalse(Files.isSymbolicLink(target()), "the output is the directory this run made, not the planted link");
+        assertTrue(Files.isRegularFile(target().resolve("passwords.json"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertEquals(List.of("data.txt"), tree(victim));
+        assertTrue(Files.isSymbolicLink(staging) && Files.isSymbolicLink(old), "links that are not ours are left alone");
+    }
+
+    @Test
     void theOldCopyOfACompletedReplacementIsDeletedByTheNextRun() throws Exception {
         madeByAnEarlierRun();
         Path old = parent.resolve(".out.old-" + deadPid() + "-123");
