@@ -13,11 +13,13 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -275,7 +277,15 @@ public final class RotationJournal {
 
     /** The one place the journal file is opened, so its open options are decided once. */
     private FileChannel open(OpenOption... options) throws IOException {
-        return FileChannel.open(file, options);
+        // A journal that is a symlink, FIFO or directory is not ours: writing through a link
+        // would overwrite its target, and opening a FIFO would block until someone reads it.
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new MtlsException(file + " is not a regular file (a symlink, FIFO or directory); "
+                    + "rotate writes its journal only to a file of its own: move it aside");
+        }
+        OpenOption[] noFollow = Arrays.copyOf(options, options.length + 1);
+        noFollow[options.length] = LinkOption.NOFOLLOW_LINKS;
+        return FileChannel.open(file, noFollow);
     }
 
     /** The length of the file up to and including its last newline. */

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -56,7 +57,8 @@ public final class SecureFiles {
             // kilobytes) and the channel stays open for the force below.
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             content.writeTo(bytes);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+                    LinkOption.NOFOLLOW_LINKS)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -104,6 +106,10 @@ public final class SecureFiles {
         }
         try {
             Files.createDirectories(dir);
+            // A symlink there would take the chmod, and every file written below it, elsewhere.
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException(dir + " is a symbolic link, not a directory");
+            }
             Files.setPosixFilePermissions(dir, permissions);
             return dir;
         } catch (IOException e) {

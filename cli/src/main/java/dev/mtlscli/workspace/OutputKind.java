@@ -24,7 +24,7 @@ public enum OutputKind {
     public static final String WORKSPACE_MARKER = ".mtls-cli-workspace";
 
     private static final Set<String> WORKSPACE_ENTRIES = Set.of("ca", "servers", "clients", "rotations",
-            "passwords.json", WORKSPACE_MARKER, WorkspaceLock.FILE_NAME);
+            "passwords.json", WORKSPACE_MARKER, WorkspaceLock.FILE_NAME, OwnedFiles.FILE_NAME);
 
     private final String description;
 
@@ -38,8 +38,8 @@ public enum OutputKind {
 
     /**
      * Why this non-empty directory is not one of this kind made by mtls-cli, or empty when it is.
-     * A workspace holding anything the tool does not write (notes.txt, a .git) is refused too:
-     * replacing it would delete that.
+     * A directory holding anything the tool did not write, at any depth (notes.txt, a .git, a
+     * key the user edited, a symlink), is refused too: replacing it would delete that.
      */
     public Optional<String> whyNotRecognised(Path directory) {
         List<String> entries = entries(directory);
@@ -51,10 +51,13 @@ public enum OutputKind {
             }
             boolean marked = Files.isRegularFile(directory.resolve(WORKSPACE_MARKER));
             boolean laidOut = Files.isRegularFile(directory.resolve("passwords.json")) && Files.isDirectory(directory.resolve("ca"));
-            return marked || laidOut ? Optional.empty() : Optional.of("it is not an mtls-cli workspace (no passwords.json and ca/)");
+            if (!marked && !laidOut) {
+                return Optional.of("it is not an mtls-cli workspace (no passwords.json and ca/)");
+            }
+            return OwnedFiles.whyNotOwned(directory);
         }
         for (String entry : entries) {
-            if (!entry.equals("mtls")) {
+            if (!entry.equals("mtls") && !entry.equals(OwnedFiles.FILE_NAME)) {
                 return Optional.of("it holds " + entry + ", which mtls-cli does not write into a layer directory");
             }
         }
@@ -63,7 +66,7 @@ public enum OutputKind {
                 return Optional.of("mtls/" + service + " has no manifest.json, so it is not a layer mtls-cli wrote");
             }
         }
-        return Optional.empty();
+        return OwnedFiles.whyNotOwned(directory);
     }
 
     private static List<String> entries(Path directory) {

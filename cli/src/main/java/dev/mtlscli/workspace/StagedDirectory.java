@@ -7,6 +7,7 @@ import dev.mtlscli.store.SecureFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
@@ -107,6 +108,7 @@ public final class StagedDirectory implements AutoCloseable {
      * asked with it, or the other way round. A signal waits until the step is over.
      */
     public static void commitTogether(List<StagedDirectory> directories) {
+        directories.forEach(directory -> OwnedFiles.record(directory.staging));
         if (!InterruptCleanup.enterWrite()) {
             throw new MtlsException("interrupted before the output was moved into place");
         }
@@ -205,7 +207,9 @@ public final class StagedDirectory implements AutoCloseable {
         Path target = parent.resolve(name);
         for (Path leftover : leftovers) {
             Matcher matcher = LEFTOVER.matcher(leftover.getFileName().toString());
-            if (!matcher.matches() || !matcher.group(1).equals(name) || !Files.isDirectory(leftover)) {
+            if (!matcher.matches() || !matcher.group(1).equals(name)
+                    || !Files.isDirectory(leftover, LinkOption.NOFOLLOW_LINKS)) {
+                // a symlink with a leftover's name is not ours: removing or restoring it would act on its target
                 continue;
             }
             if (ownerIsAlive(Long.parseLong(matcher.group(3)), leftover)) {

@@ -9,10 +9,14 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * The exclusive right of one run to write a workspace. Two runs that both write (a rotation
@@ -49,14 +53,14 @@ public final class WorkspaceLock implements AutoCloseable {
         Path file = directory.resolve(FILE_NAME);
         FileChannel channel = null;
         try {
-            if (!Files.exists(file)) {
-                try {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                } catch (java.nio.file.FileAlreadyExistsException raced) {
-                    // another run created it first; the lock below decides
-                }
-            }
-            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            refuseUnlessRegularOrAbsent(file, directory);
+            // Never through a symlink: whatever it points at would be truncated to the pid line.
+            // CREATE without following links creates the file itself or opens the one there.
+            channel = FileChannel.open(file, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            // A FIFO or device swapped in between the check and the open is caught here, before
+            // anything is written to it.
+            refuseUnlessRegularOrAbsent(file, directory);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -73,15 +77,36 @@ public final class WorkspaceLock implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), 0);
             return new WorkspaceLock(channel, lock);
+        } catch (MtlsException e) {
+            closeQuietly(channel);
+            throw e;
         } catch (IOException e) {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // the failure to lock is the one to report
-                }
-            }
+            closeQuietly(channel);
             throw new MtlsException("cannot lock workspace " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the failure to lock is the one to report
+            }
+        }
+    }
+
+    private static void refuseUnlessRegularOrAbsent(Path file, Path directory) throws IOException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException absent) {
+            return;
+        }
+        if (!attributes.isRegularFile()) {
+            throw new MtlsException("cannot lock workspace " + directory + ": " + file.getFileName() + " is "
+                    + (attributes.isSymbolicLink() ? "a symbolic link" : attributes.isDirectory() ? "a directory" : "not a regular file")
+                    + ", not a lock file of mtls-cli; remove it if it is not yours to keep");
         }
     }
 

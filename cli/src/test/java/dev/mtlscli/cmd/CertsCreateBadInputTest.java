@@ -35,7 +35,7 @@ class CertsCreateBadInputTest {
     private static final String GOOD_SERVICE = "{\"name\": \"svc\", \"host\": \"svc.example.com\"}";
 
     private static final List<String> WORKSPACE_FILES = List.of(
-            "passwords.json", ".mtls-cli-workspace", ".mtls-cli.lock",
+            "passwords.json", ".mtls-cli-workspace", ".mtls-cli.lock", ".mtls-cli-files",
             "ca/svc/ca.crt", "ca/svc/ca.key",
             "servers/svc/server.crt", "servers/svc/server-chain.crt", "servers/svc/server.key", "servers/svc/client-ca.crt",
             "clients/svc/keystore.p12", "clients/svc/truststore.p12");
@@ -347,15 +347,14 @@ class CertsCreateBadInputTest {
     @Test
     void forceReplacesAnExistingOutput() throws IOException {
         assertEquals(ExitCodes.OK, create("--spec", goodSpec().toString()).exitCode());
-        Files.createDirectories(out().resolve("clients/stale"));
-        Files.writeString(out().resolve("clients/stale/old.txt"), "old");
+        byte[] oldKey = Files.readAllBytes(out().resolve("ca/svc/ca.key"));
 
         BadInputCli.Result result = create("--spec", goodSpec().toString(), "--force");
 
         assertEquals(ExitCodes.OK, result.exitCode(), result.err());
         assertEquals("", result.err());
         assertEquals(sortedWorkspaceFiles(), listFiles(out()));
-        assertFalse(Files.exists(out().resolve("clients/stale")), "the old content must be gone");
+        assertFalse(java.util.Arrays.equals(oldKey, Files.readAllBytes(out().resolve("ca/svc/ca.key"))), "the old content must be gone");
         assertNoLeftoversBeside(out());
     }
 

@@ -198,4 +198,71 @@ class OutputSafetyTest {
         assertEquals(before, snapshot(ws));
         assertEquals(0, run("certs", "create", "--out", ws.toString(), "--force").exitCode(), "free again once released");
     }
+
+    @Test
+    void forceRefusesAWorkspaceWithFilesOfTheUsersBelowItsTopLevelAndRemovesNothing() throws IOException {
+        Path ws = createWorkspace("ws");
+        Files.createDirectories(ws.resolve("ca/service-1/backup"));
+        Files.writeString(ws.resolve("ca/service-1/backup/ca.key.bak"), "my backup");
+        Files.writeString(ws.resolve("ca/service-1/NOTES.txt"), "my notes");
+        Map<String, String> before = snapshot(ws);
+
+        String line = assertOneLineFailure(run("certs", "create", "--out", ws.toString(), "--force"), 1, "ca/service-1/NOTES.txt");
+        assertTrue(line.contains("replaces only an mtls-cli workspace"), line);
+        assertEquals(before, snapshot(ws));
+        assertNoLeftoversBeside(ws);
+
+        Files.delete(ws.resolve("ca/service-1/NOTES.txt"));
+        assertOneLineFailure(run("certs", "create", "--out", ws.toString(), "--force"), 1, "ca/service-1/backup");
+        assertEquals("my backup", Files.readString(ws.resolve("ca/service-1/backup/ca.key.bak")));
+    }
+
+    @Test
+    void forceRefusesAWorkspaceWhoseFileTheUserEditedOrReplacedByASymlink() throws IOException {
+        Path ws = createWorkspace("ws");
+        Files.writeString(ws.resolve("servers/service-1/server.crt"), "# my comment\n", java.nio.file.StandardOpenOption.APPEND);
+        Map<String, String> before = snapshot(ws);
+        assertOneLineFailure(run("certs", "create", "--out", ws.toString(), "--force"), 1, "servers/service-1/server.crt");
+        assertEquals(before, snapshot(ws));
+
+        Path elsewhere = Files.writeString(temp.resolve("elsewhere.pem"), "not mtls-cli's");
+        Path other = temp.resolve("other");
+        createWorkspace("other");
+        Files.delete(other.resolve("servers/service-1/server.key"));
+        Files.createSymbolicLink(other.resolve("servers/service-1/server.key"), elsewhere);
+        assertOneLineFailure(run("certs", "create", "--out", other.toString(), "--force"), 1, "servers/service-1/server.key");
+        assertTrue(Files.isSymbolicLink(other.resolve("servers/service-1/server.key")));
+        assertEquals("not mtls-cli's", Files.readString(elsewhere));
+    }
+
+    @Test
+    void forceRefusesAWorkspaceWithoutTheRecordOfWhatWasWritten() throws IOException {
+        Path ws = createWorkspace("ws");
+        Files.delete(ws.resolve(".mtls-cli-files"));
+        Map<String, String> before = snapshot(ws);
+
+        assertOneLineFailure(run("certs", "create", "--out", ws.toString(), "--force"), 1, "no .mtls-cli-files record");
+        assertEquals(before, snapshot(ws));
+    }
+
+    @Test
+    void forceRefusesALayerDirWithAFileOfTheUsersOrASymlinkInsideIt() throws IOException {
+        Path out = temp.resolve("out");
+        Path layer = temp.resolve("layer");
+        assertEquals(0, run("certs", "create", "--out", out.toString(), "--layer-dir", layer.toString()).exitCode());
+        Files.writeString(layer.resolve("mtls/service-1/extra.txt"), "mine");
+        Map<String, String> before = snapshot(layer);
+        assertOneLineFailure(run("certs", "create", "--out", out.toString(), "--layer-dir", layer.toString(), "--force"), 1,
+                "mtls/service-1/extra.txt");
+        assertEquals(before, snapshot(layer));
+
+        Files.delete(layer.resolve("mtls/service-1/extra.txt"));
+        Path elsewhere = Files.writeString(temp.resolve("elsewhere"), "precious");
+        Files.delete(layer.resolve("mtls/service-1/keystore.p12"));
+        Files.createSymbolicLink(layer.resolve("mtls/service-1/keystore.p12"), elsewhere);
+        assertOneLineFailure(run("certs", "create", "--out", out.toString(), "--layer-dir", layer.toString(), "--force"), 1,
+                "mtls/service-1/keystore.p12");
+        assertEquals("precious", Files.readString(elsewhere));
+        assertTrue(Files.isSymbolicLink(layer.resolve("mtls/service-1/keystore.p12")));
+    }
 }

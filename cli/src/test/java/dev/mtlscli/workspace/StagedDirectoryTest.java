@@ -39,6 +39,16 @@ class StagedDirectoryTest {
         Files.writeString(root.resolve("passwords.json"), "{}");
     }
 
+    /** A target that an earlier run made, so that --force may replace it. */
+    private void madeByAnEarlierRun() {
+        try (StagedDirectory staged = StagedDirectory.open(target(), false, OutputKind.WORKSPACE)) {
+            fill(staged.path());
+            staged.commit();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private List<String> parentEntries() throws IOException {
         try (Stream<Path> entries = Files.list(parent)) {
             return entries.map(p -> p.getFileName().toString()).sorted().toList();
@@ -71,7 +81,7 @@ class StagedDirectoryTest {
             assertFalse(Files.exists(target()), "nothing visible before commit");
             staged.commit();
         }
-        assertEquals(List.of(".mtls-cli-workspace", ".mtls-cli.lock", "ca", "ca/svc", "ca/svc/ca.crt", "passwords.json"), tree(target()));
+        assertEquals(List.of(".mtls-cli-files", ".mtls-cli-workspace", ".mtls-cli.lock", "ca", "ca/svc", "ca/svc/ca.crt", "passwords.json"), tree(target()));
         assertEquals(List.of("out"), parentEntries());
     }
 
@@ -129,28 +139,31 @@ class StagedDirectoryTest {
             fill(staged.path());
             staged.commit();
         }
-        assertEquals(List.of(".mtls-cli-workspace", ".mtls-cli.lock", "ca", "ca/svc", "ca/svc/ca.crt", "passwords.json"), tree(target()));
+        assertEquals(List.of(".mtls-cli-files", ".mtls-cli-workspace", ".mtls-cli.lock", "ca", "ca/svc", "ca/svc/ca.crt", "passwords.json"), tree(target()));
         assertEquals(List.of("out"), parentEntries());
     }
 
     @Test
     void forceReplacesTheTargetOnCommitAndRemovesTheOldCopy() throws IOException {
-        fill(target());
-        Files.createDirectories(target().resolve("clients/stale"));
-        Files.writeString(target().resolve("clients/stale/old.txt"), "old");
+        try (StagedDirectory earlier = StagedDirectory.open(target(), false, OutputKind.WORKSPACE)) {
+            fill(earlier.path());
+            Files.createDirectories(earlier.path().resolve("clients/stale"));
+            Files.writeString(earlier.path().resolve("clients/stale/old.txt"), "old");
+            earlier.commit();
+        }
 
         try (StagedDirectory staged = StagedDirectory.open(target(), true, OutputKind.WORKSPACE)) {
             fill(staged.path());
             assertEquals("old", Files.readString(target().resolve("clients/stale/old.txt")), "untouched until commit");
             staged.commit();
         }
-        assertEquals(List.of(".mtls-cli-workspace", ".mtls-cli.lock", "ca", "ca/svc", "ca/svc/ca.crt", "passwords.json"), tree(target()));
+        assertEquals(List.of(".mtls-cli-files", ".mtls-cli-workspace", ".mtls-cli.lock", "ca", "ca/svc", "ca/svc/ca.crt", "passwords.json"), tree(target()));
         assertEquals(List.of("out"), parentEntries(), "neither staging nor old copy left");
     }
 
     @Test
     void forceWithoutCommitLeavesTheExistingTargetUntouched() throws IOException {
-        fill(target());
+        madeByAnEarlierRun();
         List<String> before = tree(target());
 
         try (StagedDirectory staged = StagedDirectory.open(target(), true, OutputKind.WORKSPACE)) {
@@ -231,8 +244,26 @@ class StagedDirectoryTest {
     }
 
     @Test
+    void aSymlinkNamedLikeADeadRunsLeftoverIsNeitherFollowedNorPutInPlace() throws Exception {
+        Path victim = Files.createDirectories(parent.resolve("victim"));
+        Files.writeString(victim.resolve("data.txt"), "the user's");
+        Path staging = Files.createSymbolicLink(parent.resolve(".out.staging-" + deadPid() + "-1"), victim);
+        Path old = Files.createSymbolicLink(parent.resolve(".out.old-" + deadPid() + "-2"), victim);
+
+        try (StagedDirectory staged = StagedDirectory.open(target(), false, OutputKind.WORKSPACE)) {
+            fill(staged.path());
+            staged.commit();
+        }
+
+        assertFalse(Files.isSymbolicLink(target()), "the output is the directory this run made, not the planted link");
+        assertTrue(Files.isRegularFile(target().resolve("passwords.json"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertEquals(List.of("data.txt"), tree(victim));
+        assertTrue(Files.isSymbolicLink(staging) && Files.isSymbolicLink(old), "links that are not ours are left alone");
+    }
+
+    @Test
     void theOldCopyOfACompletedReplacementIsDeletedByTheNextRun() throws Exception {
-        fill(target());
+        madeByAnEarlierRun();
         Path old = parent.resolve(".out.old-" + deadPid() + "-123");
         fill(old);
 
