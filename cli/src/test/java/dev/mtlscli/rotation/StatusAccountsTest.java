@@ -30,6 +30,7 @@ class StatusAccountsTest {
     private static final String B = "333333333333";
     private static final String C = "444444444444";
     private static final String ROLE = "mtls-status";
+    private static final String PATH_ROLE = "ops/mtls-status";
     private static final Pattern SAMPLE = Pattern.compile("([a-z_]+)\\{(.*)\\} (-?\\d+)");
 
     @TempDir
@@ -43,6 +44,7 @@ class StatusAccountsTest {
         aws = FakeAws.startFleet(List.of("eu-west-1", "us-east-1"), List.of(A, B, C));
         aws.iam().createRole(A, ROLE, HOME);
         aws.iam().createRole(B, ROLE, HOME);
+        aws.iam().createRole(A, PATH_ROLE, HOME);
         // C has no such role: it cannot be read
         Workspace ws = Workspace.create(shared.resolve("ws"), "ec-p256", "pkcs12", null);
         Cli.runOk("layer", "publish", "--workspace", ws.root().toString(), "--endpoint-url", aws.endpoint().toString(),
@@ -101,6 +103,16 @@ class StatusAccountsTest {
         assertTrue(result.out().contains("functions of account " + C + " NOT READ: "), result.out());
         assertTrue(result.out().contains("not authorized to perform: sts:AssumeRole"), result.out());
         assertTrue(result.out().contains("b-fn"), "the other accounts are read: " + result.out());
+    }
+
+    @Test
+    void aRoleWithAnIamPathIsAssumedByItsArn() {
+        Cli.Result result = status("--region", "eu-west-1", "--accounts", A, "--role-name", PATH_ROLE).assertExit(0, "role path");
+
+        assertTrue(result.out().contains("a-fn-1") && result.out().contains("a-fn-2"), result.out());
+        assertTrue(aws.requests().stream().anyMatch(request -> "AssumeRole".equals(request.operation())
+                && request.body().contains("role%2F" + PATH_ROLE.replace("/", "%2F")) && request.succeeded()),
+                "AssumeRole of arn:aws:iam::" + A + ":role/" + PATH_ROLE);
     }
 
     @Test
