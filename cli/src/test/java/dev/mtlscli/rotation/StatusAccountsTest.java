@@ -3,6 +3,7 @@ package dev.mtlscli.rotation;
 import dev.mtlscli.fakeaws.FakeAws;
 import dev.mtlscli.testing.Cli;
 import dev.mtlscli.testing.FakeAwsCli;
+import dev.mtlscli.testing.PrometheusText;
 import dev.mtlscli.testing.Workspace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,6 +74,7 @@ class StatusAccountsTest {
     void functionsOfOtherAccountsCountOnTheLayerVersionTheyUse() {
         Cli.Result result = status("--regions", "eu-west-1,us-east-1", "--accounts", A + "," + B, "--role-name", ROLE,
                 "--output", "prometheus").assertExit(0, "status of two accounts");
+        PrometheusText.check(result.out());
 
         Map<String, Long> byAccount = samples(result.out(), "mtls_layer_version_functions_by_account", "layer=\"mtls-service-1\"");
         assertEquals(Map.of("eu-west-1/" + HOME, 1L, "eu-west-1/" + A, 2L, "us-east-1/" + B, 1L), byAccount);
