@@ -20,6 +20,13 @@ public final class AwsNames {
     private static final Pattern KMS_KEY = Pattern.compile(
             "[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]{1,250}"
                     + "|arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:(key/[0-9a-zA-Z-]+|alias/[a-zA-Z0-9/_-]+)");
+    /**
+     * An IAM role as it follows "role/" in its ARN: an optional path (segments of the name's
+     * characters, 512 characters at most with its slashes) and the name, 1 to 64 of
+     * letters, digits and +=,.@_-. IAM allows more characters in a path; these are the ones a
+     * path is made of in practice, and none of them means anything else inside an ARN.
+     */
+    private static final Pattern ROLE = Pattern.compile("((?:[\\w+=,.@-]+/)*)([\\w+=,.@-]{1,64})");
     /** SSM parameter names: letters, digits and .-_/ ; a hierarchy starts with '/'. */
     private static final Pattern PARAMETER_PREFIX = Pattern.compile("/([a-zA-Z0-9_.-]+/)*");
 
@@ -39,6 +46,17 @@ public final class AwsNames {
             throw new MtlsException("invalid AWS account id '" + id + "': expected 12 digits");
         }
         return id;
+    }
+
+    /** A role name, or path/name (a leading '/' of the path may be given): returned as path/name without it. */
+    public static String roleName(String role) {
+        String relative = role.startsWith("/") ? role.substring(1) : role;
+        Matcher matcher = ROLE.matcher(relative);
+        if (!matcher.matches() || matcher.group(1).length() + 1 > 512) {
+            throw new MtlsException("invalid role name '" + role + "': expected NAME or PATH/NAME, the name 1 to 64 letters, "
+                    + "digits and +=,.@_- (e.g. ops/mtls-rotator)");
+        }
+        return relative;
     }
 
     public static String organizationId(String id) {

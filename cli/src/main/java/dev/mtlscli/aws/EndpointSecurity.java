@@ -84,13 +84,19 @@ public final class EndpointSecurity {
         return settings.serviceEndpoints().containsKey(service) ? "--" + service.id() + "-endpoint-url" : "--endpoint-url";
     }
 
-    private static URI parse(String url, String source) {
+    /**
+     * An endpoint URL from any source, its scheme in lower case: schemes are case-insensitive
+     * (RFC 3986), so HTTP://host is plain http and gets the plain-http check, and the SDK's
+     * clients, some of which compare the scheme exactly, see the one spelling.
+     */
+    public static URI parse(String url, String source) {
         try {
             URI uri = new URI(url.trim());
-            if (uri.getScheme() == null || uri.getHost() == null) {
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
                 throw new MtlsException(source + " '" + url + "' is not an http(s) URL with a host");
             }
-            return uri;
+            return scheme.equals(uri.getScheme()) ? uri : new URI(scheme + uri.toString().substring(uri.getScheme().length()));
         } catch (java.net.URISyntaxException e) {
             throw new MtlsException(source + " '" + url + "' is not a URL: " + e.getReason());
         }

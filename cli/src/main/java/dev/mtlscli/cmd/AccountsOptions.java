@@ -3,14 +3,19 @@ package dev.mtlscli.cmd;
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.aws.AwsClients;
 import dev.mtlscli.aws.AwsNames;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** The accounts a fleet command reaches besides the caller's, and the role it assumes in each (status, rotate). */
 public final class AccountsOptions {
-    @Option(names = "--accounts", paramLabel = "ID", split = ",",
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    @Option(names = "--accounts", paramLabel = "ID[,ID...]",
             description = "Also these accounts (comma-separated), each through --role-name assumed there.")
     List<String> accounts = new ArrayList<>();
 
@@ -18,7 +23,8 @@ public final class AccountsOptions {
     boolean organization;
 
     @Option(names = "--role-name", paramLabel = "NAME",
-            description = "The IAM role assumed (STS AssumeRole) in each account of --accounts or --organization.")
+            description = "The IAM role assumed (STS AssumeRole) in each account of --accounts or --organization; "
+                    + "with its path if it has one, e.g. ops/mtls-rotator.")
     String roleName;
 
     boolean any() {
@@ -33,9 +39,10 @@ public final class AccountsOptions {
         if (!accounts.isEmpty() && organization) {
             throw new MtlsException("give --accounts or --organization, not both");
         }
+        accounts = new ArrayList<>(CommaSeparated.elements(command.commandLine(), "--accounts", accounts));
         accounts.forEach(AwsNames::accountId);
-        if (roleName != null && !roleName.matches("[\\w+=,.@-]{1,64}")) {
-            throw new MtlsException("invalid role name '" + roleName + "'");
+        if (roleName != null) {
+            roleName = AwsNames.roleName(roleName);
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.mtlscli.cmd;
 
-import dev.mtlscli.MtlsException;
 import dev.mtlscli.aws.AwsService;
 import dev.mtlscli.aws.AwsSettings;
+import dev.mtlscli.aws.EndpointSecurity;
 import picocli.CommandLine.Option;
 
 import java.net.URI;
@@ -53,14 +53,6 @@ public final class AwsOptions {
     }
 
     private static URI uri(String url, String option) {
-        try {
-            URI uri = new URI(url);
-            if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new MtlsException(option + " '" + url + "' is not an http(s) URL with a host");
-            }
-            return uri;
-        } catch (java.net.URISyntaxException e) {
-            throw new MtlsException(option + " '" + url + "' is not a URL: " + e.getReason());
-        }
+        return EndpointSecurity.parse(url, option);
     }
 }

@@ -32,8 +32,8 @@ public final class HelpCommand implements Runnable {
         for (String name : path) {
             CommandLine next = command.getSubcommands().get(name);
             if (next == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "unknown command '" + name + "' under '" + command.getCommandName() + "'");
+                throw new CommandLine.ParameterException(spec.commandLine(), UnknownCommand.describe(
+                        new CommandLine.UnmatchedArgumentException(command, List.of(name))));
             }
             command = next;
         }

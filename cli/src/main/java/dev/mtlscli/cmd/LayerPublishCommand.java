@@ -105,7 +105,7 @@ public final class LayerPublishCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Check the material and print the AWS calls that would be made; call nothing.")
     boolean dryRun;
 
-    @Option(names = "--regions", paramLabel = "REGION", split = ",",
+    @Option(names = "--regions", paramLabel = "REGION[,REGION...]",
             description = "Publish in each of these regions (comma-separated): the layer and its SSM parameters in each, "
                     + "each layer's manifest pinning that region's parameter versions (default: the one region of --region).")
     List<String> regions = new ArrayList<>();
@@ -146,7 +146,7 @@ public final class LayerPublishCommand implements Callable<Integer> {
         }
 
         PrintWriter out = spec.commandLine().getOut();
-        List<AwsSettings> targets = aws.settings().perRegion(regions);
+        List<AwsSettings> targets = aws.settings().perRegion(CommaSeparated.elements(spec.commandLine(), "--regions", regions));
         boolean fleet = targets.size() > 1;
         if (dryRun) {
             for (AwsSettings target : targets) {

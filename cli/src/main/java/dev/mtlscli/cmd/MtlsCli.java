@@ -52,6 +52,16 @@ public final class MtlsCli implements Runnable {
         MtlsCli root = new MtlsCli();
         CommandLine commandLine = new CommandLine(root);
         commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        // With --help picocli tolerates unmatched arguments and shows the parent's help, exit 0:
+        // a mistyped command must be a usage error whether or not --help follows it.
+        commandLine.setExecutionStrategy(parseResult -> {
+            for (CommandLine.ParseResult level = parseResult; level != null; level = level.subcommand()) {
+                if (!level.unmatched().isEmpty()) {
+                    throw new CommandLine.UnmatchedArgumentException(level.commandSpec().commandLine(), level.unmatched());
+                }
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             err.println("mtls-cli: " + TerminalText.escape(describe(e)));
@@ -64,7 +74,9 @@ public final class MtlsCli implements Runnable {
         commandLine.setParameterExceptionHandler((e, args) -> {
             CommandLine cmd = e.getCommandLine();
             PrintWriter err = cmd.getErr();
-            err.println("mtls-cli: " + TerminalText.escape(e.getMessage()) + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            String message = e instanceof CommandLine.UnmatchedArgumentException unmatched ? UnknownCommand.describe(unmatched)
+                    : e.getMessage();
+            err.println("mtls-cli: " + TerminalText.escape(message) + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return ExitCodes.USAGE;
         });

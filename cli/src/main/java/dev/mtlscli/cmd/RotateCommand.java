@@ -138,7 +138,7 @@ public final class RotateCommand implements Callable<Integer> {
     @Option(names = "--complete-ca-rollover", description = "Drop the old CA once every consumer is on material from the new one.")
     boolean completeCaRollover;
 
-    @Option(names = "--regions", paramLabel = "REGION", split = ",",
+    @Option(names = "--regions", paramLabel = "REGION[,REGION...]",
             description = "Rotate in each of these regions (comma-separated) with one plan and one journal (rotations/SERVICE.fleet.jsonl).")
     List<String> regions = new ArrayList<>();
 
@@ -264,7 +264,7 @@ public final class RotateCommand implements Callable<Integer> {
     /** One plan and one journal over the regions and accounts (see {@link FleetRotation}). */
     private Integer rotateFleet(ExistingWorkspace ws) {
         PrintWriter out = spec.commandLine().getOut();
-        List<AwsSettings> targets = aws.settings().perRegion(regions);
+        List<AwsSettings> targets = aws.settings().perRegion(CommaSeparated.elements(spec.commandLine(), "--regions", regions));
         List<AwsClients> opened = new ArrayList<>();
         try {
             List<FleetRotation.HomeRegion> homes = new ArrayList<>();

@@ -72,7 +72,7 @@ public final class StatusCommand implements Callable<Integer> {
             description = "Renewal window: a certificate in use that expires within DAYS needs attention (default: ${DEFAULT-VALUE}).")
     int renewBeforeDays;
 
-    @Option(names = "--regions", paramLabel = "REGION", split = ",",
+    @Option(names = "--regions", paramLabel = "REGION[,REGION...]",
             description = "Inventory each of these regions (comma-separated) into one view (default: the one region of --region).")
     List<String> regions = new ArrayList<>();
 
@@ -83,7 +83,7 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         fleetAccounts.check();
         StatusQuery query = StatusQuery.of(layers, layerPrefix, renewBeforeDays, Instant.now());
-        List<AwsSettings> targets = aws.settings().perRegion(regions);
+        List<AwsSettings> targets = aws.settings().perRegion(CommaSeparated.elements(spec.commandLine(), "--regions", regions));
         boolean fleetView = targets.size() > 1 || fleetAccounts.any() || global.output == OutputFormat.prometheus;
         if (!fleetView) {
             return single(query, targets.get(0));

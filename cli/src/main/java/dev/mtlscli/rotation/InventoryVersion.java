@@ -3,6 +3,8 @@ package dev.mtlscli.rotation;
 import dev.mtlscli.layer.ListedVersion;
 import dev.mtlscli.runtime.layer.LayerManifest;
 
+import dev.mtlscli.spec.ServiceNames;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +46,13 @@ public record InventoryVersion(
     static InventoryVersion of(ListedVersion listed, List<FunctionLayers> functions, Instant now, Duration renewBefore) {
         List<LayerManifest> manifests = listed.manifests();
         String problem = listed.manifestProblem();
+        String untrusted = untrustedService(manifests);
+        if (untrusted != null) {
+            // the zip comes from AWS, written by whoever could publish the layer: a service that
+            // is no service name (control characters, a repeat) would make its reports ambiguous
+            manifests = List.of();
+            problem = untrusted;
+        }
         if (manifests.isEmpty() && problem == null) {
             problem = "no mtls/<service>/manifest.json in the layer";
         }
@@ -61,6 +70,21 @@ public record InventoryVersion(
         return new InventoryVersion(listed.layerName(), listed.version(), listed.layerVersionArn(), listed.createdDate(),
                 false, manifests, problem, notAfter,
                 notAfter == null ? null : daysLeft(now, notAfter), state, functions);
+    }
+
+    /** Why the manifests' services cannot be trusted as names, or null when each is a distinct service name. */
+    private static String untrustedService(List<LayerManifest> manifests) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (LayerManifest manifest : manifests) {
+            String service = manifest.service();
+            if (service == null || !ServiceNames.isValid(service)) {
+                return "a manifest names the service '" + service + "', which is not a service name: the layer's content is not trusted";
+            }
+            if (!seen.add(service)) {
+                return "two manifests name the service '" + service + "': the layer's content is not trusted";
+            }
+        }
+        return null;
     }
 
     /** A version that functions use but that is no longer published: there is nothing left to read. */

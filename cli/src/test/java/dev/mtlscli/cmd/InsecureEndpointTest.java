@@ -72,6 +72,62 @@ class InsecureEndpointTest {
         assertFalse(aws.requests().isEmpty());
     }
 
+    @Test
+    void anUpperCaseSchemeIsTheSameScheme() {
+        aws.clearRequests();
+        String loopback = aws.endpoint().toString().replaceFirst("^http:", "HTTP:");
+        BadInputCli.Result plainLoopback = BadInputCli.run(FakeAwsCli.args(aws, "layer", "publish", "--workspace", ws.root().toString(),
+                "--endpoint-url", loopback));
+        assertEquals(0, plainLoopback.exitCode(), plainLoopback.err());
+        assertFalse(aws.requests().isEmpty());
+
+        for (String option : List.of("--endpoint-url", "--lambda-endpoint-url")) {
+            BadInputCli.Result plainRemote = BadInputCli.run("layer", "publish", "--workspace", ws.root().toString(),
+                    "--region", "eu-west-1", option, "HTTP://example.invalid:8080");
+            String line = BadInputCli.assertOneLineFailure(plainRemote, 1, "plain http to another machine");
+            assertTrue(line.contains(option), line);
+        }
+
+        BadInputCli.Result tls = BadInputCli.run("layer", "publish", "--workspace", ws.root().toString(),
+                "--region", "eu-west-1", "--endpoint-url", "HTTPS://example.invalid:8443");
+        assertEquals(1, tls.exitCode(), tls.err());
+        assertFalse(tls.err().contains("not an http(s) URL") || tls.err().contains("plain http"),
+                "accepted as https, it failed to connect instead: " + tls.err());
+    }
+
+    @Test
+    void anUpperCaseSchemeFromTheEnvironmentOrTheProfileIsCheckedAlike() throws Exception {
+        AwsSettings settings = AwsSettings.defaults();
+        for (String variable : List.of("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSM")) {
+            MtlsException plain = assertThrows(MtlsException.class,
+                    () -> EndpointSecurity.check(settings, Map.of(variable, "HTTP://10.1.2.3:4566")));
+            assertTrue(plain.getMessage().startsWith(variable + " ") && plain.getMessage().contains("plain http"), plain.getMessage());
+            MtlsException notHttp = assertThrows(MtlsException.class,
+                    () -> EndpointSecurity.check(settings, Map.of(variable, "FTP://10.1.2.3")));
+            assertTrue(notHttp.getMessage().contains("is not an http(s) URL"), notHttp.getMessage());
+            EndpointSecurity.check(settings, Map.of(variable, "HTTP://127.0.0.1:4566"));
+            EndpointSecurity.check(settings, Map.of(variable, "HtTpS://vpce.example.com"));
+        }
+
+        Path config = java.nio.file.Files.writeString(temp.resolve("aws-config"),
+                "[profile plain]\nendpoint_url = HTTP://10.1.2.3:4566\n[profile tls]\nendpoint_url = HTTPS://vpce.example.com\n");
+        String before = System.getProperty("aws.configFile");
+        System.setProperty("aws.configFile", config.toString());
+        try {
+            MtlsException profile = assertThrows(MtlsException.class,
+                    () -> EndpointSecurity.check(new AwsSettings(null, "plain", null, Map.of()), Map.of()));
+            assertTrue(profile.getMessage().startsWith("the profile's endpoint_url ") && profile.getMessage().contains("plain http"),
+                    profile.getMessage());
+            EndpointSecurity.check(new AwsSettings(null, "tls", null, Map.of()), Map.of());
+        } finally {
+            if (before == null) {
+                System.clearProperty("aws.configFile");
+            } else {
+                System.setProperty("aws.configFile", before);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "127.1.2.3", "[::1]", "localhost", "LocalHost"})
     void loopbackHosts(String host) {

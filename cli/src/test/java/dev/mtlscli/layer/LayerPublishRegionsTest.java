@@ -126,7 +126,8 @@ class LayerPublishRegionsTest {
         assertEquals(1, typo.exitCode());
         assertTrue(typo.err().contains("unknown AWS region 'eu-wset-1'"), typo.err());
         Cli.Result twice = publish("us-east-1,us-east-1");
-        assertTrue(twice.err().contains("region us-east-1 is named twice in --regions"), twice.err());
+        assertEquals(2, twice.exitCode(), "a usage error, like an account named twice");
+        assertTrue(twice.err().contains("'us-east-1' is named twice in --regions"), twice.err());
         Cli.Result both = publish("us-east-1", "--region", "eu-west-1");
         assertTrue(both.err().contains("give --region or --regions, not both"), both.err());
         Cli.Result keyArn = publish("us-east-1,eu-west-1", "--kms-key-id", "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");

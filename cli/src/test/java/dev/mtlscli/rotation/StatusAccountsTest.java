@@ -3,6 +3,7 @@ package dev.mtlscli.rotation;
 import dev.mtlscli.fakeaws.FakeAws;
 import dev.mtlscli.testing.Cli;
 import dev.mtlscli.testing.FakeAwsCli;
+import dev.mtlscli.testing.PrometheusText;
 import dev.mtlscli.testing.Workspace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +31,7 @@ class StatusAccountsTest {
     private static final String B = "333333333333";
     private static final String C = "444444444444";
     private static final String ROLE = "mtls-status";
+    private static final String PATH_ROLE = "ops/mtls-status";
     private static final Pattern SAMPLE = Pattern.compile("([a-z_]+)\\{(.*)\\} (-?\\d+)");
 
     @TempDir
@@ -43,6 +45,7 @@ class StatusAccountsTest {
         aws = FakeAws.startFleet(List.of("eu-west-1", "us-east-1"), List.of(A, B, C));
         aws.iam().createRole(A, ROLE, HOME);
         aws.iam().createRole(B, ROLE, HOME);
+        aws.iam().createRole(A, PATH_ROLE, HOME);
         // C has no such role: it cannot be read
         Workspace ws = Workspace.create(shared.resolve("ws"), "ec-p256", "pkcs12", null);
         Cli.runOk("layer", "publish", "--workspace", ws.root().toString(), "--endpoint-url", aws.endpoint().toString(),
@@ -71,6 +74,7 @@ class StatusAccountsTest {
     void functionsOfOtherAccountsCountOnTheLayerVersionTheyUse() {
         Cli.Result result = status("--regions", "eu-west-1,us-east-1", "--accounts", A + "," + B, "--role-name", ROLE,
                 "--output", "prometheus").assertExit(0, "status of two accounts");
+        PrometheusText.check(result.out());
 
         Map<String, Long> byAccount = samples(result.out(), "mtls_layer_version_functions_by_account", "layer=\"mtls-service-1\"");
         assertEquals(Map.of("eu-west-1/" + HOME, 1L, "eu-west-1/" + A, 2L, "us-east-1/" + B, 1L), byAccount);
@@ -101,6 +105,16 @@ class StatusAccountsTest {
         assertTrue(result.out().contains("functions of account " + C + " NOT READ: "), result.out());
         assertTrue(result.out().contains("not authorized to perform: sts:AssumeRole"), result.out());
         assertTrue(result.out().contains("b-fn"), "the other accounts are read: " + result.out());
+    }
+
+    @Test
+    void aRoleWithAnIamPathIsAssumedByItsArn() {
+        Cli.Result result = status("--region", "eu-west-1", "--accounts", A, "--role-name", PATH_ROLE).assertExit(0, "role path");
+
+        assertTrue(result.out().contains("a-fn-1") && result.out().contains("a-fn-2"), result.out());
+        assertTrue(aws.requests().stream().anyMatch(request -> "AssumeRole".equals(request.operation())
+                && request.body().contains("role%2F" + PATH_ROLE.replace("/", "%2F")) && request.succeeded()),
+                "AssumeRole of arn:aws:iam::" + A + ":role/" + PATH_ROLE);
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mtlscli.fakeaws.FakeAws;
 import dev.mtlscli.testing.Cli;
 import dev.mtlscli.testing.FakeAwsCli;
+import dev.mtlscli.testing.PrometheusText;
 import dev.mtlscli.testing.Workspace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -153,6 +154,7 @@ class StatusFleetTest {
 
     /** The text exposition format, strictly: HELP and TYPE before the samples of each metric, every line well formed. */
     private static Map<String, List<Sample>> parse(String text) {
+        PrometheusText.check(text);
         Map<String, List<Sample>> metrics = new LinkedHashMap<>();
         String typed = null;
         for (String line : text.lines().toList()) {
