@@ -33,7 +33,9 @@ import java.util.concurrent.TimeUnit;
  *
  * The extension starts alongside the runtime, so its port may not be open yet when the
  * function's init runs, or it may answer that it is not ready: both are tried again every 20 ms
- * until the timeout (MTLS_EXTENSION_TIMEOUT_MS, default 5000).
+ * until the timeout (MTLS_EXTENSION_TIMEOUT_MS, default 5000). That timeout bounds each answer
+ * whole, headers and body, and a body is read up to MAX_ANSWER_BYTES (BoundedAnswer): a server on
+ * the port that trickles or streams its answer fails at the deadline or the limit, not never.
  */
 public final class ExtensionPasswords implements PasswordProvider {
     /** The extension's own setting of its local port; the runtime reads it with the same name. */
@@ -46,6 +48,11 @@ public final class ExtensionPasswords implements PasswordProvider {
     public static final String TIMEOUT_ENV = "MTLS_EXTENSION_TIMEOUT_MS";
     static final String TOKEN_HEADER = "X-Aws-Parameters-Secrets-Token";
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * The most bytes one answer may have. A GetParameter result is the JSON of one parameter, whose
+     * value is at most 8 KB (advanced tier) plus its name, ARN and metadata; 64 KiB leaves room.
+     */
+    static final int MAX_ANSWER_BYTES = 64 * 1024;
     private static final int MAX_ANSWER_EXCERPT = 200;
     private static final Duration RETRY_PAUSE = Duration.ofMillis(20);
 
@@ -136,7 +143,7 @@ public final class ExtensionPasswords implements PasswordProvider {
                 .header(TOKEN_HEADER, token)
                 .GET()
                 .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+        return http.sendAsync(request, BoundedAnswer.handler(MAX_ANSWER_BYTES, deadline))
                 .handle((response, error) -> {
                     if (error == null) {
                         if (startingUp(response) && timeForAnotherTry(deadline)) {
@@ -216,6 +223,16 @@ public final class ExtensionPasswords implements PasswordProvider {
     }
 
     private String describe(Throwable cause) {
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof BoundedAnswer.TooLarge) {
+                return "the extension sent more than " + MAX_ANSWER_BYTES + " bytes (a GetParameter answer is a few KB: is it the"
+                        + " extension that listens on that port?)";
+            }
+            if (c instanceof BoundedAnswer.TooSlow) {
+                return "no complete answer within " + timeout.toMillis() + " ms (" + TIMEOUT_ENV + "; is it the extension that"
+                        + " listens on that port?)";
+            }
+        }
         if (cause instanceof HttpTimeoutException) {
             return "no answer within " + timeout.toMillis() + " ms";
         }

@@ -11,10 +11,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -155,6 +159,116 @@ class ExtensionPasswordsTest {
 
             assertOneLine(e, "cannot get /mtls/service-1/keystore-password:1: no answer within 300 ms");
             accepter.interrupt();
+        }
+    }
+
+    @Test
+    void aBodyTrickledForeverEndsAtTheTimeoutWithoutItsContent() throws Exception {
+        // headers at once, then one byte of a password-looking body every 50 ms, forever
+        try (RawServer server = RawServer.answering("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n", out -> {
+            while (true) {
+                out.write("1\r\ns\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread.sleep(50);
+            }
+        })) {
+            ExtensionPasswords provider = new ExtensionPasswords(server.endpoint(), TOKEN, Duration.ofMillis(400));
+
+            MtlsRuntimeException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> assertThrows(MtlsRuntimeException.class, () -> provider.passwords(List.of(KEYSTORE_1))));
+
+            assertOneLine(e, "Parameters and Secrets extension at " + server.endpoint()
+                    + ": cannot get /mtls/service-1/keystore-password:1: no complete answer within 400 ms (MTLS_EXTENSION_TIMEOUT_MS");
+            assertFalse(e.getMessage().contains("sss"), "no body content: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void anEndlessBodyEndsAtTheSizeLimit() throws Exception {
+        byte[] chunk = ("4000\r\n" + "s".repeat(0x4000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        try (RawServer server = RawServer.answering("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n", out -> {
+            while (true) {
+                out.write(chunk);
+            }
+        })) {
+            ExtensionPasswords provider = new ExtensionPasswords(server.endpoint(), TOKEN, Duration.ofSeconds(30));
+
+            MtlsRuntimeException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> assertThrows(MtlsRuntimeException.class, () -> provider.passwords(List.of(KEYSTORE_1))));
+
+            assertOneLine(e, "Parameters and Secrets extension at " + server.endpoint()
+                    + ": cannot get /mtls/service-1/keystore-password:1: the extension sent more than 65536 bytes");
+            assertFalse(e.getMessage().contains("sss"), "no body content: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aContentLengthAboveTheLimitIsRefusedBeforeReading() throws Exception {
+        // announces 10 MB and sends nothing: only the header can have been judged
+        try (RawServer server = RawServer.answering("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 10000000\r\n\r\n", out -> Thread.sleep(Long.MAX_VALUE))) {
+            ExtensionPasswords provider = new ExtensionPasswords(server.endpoint(), TOKEN, Duration.ofSeconds(30));
+
+            MtlsRuntimeException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> assertThrows(MtlsRuntimeException.class, () -> provider.passwords(List.of(KEYSTORE_1))));
+
+            assertOneLine(e, "cannot get /mtls/service-1/keystore-password:1: the extension sent more than 65536 bytes");
+        }
+    }
+
+    /** A loopback server that answers every connection with these header bytes, then whatever body writes. */
+    private static final class RawServer implements AutoCloseable {
+        interface Body {
+            void write(OutputStream out) throws Exception;
+        }
+
+        private final ServerSocket socket;
+        private final Thread accepter;
+
+        private RawServer(ServerSocket socket, Thread accepter) {
+            this.socket = socket;
+            this.accepter = accepter;
+        }
+
+        static RawServer answering(String head, Body body) throws IOException {
+            ServerSocket socket = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+            Thread accepter = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try (Socket connection = socket.accept()) {
+                        InputStream in = connection.getInputStream();
+                        // the request's head ends with an empty line
+                        int matched = 0;
+                        while (matched < 4) {
+                            int b = in.read();
+                            if (b < 0) {
+                                break;
+                            }
+                            matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+                        }
+                        OutputStream out = connection.getOutputStream();
+                        out.write(head.getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                        body.write(out);
+                    } catch (Exception closed) {
+                        // the client gave up, or the test is over
+                    }
+                }
+            });
+            accepter.setDaemon(true);
+            accepter.start();
+            return new RawServer(socket, accepter);
+        }
+
+        URI endpoint() {
+            return URI.create("http://localhost:" + socket.getLocalPort());
+        }
+
+        @Override
+        public void close() throws IOException {
+            accepter.interrupt();
+            socket.close();
         }
     }
 
