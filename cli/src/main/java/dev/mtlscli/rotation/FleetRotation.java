@@ -27,7 +27,7 @@ import java.util.function.Consumer;
 
 /**
  * A rotation over regions and accounts with one plan and one journal
- * (rotations/&lt;service&gt;-fleet.jsonl, every line naming its account and region).
+ * (rotations/&lt;service&gt;.fleet.jsonl, every line naming its account and region).
  *
  * <p>The workspace's material changes once; the layer is then published in every region by the
  * publishing account (each region's version pinning its own parameters); then each region's
