@@ -102,15 +102,7 @@ public final class ExtensionPasswords implements PasswordProvider {
                 throw new MtlsRuntimeException(PORT_ENV + " is not a port number: '" + configured + "'");
             }
         }
-        Duration timeout = DEFAULT_TIMEOUT;
-        String millis = environment.get(TIMEOUT_ENV);
-        if (millis != null && !millis.isBlank()) {
-            try {
-                timeout = Duration.ofMillis(Long.parseLong(millis.trim()));
-            } catch (NumberFormatException e) {
-                throw new MtlsRuntimeException(TIMEOUT_ENV + " is not a number of milliseconds: '" + millis + "'");
-            }
-        }
+        Duration timeout = TimeoutSetting.read(environment, TIMEOUT_ENV, DEFAULT_TIMEOUT);
         return new ExtensionPasswords(URI.create("http://localhost:" + port), environment.get(TOKEN_ENV), timeout);
     }
 

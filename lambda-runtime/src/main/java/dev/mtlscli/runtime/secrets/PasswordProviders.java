@@ -58,9 +58,9 @@ public final class PasswordProviders {
             case "extension":
                 return ExtensionPasswords.fromEnvironment(environment);
             case "ssm":
-                return ssm();
+                return ssm(environment);
             case "":
-                return extensionPresent(environment, extensions) ? ExtensionPasswords.fromEnvironment(environment) : ssm();
+                return extensionPresent(environment, extensions) ? ExtensionPasswords.fromEnvironment(environment) : ssm(environment);
             default:
                 throw new MtlsRuntimeException(SOURCE_ENV + " must be extension or ssm, not '" + source + "'");
         }
@@ -71,7 +71,7 @@ public final class PasswordProviders {
      * the extension can leave it out. Without it, touching SsmPasswords would end in a
      * NoClassDefFoundError that names an SDK class and not what to do: look first, and say it.
      */
-    private static PasswordProvider ssm() {
+    private static PasswordProvider ssm(Map<String, String> environment) {
         for (String sdkClass : SDK_CLASSES) {
             try {
                 Class.forName(sdkClass, false, PasswordProviders.class.getClassLoader());
@@ -79,7 +79,7 @@ public final class PasswordProviders {
                 throw new MtlsRuntimeException(SSM_WITHOUT_SDK + " (" + sdkClass + " is missing)");
             }
         }
-        return SsmPasswords.lambdaDefault();
+        return SsmPasswords.lambdaDefault(environment);
     }
 
     static boolean extensionPresent(Map<String, String> environment, Path extensions) {

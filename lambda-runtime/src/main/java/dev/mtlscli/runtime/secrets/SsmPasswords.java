@@ -2,14 +2,17 @@ package dev.mtlscli.runtime.secrets;
 
 import dev.mtlscli.runtime.MtlsRuntimeException;
 import dev.mtlscli.runtime.layer.ParameterRef;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.SsmClientBuilder;
 import software.amazon.awssdk.services.ssm.model.GetParametersResponse;
 import software.amazon.awssdk.services.ssm.model.Parameter;
 import software.amazon.awssdk.services.ssm.model.SsmException;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -24,8 +27,15 @@ import java.util.Map;
  */
 public final class SsmPasswords implements PasswordProvider {
     static final int MAX_NAMES_PER_CALL = 10;
+    public static final String TIMEOUT_ENV = "MTLS_SSM_TIMEOUT_MS";
+    /**
+     * The SDK's socket timeouts bound each read, not the call: an endpoint that trickles its
+     * answer would hold the cold start until Lambda kills the function. One deadline per call.
+     */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     private final SsmClient ssm;
+    private final Duration timeout;
 
     /**
      * Passwords from this client, for a caller that configures its own (another region, an
@@ -34,24 +44,46 @@ public final class SsmPasswords implements PasswordProvider {
      * @param ssm the client; its role needs ssm:GetParameters and kms:Decrypt for the parameters' key
      */
     public SsmPasswords(SsmClient ssm) {
+        this(ssm, null);
+    }
+
+    private SsmPasswords(SsmClient ssm, Duration timeout) {
         this.ssm = ssm;
+        this.timeout = timeout;
     }
 
     /**
      * As in Lambda: region, credentials and any endpoint from the environment (the SDK's default
-     * chains), and the light url-connection HTTP client, which starts faster than Apache's.
+     * chains), the light url-connection HTTP client, which starts faster than Apache's, and a
+     * deadline per call from MTLS_SSM_TIMEOUT_MS (default 10000).
      *
      * @return passwords from the function's own region and role
      */
     public static SsmPasswords lambdaDefault() {
+        return lambdaDefault(System.getenv());
+    }
+
+    static SsmPasswords lambdaDefault(Map<String, String> environment) {
+        Duration timeout = TimeoutSetting.read(environment, TIMEOUT_ENV, DEFAULT_TIMEOUT);
         try {
-            return new SsmPasswords(SsmClient.builder().httpClient(UrlConnectionHttpClient.create()).build());
+            return new SsmPasswords(lambdaClient(timeout).build(), timeout);
         } catch (SdkClientException e) {
             // Lambda always sets AWS_REGION; this is a handler run elsewhere (a local test, a container)
             // the SDK's own message lists its provider chain object by object; the cause keeps it for --verbose traces
             throw new MtlsRuntimeException("the SSM client has no AWS region: Lambda sets AWS_REGION; elsewhere set it,"
                     + " or a region in the AWS profile", e);
         }
+    }
+
+    /** The client lambdaDefault builds, before the environment's region and credentials. */
+    static SsmClientBuilder lambdaClient(Duration timeout) {
+        return SsmClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.apiCallTimeout(timeout));
+    }
+
+    static SsmPasswords of(SsmClient ssm, Duration timeout) {
+        return new SsmPasswords(ssm, timeout);
     }
 
     @Override
@@ -67,6 +99,11 @@ public final class SsmPasswords implements PasswordProvider {
             } catch (SsmException e) {
                 throw new MtlsRuntimeException("SSM GetParameters failed for " + names + ": "
                         + e.awsErrorDetails().errorCode() + " (does the function's role allow ssm:GetParameters and kms:Decrypt?)", e);
+            } catch (ApiCallTimeoutException e) {
+                // the SDK's message says nothing of where the limit is set; the answer is never quoted
+                throw new MtlsRuntimeException("SSM GetParameters for " + names + " did not complete within "
+                        + (timeout == null ? "the client's API call timeout" : timeout.toMillis() + " ms (" + TIMEOUT_ENV + ")")
+                        + ": is the SSM endpoint (AWS_ENDPOINT_URL_SSM, a VPC endpoint) answering?", e);
             } catch (SdkClientException e) {
                 // no connection is most often a function in a VPC subnet with no route to SSM
                 throw new MtlsRuntimeException("SSM GetParameters for " + names + " failed before SSM answered"

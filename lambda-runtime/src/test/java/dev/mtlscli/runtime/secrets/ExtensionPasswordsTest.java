@@ -165,7 +165,7 @@ class ExtensionPasswordsTest {
     @Test
     void aBodyTrickledForeverEndsAtTheTimeoutWithoutItsContent() throws Exception {
         // headers at once, then one byte of a password-looking body every 50 ms, forever
-        try (RawServer server = RawServer.answering("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        try (RawHttpServer server = RawHttpServer.answering("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\n", out -> {
             while (true) {
                 out.write("1\r\ns\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -187,7 +187,7 @@ class ExtensionPasswordsTest {
     @Test
     void anEndlessBodyEndsAtTheSizeLimit() throws Exception {
         byte[] chunk = ("4000\r\n" + "s".repeat(0x4000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        try (RawServer server = RawServer.answering("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        try (RawHttpServer server = RawHttpServer.answering("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\n", out -> {
             while (true) {
                 out.write(chunk);
@@ -207,7 +207,7 @@ class ExtensionPasswordsTest {
     @Test
     void aContentLengthAboveTheLimitIsRefusedBeforeReading() throws Exception {
         // announces 10 MB and sends nothing: only the header can have been judged
-        try (RawServer server = RawServer.answering("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        try (RawHttpServer server = RawHttpServer.answering("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 10000000\r\n\r\n", out -> Thread.sleep(Long.MAX_VALUE))) {
             ExtensionPasswords provider = new ExtensionPasswords(server.endpoint(), TOKEN, Duration.ofSeconds(30));
 
@@ -215,60 +215,6 @@ class ExtensionPasswordsTest {
                     () -> assertThrows(MtlsRuntimeException.class, () -> provider.passwords(List.of(KEYSTORE_1))));
 
             assertOneLine(e, "cannot get /mtls/service-1/keystore-password:1: the extension sent more than 65536 bytes");
-        }
-    }
-
-    /** A loopback server that answers every connection with these header bytes, then whatever body writes. */
-    private static final class RawServer implements AutoCloseable {
-        interface Body {
-            void write(OutputStream out) throws Exception;
-        }
-
-        private final ServerSocket socket;
-        private final Thread accepter;
-
-        private RawServer(ServerSocket socket, Thread accepter) {
-            this.socket = socket;
-            this.accepter = accepter;
-        }
-
-        static RawServer answering(String head, Body body) throws IOException {
-            ServerSocket socket = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
-            Thread accepter = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try (Socket connection = socket.accept()) {
-                        InputStream in = connection.getInputStream();
-                        // the request's head ends with an empty line
-                        int matched = 0;
-                        while (matched < 4) {
-                            int b = in.read();
-                            if (b < 0) {
-                                break;
-                            }
-                            matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
-                        }
-                        OutputStream out = connection.getOutputStream();
-                        out.write(head.getBytes(StandardCharsets.US_ASCII));
-                        out.flush();
-                        body.write(out);
-                    } catch (Exception closed) {
-                        // the client gave up, or the test is over
-                    }
-                }
-            });
-            accepter.setDaemon(true);
-            accepter.start();
-            return new RawServer(socket, accepter);
-        }
-
-        URI endpoint() {
-            return URI.create("http://localhost:" + socket.getLocalPort());
-        }
-
-        @Override
-        public void close() throws IOException {
-            accepter.interrupt();
-            socket.close();
         }
     }
 

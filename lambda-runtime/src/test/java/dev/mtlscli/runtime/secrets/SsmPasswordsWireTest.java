@@ -16,6 +16,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** SsmPasswords through the real SDK client against the fake SSM endpoint (JSON 1.1, SigV4 checked). */
@@ -135,5 +138,42 @@ class SsmPasswordsWireTest {
 
         assertEquals("pw", new String(new SsmPasswords(ssm).passwords(List.of(ref)).get(ref)));
         assertEquals(2, aws.requests("GetParameters").size());
+    }
+
+    @Test
+    void anAnswerTrickledForeverEndsAtTheCallDeadlineWithoutItsContent() throws Exception {
+        // the SDK's socket timeouts restart with every byte; only a deadline per call ends this
+        try (RawHttpServer server = RawHttpServer.answering("HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n", out -> {
+            while (true) {
+                out.write("1\r\ns\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread.sleep(50);
+            }
+        }); SsmClient trickled = SsmPasswords.lambdaClient(Duration.ofMillis(600))
+                .region(Region.of(FakeAws.DEFAULT_REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(FakeAws.ACCESS_KEY_ID, FakeAws.SECRET_ACCESS_KEY)))
+                .endpointOverride(server.endpoint())
+                .build()) {
+            SsmPasswords provider = SsmPasswords.of(trickled, Duration.ofMillis(600));
+
+            MtlsRuntimeException e = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(MtlsRuntimeException.class,
+                    () -> provider.passwords(List.of(new ParameterRef("/mtls/service-1/keystore-password", 1)))));
+
+            assertTrue(e.getMessage().startsWith("SSM GetParameters for [/mtls/service-1/keystore-password:1] did not complete"
+                    + " within 600 ms (MTLS_SSM_TIMEOUT_MS)"), e.getMessage());
+            assertFalse(e.getMessage().contains("sss"), "no answer content: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aTimeoutThatIsNotAPositiveNumberIsNamed() {
+        MtlsRuntimeException text = assertThrows(MtlsRuntimeException.class,
+                () -> SsmPasswords.lambdaDefault(Map.of(SsmPasswords.TIMEOUT_ENV, "ten")));
+        assertEquals("MTLS_SSM_TIMEOUT_MS is not a number of milliseconds: 'ten'", text.getMessage());
+        MtlsRuntimeException zero = assertThrows(MtlsRuntimeException.class,
+                () -> SsmPasswords.lambdaDefault(Map.of(SsmPasswords.TIMEOUT_ENV, "0")));
+        assertEquals("MTLS_SSM_TIMEOUT_MS must be a positive number of milliseconds: '0'", zero.getMessage());
     }
 }
