@@ -32,6 +32,7 @@ public final class PasswordFile {
     }
 
     public static PasswordFile read(Path path) {
+        SecretFilePermissions.warnIfReadableByOthers(path);
         byte[] bytes = BoundedReads.read(path, BoundedReads.SMALL, "password file");
         String source = "password file " + path;
         JsonObject root = Json.parseSecretObject(bytes, source);
