@@ -62,8 +62,8 @@ public final class Json {
             return parse(SECRET_FACTORY, bytes, source);
         } catch (StreamReadException e) {
             JsonLocation at = e.getLocation();
-            throw new MtlsException(source + ": line " + at.getLineNr() + ", column " + at.getColumnNr()
-                    + ": " + SecretJsonProblem.describe(e));
+            throw new MtlsException(source + " is not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr()
+                    + "): " + SecretJsonProblem.describe(e));
         } catch (IOException e) {
             throw new MtlsException("cannot read " + source + " as JSON");
         }
