@@ -2,6 +2,7 @@ package dev.mtlscli.cmd;
 
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.store.BoundedReads;
+import dev.mtlscli.store.SecretFilePermissions;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -49,6 +50,7 @@ final class PasswordSource {
 
     /** The first line of the file. */
     static char[] fromFile(Path file) {
+        SecretFilePermissions.warnIfReadableByOthers(file);
         String text = new String(BoundedReads.read(file, BoundedReads.SMALL, "password file"), StandardCharsets.UTF_8);
         String line = text.lines().findFirst().orElse("");
         if (line.isEmpty()) {

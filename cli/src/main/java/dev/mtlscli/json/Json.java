@@ -2,6 +2,7 @@ package dev.mtlscli.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -26,13 +27,50 @@ public final class Json {
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
+    /**
+     * For files that hold secrets: Jackson's messages quote the offending token ("Unrecognized
+     * token 'the-password'") and its locations carry a snippet of the source, both of which would
+     * put a password on stderr and into CI logs.
+     */
+    private static final JsonFactory SECRET_FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .build();
 
     private Json() {
     }
 
     /** Parses a document whose top level is an object. */
     public static JsonObject parseObject(byte[] bytes, String source) {
-        try (JsonParser parser = FACTORY.createParser(bytes)) {
+        try {
+            return parse(FACTORY, bytes, source);
+        } catch (StreamReadException e) {
+            throw new MtlsException(source + " is not valid JSON (line " + e.getLocation().getLineNr() + "): "
+                    + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new MtlsException("cannot read " + source + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The same for a document holding secrets: a failure names the source, the line and column
+     * and the kind of problem, never the text at fault, and keeps no cause that would print it
+     * in a --verbose stack trace.
+     */
+    public static JsonObject parseSecretObject(byte[] bytes, String source) {
+        try {
+            return parse(SECRET_FACTORY, bytes, source);
+        } catch (StreamReadException e) {
+            JsonLocation at = e.getLocation();
+            throw new MtlsException(source + " is not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr()
+                    + "): " + SecretJsonProblem.describe(e));
+        } catch (IOException e) {
+            throw new MtlsException("cannot read " + source + " as JSON");
+        }
+    }
+
+    private static JsonObject parse(JsonFactory factory, byte[] bytes, String source) throws IOException {
+        try (JsonParser parser = factory.createParser(bytes)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new MtlsException(source + " is empty");
@@ -48,11 +86,6 @@ public final class Json {
             @SuppressWarnings("unchecked")
             Map<String, Object> map = (Map<String, Object>) value;
             return new JsonObject(map, source, "");
-        } catch (StreamReadException e) {
-            throw new MtlsException(source + " is not valid JSON (line " + e.getLocation().getLineNr() + "): "
-                    + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new MtlsException("cannot read " + source + ": " + e.getMessage());
         }
     }
 

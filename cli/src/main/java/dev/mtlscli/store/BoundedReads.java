@@ -32,6 +32,7 @@ public final class BoundedReads {
         if (Files.isDirectory(path)) {
             throw new MtlsException(what + " " + path + " is a directory, not a file");
         }
+        refuseFifoOrSocket(path, what);
         try (InputStream in = Files.newInputStream(path)) {
             return read(in, limit, what + " " + path);
         } catch (java.nio.file.NoSuchFileException e) {
@@ -41,6 +42,35 @@ public final class BoundedReads {
         } catch (IOException e) {
             throw new MtlsException("cannot read " + what + " " + path + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    private static final int TYPE_MASK = 0170000;
+    private static final int FIFO = 0010000;
+    private static final int SOCKET = 0140000;
+
+    /**
+     * Opening a named FIFO for reading blocks until some process opens it for writing, which may
+     * be never; a socket cannot be opened at all. Both are refused before the open. Descriptors
+     * this process already holds (/dev/stdin, /dev/fd/N of a shell's {@code <(...)}) are pipes
+     * with a writer and are read as usual; devices such as /dev/zero end at the size limit.
+     */
+    private static void refuseFifoOrSocket(Path path, String what) {
+        String name = path.toAbsolutePath().normalize().toString();
+        if (name.equals("/dev/stdin") || name.startsWith("/dev/fd/") || name.startsWith("/proc/self/fd/")) {
+            return;
+        }
+        int mode;
+        try {
+            mode = (Integer) Files.getAttribute(path, "unix:mode");
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            return; // no unix view here, or the open that follows reports the problem
+        }
+        if ((mode & TYPE_MASK) == FIFO) {
+            throw new MtlsException(what + " " + path + " is a FIFO (named pipe), not a regular file; refusing to wait for a writer");
+        }
+        if ((mode & TYPE_MASK) == SOCKET) {
+            throw new MtlsException(what + " " + path + " is a socket, not a regular file");
         }
     }
 

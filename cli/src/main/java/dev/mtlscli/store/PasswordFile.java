@@ -32,9 +32,10 @@ public final class PasswordFile {
     }
 
     public static PasswordFile read(Path path) {
+        SecretFilePermissions.warnIfReadableByOthers(path);
         byte[] bytes = BoundedReads.read(path, BoundedReads.SMALL, "password file");
         String source = "password file " + path;
-        JsonObject root = Json.parseObject(bytes, source);
+        JsonObject root = Json.parseSecretObject(bytes, source);
         JsonObject entries = root.object("passwords");
         if (!Integer.valueOf(VERSION).equals(root.integer("version")) || entries == null) {
             throw new MtlsException(source + " is not a version " + VERSION
@@ -43,7 +44,10 @@ public final class PasswordFile {
         PasswordFile file = new PasswordFile();
         for (String key : entries.values().keySet()) {
             String password = entries.string(key);
-            if (password == null || password.length() < MIN_LENGTH) {
+            if (password == null) {
+                throw new MtlsException(source + ": the password of '" + key + "' is null, not a string");
+            }
+            if (password.length() < MIN_LENGTH) {
                 throw new MtlsException(source + ": the password of '" + key
                         + "' is shorter than " + MIN_LENGTH + " characters");
             }

@@ -23,7 +23,7 @@ final class WorkspacePasswords {
     /** The files passwords.json has a password for. */
     static List<String> paths(ExistingWorkspace workspace) {
         String file = WorkspaceLayout.passwords();
-        JsonObject root = Json.parseObject(workspace.read(file), "password file " + workspace.path(file));
+        JsonObject root = Json.parseSecretObject(workspace.read(file), "password file " + workspace.path(file));
         JsonObject entries = root.object("passwords");
         if (entries == null) {
             throw new MtlsException("password file " + workspace.path(file) + " has no \"passwords\" object");
