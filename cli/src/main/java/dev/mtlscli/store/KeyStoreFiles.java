@@ -54,6 +54,7 @@ public final class KeyStoreFiles {
     public static KeyStore load(byte[] bytes, StoreType type, char[] password, String source) {
         if (type == StoreType.PKCS12) {
             Asn1Depth.check(bytes, source);
+            Pkcs12Work.check(bytes, source);
         }
         KeyStore store;
         try {
