@@ -1,6 +1,7 @@
 package dev.mtlscli.importing;
 
 import dev.mtlscli.MtlsException;
+import dev.mtlscli.store.Asn1Depth;
 import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.store.PemFiles;
 
@@ -27,6 +28,7 @@ final class CertificateFile {
         if (head.contains("-----BEGIN ")) {
             certificates = PemFiles.read(new String(bytes, StandardCharsets.US_ASCII), path.toString(), null).certificates();
         } else {
+            Asn1Depth.check(bytes, what + " " + path);
             try {
                 certificates = CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(bytes)).stream()
                         .map(X509Certificate.class::cast).toList();

@@ -3,6 +3,7 @@ package dev.mtlscli.inspect;
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.pki.ChainVerifier;
 import dev.mtlscli.pki.KeyPairs;
+import dev.mtlscli.store.Asn1Depth;
 import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.store.KeyStoreFiles;
 import dev.mtlscli.store.PemFiles;
@@ -48,6 +49,9 @@ public final class StoreInspector {
             type = StoreType.detect(bytes, source);
         } catch (MtlsException e) {
             throw new MtlsException(source + " is neither PEM, DER, PKCS12 nor JKS");
+        }
+        if (type == StoreType.PKCS12) {
+            Asn1Depth.check(bytes, source);
         }
         List<X509Certificate> der = type == StoreType.PKCS12 ? derCertificates(bytes) : List.of();
         if (!der.isEmpty()) {

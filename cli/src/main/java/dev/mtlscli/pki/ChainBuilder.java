@@ -1,5 +1,7 @@
 package dev.mtlscli.pki;
 
+import dev.mtlscli.MtlsException;
+
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -13,7 +15,11 @@ import java.util.List;
  * Trust is not decided here.
  */
 public final class ChainBuilder {
-    private static final int MAX_DEPTH = 10;
+    /**
+     * The longest chain accepted, leaf and root included. Real PKIs have three or four; the bound
+     * only keeps a crafted pile of CAs from costing a signature check per pair without end.
+     */
+    public static final int MAX_LENGTH = 16;
 
     private ChainBuilder() {
     }
@@ -22,10 +28,14 @@ public final class ChainBuilder {
     public static List<X509Certificate> build(X509Certificate leaf, Collection<X509Certificate> candidates) {
         List<X509Certificate> chain = new ArrayList<>(List.of(leaf));
         X509Certificate current = leaf;
-        while (!isSelfSigned(current) && chain.size() < MAX_DEPTH) {
+        while (!isSelfSigned(current)) {
             X509Certificate issuer = issuerOf(current, candidates);
             if (issuer == null || chain.contains(issuer)) {
                 break;
+            }
+            if (chain.size() == MAX_LENGTH) {
+                throw new MtlsException("the chain of " + leaf.getSubjectX500Principal().getName()
+                        + " is longer than " + MAX_LENGTH + " certificates, the most mtls-cli accepts");
             }
             chain.add(issuer);
             current = issuer;

@@ -96,25 +96,34 @@ final class EncryptedKeys {
     private static void checkIterations(byte[] der, String source) {
         BigInteger iterations;
         try {
-            AlgorithmIdentifier algorithm = org.bouncycastle.asn1.pkcs.EncryptedPrivateKeyInfo.getInstance(der).getEncryptionAlgorithm();
-            if (PKCSObjectIdentifiers.id_PBES2.equals(algorithm.getAlgorithm())) {
-                KeyDerivationFunc kdf = PBES2Parameters.getInstance(algorithm.getParameters()).getKeyDerivationFunc();
-                if (!PKCSObjectIdentifiers.id_PBKDF2.equals(kdf.getAlgorithm())) {
-                    return; // scrypt and others: the JDK does not offer them, decrypt() refuses the scheme
-                }
-                iterations = PBKDF2Params.getInstance(kdf.getParameters()).getIterationCount();
-            } else if (algorithm.getAlgorithm().on(PKCSObjectIdentifiers.pkcs_12PbeIds)) {
-                iterations = PKCS12PBEParams.getInstance(algorithm.getParameters()).getIterations();
-            } else {
-                iterations = PBEParameter.getInstance(algorithm.getParameters()).getIterationCount();
-            }
+            iterations = iterations(org.bouncycastle.asn1.pkcs.EncryptedPrivateKeyInfo.getInstance(der).getEncryptionAlgorithm());
         } catch (RuntimeException e) {
             throw new MtlsException("the encrypted private key in " + source + " is corrupted");
+        }
+        if (iterations == null) {
+            return; // scrypt and others: the JDK does not offer them, decrypt() refuses the scheme
         }
         if (iterations.signum() <= 0 || iterations.compareTo(BigInteger.valueOf(MAX_ITERATIONS)) > 0) {
             throw new MtlsException("the encrypted private key in " + source + " asks for " + iterations
                     + " key-derivation iterations, outside the 1 to " + MAX_ITERATIONS + " mtls-cli accepts; "
                     + "re-encrypt it with fewer (openssl pkcs8 -topk8 -v2 aes-256-cbc -iter 100000)");
         }
+    }
+
+    /**
+     * The key-derivation rounds a password-based encryption scheme asks for, read from its
+     * parameters (PBES2 with PBKDF2, the PKCS#12 PBE schemes, PBES1); null for a KDF other than PBKDF2.
+     */
+    static BigInteger iterations(AlgorithmIdentifier algorithm) {
+        if (PKCSObjectIdentifiers.id_PBES2.equals(algorithm.getAlgorithm())) {
+            KeyDerivationFunc kdf = PBES2Parameters.getInstance(algorithm.getParameters()).getKeyDerivationFunc();
+            if (!PKCSObjectIdentifiers.id_PBKDF2.equals(kdf.getAlgorithm())) {
+                return null;
+            }
+            return PBKDF2Params.getInstance(kdf.getParameters()).getIterationCount();
+        } else if (algorithm.getAlgorithm().on(PKCSObjectIdentifiers.pkcs_12PbeIds)) {
+            return PKCS12PBEParams.getInstance(algorithm.getParameters()).getIterations();
+        }
+        return PBEParameter.getInstance(algorithm.getParameters()).getIterationCount();
     }
 }

@@ -52,6 +52,10 @@ public final class KeyStoreFiles {
      * The JDK reports both as IOException; the cause tells them apart.
      */
     public static KeyStore load(byte[] bytes, StoreType type, char[] password, String source) {
+        if (type == StoreType.PKCS12) {
+            Asn1Depth.check(bytes, source);
+            Pkcs12Work.check(bytes, source);
+        }
         KeyStore store;
         try {
             store = KeyStore.getInstance(type.jcaType());

@@ -12,6 +12,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemReader;
 
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -80,6 +81,7 @@ public final class PemFiles {
         int encrypted = 0;
         JcaPEMKeyConverter keyConverter = new JcaPEMKeyConverter();
         JcaX509CertificateConverter certs = new JcaX509CertificateConverter();
+        checkDepth(text, source);
         try (Reader reader = new StringReader(text); PEMParser parser = new PEMParser(reader)) {
             Object object;
             while ((object = parser.readObject()) != null) {
@@ -110,6 +112,21 @@ public final class PemFiles {
             throw new MtlsException(source + " holds no PEM certificate or key");
         }
         return new Contents(certificates, keys, encrypted);
+    }
+
+    /** Every PEM payload goes through the nesting check before PEMParser decodes it. */
+    private static void checkDepth(String text, String source) {
+        try (PemReader reader = new PemReader(new StringReader(text))) {
+            PemObject object;
+            while ((object = reader.readPemObject()) != null) {
+                Asn1Depth.check(object.getContent(), source);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof MtlsException) {
+                throw (MtlsException) e;
+            }
+            // not decodable as PEM at all: PEMParser below says so in its own words
+        }
     }
 
     public static PrivateKey readEncryptedPrivateKey(Path path, char[] password) {

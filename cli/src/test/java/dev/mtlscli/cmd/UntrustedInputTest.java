@@ -65,6 +65,26 @@ class UntrustedInputTest {
         assertOneLineFailure(result, 1, "slow.p12");
     }
 
+    /**
+     * Ten encrypted SafeContents at 4 million rounds each, every one under the JDK's cap: the
+     * total is refused from the structure, before one derivation, in `certs inspect` and `certs import`.
+     */
+    @Test
+    void aStoreWhoseDerivationsSumToFortyMillionRoundsIsRefusedBeforeDerivingAny() throws Exception {
+        Path store = Files.write(temp.resolve("many.p12"), CraftedKeys.pkcs12WithEncryptedContents(10, 4_000_000));
+        Path password = write("pw", "SomePassword0123456789\n");
+
+        BadInputCli.Result inspect = assertTimeoutPreemptively(NET,
+                () -> run("certs", "inspect", store.toString(), "--password-file", password.toString()));
+        assertOneLineFailure(inspect, 1, "key-derivation rounds in all");
+
+        Path out = temp.resolve("out");
+        BadInputCli.Result imported = assertTimeoutPreemptively(NET, () -> run("certs", "import", "--out", out.toString(),
+                "--service", "service-1", "--keystore", store.toString(), "--password-file", password.toString()));
+        assertOneLineFailure(imported, 1, "key-derivation rounds in all");
+        assertNothingWritten(out);
+    }
+
     @Test
     void endlessFilesEndInOneLine() throws IOException {
         Path out = temp.resolve("out");

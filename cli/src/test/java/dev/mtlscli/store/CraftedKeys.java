@@ -38,6 +38,36 @@ public final class CraftedKeys {
         return pem(der);
     }
 
+    /**
+     * A PKCS12 whose AuthenticatedSafe holds {@code contents} encrypted SafeContents, each asking
+     * for {@code rounds} PKCS#12 PBE rounds (under the JDK's per-derivation cap), with a MAC of
+     * 2048 rounds. Only the structure is real: a reader that counts before it derives refuses it
+     * without decrypting anything.
+     */
+    public static byte[] pkcs12WithEncryptedContents(int contents, int rounds) throws IOException {
+        SecureRandom random = new SecureRandom();
+        org.bouncycastle.asn1.pkcs.ContentInfo[] infos = new org.bouncycastle.asn1.pkcs.ContentInfo[contents];
+        for (int i = 0; i < contents; i++) {
+            byte[] salt = new byte[20];
+            byte[] ciphertext = new byte[512];
+            random.nextBytes(salt);
+            random.nextBytes(ciphertext);
+            AlgorithmIdentifier pbe = new AlgorithmIdentifier(PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC,
+                    new org.bouncycastle.asn1.pkcs.PKCS12PBEParams(salt, rounds));
+            infos[i] = new org.bouncycastle.asn1.pkcs.ContentInfo(PKCSObjectIdentifiers.encryptedData,
+                    new org.bouncycastle.asn1.pkcs.EncryptedData(PKCSObjectIdentifiers.data, pbe,
+                            new org.bouncycastle.asn1.BEROctetString(ciphertext)));
+        }
+        byte[] authSafe = new org.bouncycastle.asn1.pkcs.AuthenticatedSafe(infos).getEncoded("DER");
+        byte[] macSalt = new byte[20];
+        random.nextBytes(macSalt);
+        org.bouncycastle.asn1.pkcs.MacData mac = new org.bouncycastle.asn1.pkcs.MacData(
+                new org.bouncycastle.asn1.x509.DigestInfo(new AlgorithmIdentifier(
+                        org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256), new byte[32]), macSalt, 2048);
+        return new org.bouncycastle.asn1.pkcs.Pfx(new org.bouncycastle.asn1.pkcs.ContentInfo(PKCSObjectIdentifiers.data,
+                new org.bouncycastle.asn1.DEROctetString(authSafe)), mac).getEncoded("DER");
+    }
+
     private static byte[] pem(byte[] der) throws IOException {
         String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
         return ("-----BEGIN ENCRYPTED PRIVATE KEY-----\n" + body + "\n-----END ENCRYPTED PRIVATE KEY-----\n").getBytes(StandardCharsets.US_ASCII);
