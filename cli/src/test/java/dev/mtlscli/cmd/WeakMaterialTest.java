@@ -182,4 +182,23 @@ class WeakMaterialTest {
             assertEquals(0, aws.lambda().layerVersions("mtls-service-1").size(), "nothing was published");
         }
     }
+
+    @Test
+    void inspectFlagsEachWeakCertificateAndExitsNeedingAttention() {
+        strongMaterial();
+        key("client", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024");
+        signed("client", "/CN=lambda-client", "sha1");
+
+        Cli.Result text = Cli.run("certs", "inspect", file("client.crt").toString());
+        Cli.Result json = Cli.run("certs", "inspect", file("client.crt").toString(), "--output", "json");
+        Cli.Result root = Cli.run("certs", "inspect", file("root.crt").toString());
+
+        assertEquals(ExitCodes.ATTENTION, text.exitCode(), text.err());
+        assertTrue(text.out().contains("WEAK      RSA key of 1024 bits; at least 2048 required"), text.out());
+        assertTrue(text.out().contains("WEAK      signed with SHA1withRSA; MD5 and SHA-1 signatures are refused"), text.out());
+        assertEquals(ExitCodes.ATTENTION, json.exitCode(), json.err());
+        assertTrue(json.out().contains("\"policyViolations\"") && json.out().contains("\"RSA key of 1024 bits; at least 2048 required\""), json.out());
+        assertEquals(ExitCodes.OK, root.exitCode(), root.out());
+        assertTrue(!root.out().contains("WEAK"), root.out());
+    }
 }
