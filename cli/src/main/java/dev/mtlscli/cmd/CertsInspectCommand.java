@@ -60,7 +60,8 @@ public final class CertsInspectCommand implements Callable<Integer> {
         // A chain that does not verify, or a key that is not its certificate's, is as much a
         // finding as an expiry: a script must not read it as "all good".
         boolean broken = report.entries().stream().anyMatch(e -> (!e.chain().isEmpty() && !e.chainVerifies())
-                || Boolean.FALSE.equals(e.keyMatches()));
+                || Boolean.FALSE.equals(e.keyMatches())
+                || e.chain().stream().anyMatch(c -> !c.policyViolations().isEmpty()));
         boolean attention = report.minDaysLeft() < warnDays || broken;
         if (global.output == OutputFormat.json) {
             Map<String, Object> json = toJson(report);
@@ -104,6 +105,7 @@ public final class CertsInspectCommand implements Callable<Integer> {
                 cert.put("notAfter", c.notAfter().toString());
                 cert.put("daysLeft", c.daysLeft());
                 cert.put("sha256", c.sha256());
+                cert.put("policyViolations", c.policyViolations());
                 chain.add(cert);
             }
             node.put("certificates", chain);
@@ -141,6 +143,7 @@ public final class CertsInspectCommand implements Callable<Integer> {
                 out.printf("      valid     %s to %s (%s)%n", c.notBefore(), c.notAfter(),
                         c.daysLeft() < 0 ? "EXPIRED" : c.daysLeft() + " days left");
                 out.printf("      sha256    %s%n", c.sha256());
+                c.policyViolations().forEach(rule -> out.printf("      WEAK      %s%n", rule));
             }
         }
         out.flush();

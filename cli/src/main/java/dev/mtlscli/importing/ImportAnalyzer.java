@@ -5,6 +5,7 @@ import dev.mtlscli.pki.CertificateHost;
 import dev.mtlscli.pki.ChainBuilder;
 import dev.mtlscli.pki.ChainVerifier;
 import dev.mtlscli.pki.KeyPairs;
+import dev.mtlscli.pki.KeyPolicy;
 import dev.mtlscli.spec.ServiceNames;
 import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.store.PemFiles;
@@ -28,7 +29,8 @@ import java.util.Set;
  * happens here, so a bad input leaves nothing behind. The checks are those `certs inspect`
  * and `layer publish` make, applied to material made by hand: one private key per keystore
  * (or the one --alias names), a key that matches its certificate and is not a CA's, a chain
- * that reaches a root, a truststore without keys, a CA key that belongs to its CA.
+ * that reaches a root, a truststore without keys, a CA key that belongs to its CA, and keys
+ * and signatures that meet {@link KeyPolicy}.
  */
 public final class ImportAnalyzer {
     private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
@@ -110,6 +112,7 @@ public final class ImportAnalyzer {
             throw new MtlsException(where + ": entry '" + alias + "' has a key but no certificate");
         }
         X509Certificate leaf = storedChain.get(0);
+        KeyPolicy.requireKey(where + ", entry '" + alias + "'", leaf);
         if (!KeyPairs.matches(key, leaf.getPublicKey())) {
             throw new MtlsException(where + ": the key of entry '" + alias + "' does not match its certificate " + subject(leaf));
         }
@@ -140,6 +143,7 @@ public final class ImportAnalyzer {
             throw new MtlsException(where + ": the chain of " + subject(leaf) + " stops at " + subject(top)
                     + ", whose issuer is missing; give the root with --ca-cert");
         }
+        KeyPolicy.require(where + ", entry '" + alias + "'", clientChain);
         List<X509Certificate> caChain = clientChain.subList(1, clientChain.size());
         X509Certificate issuingCa = caChain.get(0);
         if (!caFile.isEmpty() && !caChain.contains(caFile.get(0))) {
@@ -156,6 +160,7 @@ public final class ImportAnalyzer {
             throw new MtlsException(name + ": the chain of the backend's certificate " + subject(server.certificate())
                     + " stops at " + subject(top) + "; give its CA with --ca-cert or in the truststore");
         }
+        KeyPolicy.require(name + ": the backend's chain from " + server.source(), serverChain);
         if (haveTrustStore && serverChain.stream().noneMatch(trusted::containsValue)) {
             throw new MtlsException(name + ": the truststore does not trust the backend's certificate " + subject(server.certificate())
                     + " nor any CA of its chain, so the clients could not have called it");

@@ -1,6 +1,7 @@
 package dev.mtlscli.inspect;
 
 import dev.mtlscli.pki.Fingerprints;
+import dev.mtlscli.pki.KeyPolicy;
 
 import java.net.InetAddress;
 import java.security.PublicKey;
@@ -46,7 +47,8 @@ public final class CertificateDescriber {
                 certificate.getNotBefore().toInstant(),
                 notAfter,
                 Math.floorDiv(Duration.between(now, notAfter).getSeconds(), 86_400L),
-                Fingerprints.sha256(certificate));
+                Fingerprints.sha256(certificate),
+                KeyPolicy.violations(certificate));
     }
 
     private static List<String> subjectAltNames(X509Certificate certificate) {

@@ -3,7 +3,7 @@ package dev.mtlscli.inspect;
 import java.time.Instant;
 import java.util.List;
 
-/** What `certs inspect` shows of one certificate. */
+/** What `certs inspect` shows of one certificate; policyViolations are the KeyPolicy rules it breaks. */
 public record CertificateReport(
         String subject,
         String issuer,
@@ -17,5 +17,6 @@ public record CertificateReport(
         Instant notBefore,
         Instant notAfter,
         long daysLeft,
-        String sha256) {
+        String sha256,
+        List<String> policyViolations) {
 }

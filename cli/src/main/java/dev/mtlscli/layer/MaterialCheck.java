@@ -3,6 +3,7 @@ package dev.mtlscli.layer;
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.pki.ChainVerifier;
 import dev.mtlscli.pki.KeyPairs;
+import dev.mtlscli.pki.KeyPolicy;
 import dev.mtlscli.store.KeyStoreFiles;
 import dev.mtlscli.store.StoreType;
 import dev.mtlscli.workspace.ExistingWorkspace;
@@ -24,7 +25,8 @@ import java.util.List;
 /**
  * What must hold before a service's material is published, checked on the workspace files: a
  * layer that reaches Lambda with a keystore that does not open, a key that does not match, an
- * untrusted chain or a certificate about to expire becomes an outage in every consumer.
+ * untrusted chain or a certificate about to expire becomes an outage in every consumer, and a
+ * weak key or signature ({@link KeyPolicy}) an identity someone else can take.
  */
 public final class MaterialCheck {
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
@@ -56,6 +58,7 @@ public final class MaterialCheck {
         KeyStore keyStore = KeyStoreFiles.load(keyStoreBytes, type, keyStorePassword, workspace.path(keyStoreFile).toString());
         KeyEntry entry = onlyKeyEntry(keyStore, keyStorePassword, where);
         X509Certificate leaf = entry.chain().get(0);
+        KeyPolicy.requireKey(where, leaf);
         if (leaf.getBasicConstraints() >= 0) {
             throw new MtlsException(where + " holds the key of a CA certificate (" + subject(leaf)
                     + "); a layer carries a client key only");
@@ -76,10 +79,13 @@ public final class MaterialCheck {
             throw new MtlsException(where + ": the certificate chain of " + subject(leaf) + " does not verify to the CA in "
                     + WorkspaceLayout.caCertificate(service));
         }
+        KeyPolicy.require(where, entry.chain());
+        KeyPolicy.require(service + ": " + WorkspaceLayout.caCertificate(service), caCertificates);
         checkValidity(leaf, where);
 
         KeyStore trustStore = KeyStoreFiles.load(trustStoreBytes, type, trustStorePassword, workspace.path(trustStoreFile).toString());
         List<X509Certificate> serverChain = workspace.certificates(WorkspaceLayout.serverChain(service));
+        KeyPolicy.require(service + ": " + WorkspaceLayout.serverChain(service), serverChain);
         X509Certificate serverRoot = serverChain.get(serverChain.size() - 1);
         checkTrustStore(trustStore, serverRoot, service + ": " + trustStoreFile);
 

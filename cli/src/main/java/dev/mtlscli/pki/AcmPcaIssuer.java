@@ -147,6 +147,7 @@ public final class AcmPcaIssuer implements CertificateIssuer {
         X509Certificate leaf = chain.get(0);
         String role = request.profile() == CertificateProfile.CLIENT ? "a client certificate" : "a server certificate";
         IssuedCertificateCheck.check(leaf, request, caCertificates.get(0), asked, role + " (" + certificateArn + ")");
+        KeyPolicy.require("ACM Private CA issued " + role + " (" + certificateArn + ")", chain);
         if (!ChainVerifier.verifies(chain) || !chain.get(chain.size() - 1).equals(rootCertificate())) {
             throw new MtlsException("the certificate " + certificateArn + " from ACM Private CA does not verify up to the CA's root");
         }
