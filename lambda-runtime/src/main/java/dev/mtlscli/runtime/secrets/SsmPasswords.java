@@ -27,6 +27,7 @@ import java.util.Map;
  */
 public final class SsmPasswords implements PasswordProvider {
     static final int MAX_NAMES_PER_CALL = 10;
+    /** The variable that sets the deadline of each GetParameters call, in milliseconds. */
     public static final String TIMEOUT_ENV = "MTLS_SSM_TIMEOUT_MS";
     /**
      * The SDK's socket timeouts bound each read, not the call: an endpoint that trickles its
