@@ -39,6 +39,9 @@ public final class Asn1Depth {
      * With {@code untilEndOfContents} it stops after the 00 00 that ends an indefinite length.
      */
     private static int walk(byte[] b, int from, int to, int depth, boolean untilEndOfContents) {
+        if (depth > MAX_DEPTH) {
+            throw new TooDeep();
+        }
         int i = from;
         while (i < to) {
             if (untilEndOfContents && i + 1 < to && b[i] == 0 && b[i + 1] == 0) {
@@ -59,9 +62,6 @@ public final class Asn1Depth {
             if (first == 0x80) {
                 if (!constructed) {
                     return -1;
-                }
-                if (depth + 1 > MAX_DEPTH) {
-                    throw new TooDeep();
                 }
                 i = walk(b, i, to, depth + 1, true);
                 if (i < 0) {
@@ -87,18 +87,14 @@ public final class Asn1Depth {
             }
             int end = i + (int) length;
             if (constructed) {
-                if (depth + 1 > MAX_DEPTH) {
-                    throw new TooDeep();
-                }
                 walk(b, i, end, depth + 1, false);
-            } else if ((tag == 0x04 || tag == 0x03) && end - i >= 2 && depth + 1 <= MAX_DEPTH) {
+            } else if ((tag == 0x04 || tag == 0x03) && end - i >= 2) {
                 // An encoding inside a string: well-formed or not, only its depth matters here.
+                // A BIT STRING's first octet counts its unused bits; the encoding follows it.
                 int start = tag == 0x03 ? i + 1 : i;
-                if (start < end && (b[start] & 0x20) != 0) {
+                if ((b[start] & 0x20) != 0) {
                     walk(b, start, end, depth + 1, false);
                 }
-            } else if ((tag == 0x04 || tag == 0x03) && end - i >= 2 && (b[tag == 0x03 ? i + 1 : i] & 0x20) != 0) {
-                throw new TooDeep();
             }
             i = end;
         }
