@@ -81,8 +81,7 @@ public final class KeyPolicy {
         for (X509Certificate certificate : chain) {
             List<String> found = violations(certificate);
             if (!found.isEmpty()) {
-                throw new MtlsException(where + ": the certificate '" + certificate.getSubjectX500Principal().getName()
-                        + "': " + String.join("; ", found));
+                throw refusal(where, certificate, String.join("; ", found));
             }
         }
     }
@@ -90,9 +89,12 @@ public final class KeyPolicy {
     /** Refuses a key that breaks a rule, before anything else is tried with it (a DSA key cannot even be matched). */
     public static void requireKey(String where, X509Certificate certificate) {
         keyViolation(certificate.getPublicKey()).ifPresent(rule -> {
-            throw new MtlsException(where + ": the certificate '" + certificate.getSubjectX500Principal().getName()
-                    + "': " + rule);
+            throw refusal(where, certificate, rule);
         });
+    }
+
+    private static MtlsException refusal(String where, X509Certificate certificate, String rules) {
+        return new MtlsException(where + ": the certificate '" + certificate.getSubjectX500Principal().getName() + "': " + rules);
     }
 
     private static Optional<String> curveViolation(PublicKey key) {
