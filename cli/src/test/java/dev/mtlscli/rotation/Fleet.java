@@ -43,6 +43,11 @@ final class Fleet {
         this.otherB = otherB;
     }
 
+    /** The journal of service-1's single-region rotations in this fleet's workspace. */
+    Path journal() {
+        return ws.root().resolve("rotations/service-1.jsonl");
+    }
+
     static Fleet create(Path dir, FakeAws aws) {
         Workspace ws = Workspace.create(dir.resolve("ws"), "ec-p256", "pkcs12", null);
         FakeAwsCli.runOk(aws, "layer", "publish", "--workspace", ws.root().toString(), "--service", "service-1",

@@ -80,7 +80,7 @@ class RotateCommandTest {
             assertTrue(policy.contains("111122223333"), "the new version has the old one's grants: " + policy);
         }
         assertTrue(aws.lambda().layerVersion(fleet.v1).isPresent(), "the old version is kept");
-        assertTrue(Files.readString(fleet.ws.root().resolve("rotations/service-1.jsonl")).contains("\"completed\""));
+        assertTrue(Files.readString(fleet.journal()).contains("\"completed\""));
     }
 
     @Test

@@ -43,10 +43,6 @@ class RotateReadsWhatIsDeployedTest {
         aws.close();
     }
 
-    private Path journal() {
-        return fleet.ws.root().resolve("rotations/service-1.jsonl");
-    }
-
     /** A rotation to version 2 that stopped at app-4, with app-1 to app-3 moved. */
     private String stoppedRotation() {
         aws.lambda().failNextUpdate("app-4", "InvalidConfiguration", "simulated");
@@ -65,10 +61,10 @@ class RotateReadsWhatIsDeployedTest {
     }
 
     private void editPublished(String arn) throws IOException {
-        List<String> lines = Files.readAllLines(journal()).stream()
+        List<String> lines = Files.readAllLines(fleet.journal()).stream()
                 .map(line -> line.contains("\"published\"") ? line.replaceAll("\"layerVersionArn\":\"[^\"]*\"",
                         "\"layerVersionArn\":\"" + arn + "\"") : line).toList();
-        Files.write(journal(), lines);
+        Files.write(fleet.journal(), lines);
     }
 
     private static String oneLine(Cli.Result result) {
@@ -97,12 +93,12 @@ class RotateReadsWhatIsDeployedTest {
         editPublished(fleet.otherA);
 
         String error = oneLine(fleet.rotate());
-        assertTrue(error.contains(journal() + " line 3") && error.contains("not a version of layer"), error);
+        assertTrue(error.contains(fleet.journal() + " line 3") && error.contains("not a version of layer"), error);
 
         String missing = fleet.v1.substring(0, fleet.v1.lastIndexOf(':') + 1) + "9";
         editPublished(missing);
         error = oneLine(fleet.rotate());
-        assertTrue(error.contains(journal() + " line 3") && error.contains("does not exist"), error);
+        assertTrue(error.contains(fleet.journal() + " line 3") && error.contains("does not exist"), error);
         assertEquals(List.of(), aws.lambda().layerVersion(missing).stream().toList());
         fleet.assertOn("app-4", fleet.v1);
         fleet.assertOn("mixed-2", fleet.v1);

@@ -48,7 +48,7 @@ class RotateVerificationFailureTest {
     }
 
     private List<String> journal() throws IOException {
-        return Files.readAllLines(fleet.ws.root().resolve("rotations/service-1.jsonl"));
+        return Files.readAllLines(fleet.journal());
     }
 
     private String v2() {

@@ -47,10 +47,6 @@ class RotationJournalTest {
         aws.close();
     }
 
-    private Path journal() {
-        return fleet.ws.root().resolve("rotations/service-1.jsonl");
-    }
-
     private String newest() {
         List<dev.mtlscli.fakeaws.FakeLambda.LayerVersion> versions = fleet.versions();
         return versions.get(versions.size() - 1).layerVersionArn();
@@ -119,7 +115,7 @@ class RotationJournalTest {
         fleet.rotate("--force").assertExit(0, "rotate");
         String v2 = newest();
 
-        String error = assertJournalError(fleet.rotate("--rollback", "--layer-name", "other-{service}"), journal(), 1);
+        String error = assertJournalError(fleet.rotate("--rollback", "--layer-name", "other-{service}"), fleet.journal(), 1);
 
         assertTrue(error.contains("--layer-name mtls-service-1"), error);
         fleet.assertOn("app-1", v2);
@@ -130,14 +126,14 @@ class RotationJournalTest {
     @Test
     void aLastLineTornByACrashIsCutOffBeforeTheNextAppend() throws Exception {
         fleet.rotate("--force").assertExit(0, "rotate");
-        Files.writeString(journal(), "{\"at\":\"2026-12-07T03:00:00Z\",\"by\":\"ops@host\",\"rota", StandardOpenOption.APPEND);
+        Files.writeString(fleet.journal(), "{\"at\":\"2026-12-07T03:00:00Z\",\"by\":\"ops@host\",\"rota", StandardOpenOption.APPEND);
 
         fleet.rotate("--rollback").assertExit(0, "rollback over a torn last line");
         fleet.assertOn("app-1", fleet.v1);
         fleet.rotate("--dry-run").assertExit(0, "the journal reads after the rollback appended");
         fleet.rotate("--force").assertExit(0, "and a new rotation runs");
 
-        byte[] bytes = Files.readAllBytes(journal());
+        byte[] bytes = Files.readAllBytes(fleet.journal());
         assertEquals('\n', bytes[bytes.length - 1]);
         ObjectMapper json = new ObjectMapper();
         for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
@@ -149,18 +145,18 @@ class RotationJournalTest {
     @Test
     void aDamagedLineIsRefusedWithItsLineAndTheAdviceGivenWorks() throws Exception {
         fleet.rotate("--force").assertExit(0, "rotate");
-        List<String> lines = new ArrayList<>(Files.readAllLines(journal()));
+        List<String> lines = new ArrayList<>(Files.readAllLines(fleet.journal()));
         lines.add(2, "{\"at\":\"2026-12-07T03:00:00Z\",\"event\":");
-        Files.write(journal(), lines);
+        Files.write(fleet.journal(), lines);
         // the last rotation is unfinished as far as anyone can tell: someone moved app-1 back
         aws.lambda().createFunction("late", "java21", List.of(fleet.v1), Map.of());
 
         for (String mode : List.of("--dry-run", "--rollback", "--force")) {
-            String error = assertJournalError(fleet.rotate(mode), journal(), 3);
+            String error = assertJournalError(fleet.rotate(mode), fleet.journal(), 3);
             assertTrue(error.contains("move it aside") && error.contains("run rotate again"), error);
         }
 
-        Files.move(journal(), journal().resolveSibling("service-1.jsonl.damaged"));
+        Files.move(fleet.journal(), fleet.journal().resolveSibling("service-1.jsonl.damaged"));
         fleet.rotate().assertExit(0, "the advice: moved aside, rotate plans from what is deployed");
         assertEquals(List.of(newest()), aws.lambda().function("late").orElseThrow().layerArns());
     }
@@ -168,7 +164,7 @@ class RotationJournalTest {
     @Test
     void aMoveLineWithoutAVersionIsNamedAndNotAdvisedToBeRunAgain() throws Exception {
         fleet.rotate("--force").assertExit(0, "rotate");
-        List<String> lines = new ArrayList<>(Files.readAllLines(journal()));
+        List<String> lines = new ArrayList<>(Files.readAllLines(fleet.journal()));
         int moved = -1;
         for (int i = 0; i < lines.size() && moved < 0; i++) {
             if (lines.get(i).contains("\"function-moved\"")) {
@@ -176,9 +172,9 @@ class RotationJournalTest {
             }
         }
         lines.set(moved, lines.get(moved).replaceAll("\"from\":\"[^\"]*\"", "\"from\":\"garbage\""));
-        Files.write(journal(), lines);
+        Files.write(fleet.journal(), lines);
 
-        String error = assertJournalError(fleet.rotate("--rollback"), journal(), moved + 1);
+        String error = assertJournalError(fleet.rotate("--rollback"), fleet.journal(), moved + 1);
 
         assertTrue(error.contains("move it aside") && !error.contains("--rollback again"), error);
         fleet.assertOn("app-1", newest());
@@ -187,10 +183,10 @@ class RotationJournalTest {
     @Test
     void aDamagedLastLineThatEndsInANewlineIsCorruptionNotATornTail() throws Exception {
         fleet.rotate("--force").assertExit(0, "rotate");
-        int count = Files.readAllLines(journal()).size();
-        Files.writeString(journal(), "not json\n", StandardOpenOption.APPEND);
+        int count = Files.readAllLines(fleet.journal()).size();
+        Files.writeString(fleet.journal(), "not json\n", StandardOpenOption.APPEND);
 
-        assertJournalError(fleet.rotate("--rollback"), journal(), count + 1);
+        assertJournalError(fleet.rotate("--rollback"), fleet.journal(), count + 1);
         fleet.assertOn("app-1", newest());
     }
 }
