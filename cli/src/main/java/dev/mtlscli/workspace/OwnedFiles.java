@@ -60,7 +60,7 @@ public final class OwnedFiles {
      * these files (relative names) under the workspace lock: the record says what each now is, and
      * that the directories it is in are ours. Called right after the atomic writes of a step; a
      * crash in between leaves the record behind the files, which makes {@code --force} refuse the
-     * workspace (never delete a file the user wrote) until a re-run of the step records them.
+     * workspace: the safe side, it never deletes a file the user wrote.
      */
     public static void wrote(Path root, Collection<String> relatives) {
         update(root, relatives, false);
