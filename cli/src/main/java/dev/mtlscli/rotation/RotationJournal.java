@@ -5,6 +5,7 @@ import dev.mtlscli.aws.LayerVersionArn;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.json.JsonObject;
 import dev.mtlscli.store.SecureFiles;
+import dev.mtlscli.workspace.OwnedFiles;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -54,12 +55,14 @@ public final class RotationJournal {
     static final String SCOPE_FLEET = "fleet";
     static final String SCOPE_REGION = "region";
 
+    private final Path workspace;
     private final Path file;
     private final Scope scope;
     private final Clock clock;
     private final String by;
 
     private RotationJournal(Path workspace, Scope scope, String fileName, Clock clock) {
+        this.workspace = workspace;
         this.file = workspace.resolve("rotations").resolve(fileName);
         this.scope = scope;
         this.clock = clock;
@@ -126,6 +129,7 @@ public final class RotationJournal {
             if (created) {
                 SecureFiles.syncDirectory(file.getParent());
             }
+            OwnedFiles.appendsTo(workspace, "rotations/" + file.getFileName());
         } catch (IOException e) {
             throw new MtlsException("cannot write the rotation journal " + file + ": " + e.getMessage()
                     + "; nothing after the last completed step was journaled: fix the cause, then run rotate again", e);

@@ -153,6 +153,7 @@ public final class CaRollover {
             }
             writeIfChanged(workspace, WorkspaceLayout.serverClientCa(service), List.of(oldCa, nextCa), written);
             updateTrustStore(workspace, service, anchors -> anchors.put(nextCaAlias(service), nextCa), written);
+            OwnedFiles.wrote(workspace.directory(), written);
             return new Step(service, State.PREPARED, oldCa, nextCa, written, Optional.empty());
         }
     }
@@ -194,6 +195,7 @@ public final class CaRollover {
                 moveIntoPlace(workspace, service, newCa, written);
             }
             removeNextLeftovers(workspace, service, written);
+            OwnedFiles.wrote(workspace.directory(), written);
             return new Step(service, State.ISSUED_FROM_NEXT, oldCa, newCa.rootCertificate(), written, client);
         }
     }
@@ -227,6 +229,7 @@ public final class CaRollover {
             delete(previous);
             delete(previous.getParent());
             written.add(WorkspaceLayout.previousCaCertificate(service));
+            OwnedFiles.wrote(workspace.directory(), written);
             return new Step(service, State.NONE, oldCa, current, written, Optional.empty());
         }
     }

@@ -104,6 +104,8 @@ public final class ClientRenewal {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + marker + ": " + e.getMessage(), e);
         }
+        OwnedFiles.wrote(workspace.directory(), List.of(keyStore, WorkspaceLayout.passwords(),
+                WorkspaceLayout.clientRenewalPrevious(service)));
         return new RenewedClient(service, previous, issued);
     }
 
