@@ -150,7 +150,7 @@ state="$workspace/aws-demo"
 store_passwords_secret="mtls-demo/service-1-store-passwords"
 
 # --- 0. the build: mtls-cli and the demo function jar the CDK app deploys
-if [ ! -f "$REPO/cli/target/mtls-cli.jar" ] || [ ! -f "$REPO/lambda-runtime/target/mtls-demo-function.jar" ]; then
+if [ ! -f "$REPO/cli/target/mtls-cli.jar" ] || [ ! -f "$REPO/demo-function/target/mtls-demo-function.jar" ]; then
     echo "== Building (mvn -B -q -DskipTests package)"
     (cd "$REPO" && mvn -B -q -DskipTests package)
 fi

@@ -301,7 +301,7 @@ class DeployScriptTest {
         assertEquals(0, run(repo, "deploy-demo.sh", "--region", "eu-west-1").exitCode());
         // mvn clean, and the workspace's stores gone: only aws-demo/aws.env is left
         Files.delete(repo.resolve("cli/target/mtls-cli.jar"));
-        Files.delete(repo.resolve("lambda-runtime/target/mtls-demo-function.jar"));
+        Files.delete(repo.resolve("demo-function/target/mtls-demo-function.jar"));
         Path demoCerts = repo.resolve("demo-certs");
         try (var paths = Files.walk(demoCerts)) {
             for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -400,7 +400,7 @@ class DeployScriptTest {
             for (String script : SCRIPTS) {
                 Files.copy(INFRA.resolve(script), repo.resolve("infra").resolve(script), StandardCopyOption.COPY_ATTRIBUTES);
             }
-            for (String jar : List.of("cli/target/mtls-cli.jar", "lambda-runtime/target/mtls-demo-function.jar")) {
+            for (String jar : List.of("cli/target/mtls-cli.jar", "demo-function/target/mtls-demo-function.jar")) {
                 Files.createDirectories(repo.resolve(jar).getParent());
                 Files.writeString(repo.resolve(jar), "");
             }

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * relative to the app's working directory (infra/ when run by the CDK CLI). No password is
  * ever an input: the stack names where passwords are, never what they are.
  *
- * @param demoFunctionJar       the demo handlers' shaded jar (lambda-runtime/target/mtls-demo-function.jar)
+ * @param demoFunctionJar       the demo handlers' shaded jar (demo-function/target/mtls-demo-function.jar)
  * @param lambdaOnlyKeyStore    service 1's client keystore, bundled in the lambda-only function's artifact
  * @param lambdaOnlyTrustStore  the client truststore, bundled beside it
  * @param lambdaOnlyStagingDir  where the lambda-only artifact is assembled (0700; never committed)
@@ -96,7 +96,7 @@ public record DemoConfig(
         Path workspace = path.apply("workspace") != null ? path.apply("workspace") : base.resolve("../mtls-certs").normalize();
         Path lambdaOnlyDir = path.apply("lambdaOnlyArtifactDir");
         return new DemoConfig(
-                or(path.apply("demoFunctionJar"), base.resolve("../lambda-runtime/target/mtls-demo-function.jar").normalize()),
+                or(path.apply("demoFunctionJar"), base.resolve("../demo-function/target/mtls-demo-function.jar").normalize()),
                 lambdaOnlyDir != null ? lambdaOnlyDir.resolve("keystore.p12") : workspace.resolve("clients/service-1/keystore.p12"),
                 lambdaOnlyDir != null ? lambdaOnlyDir.resolve("truststore.p12") : serviceOneTrustStore(workspace),
                 base.resolve("target/lambda-only-artifact"),

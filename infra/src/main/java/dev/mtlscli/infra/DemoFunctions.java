@@ -27,7 +27,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The five demo functions of lambda-runtime/ (dev.mtlscli.runtime.demo), one per approach of
+ * The five demo functions of demo-function/ (dev.mtlscli.demofunction), one per approach of
  * the sample: Java 21, in the VPC's private subnets, allowed out only to the VPC on 443 (SSM's
  * endpoint, backend 1) and 444 (backend 2). The layer functions use the layer versions that
  * `mtls-cli layer publish` published, by ARN: the CDK never builds a layer, so mtls-cli stays
@@ -67,7 +67,7 @@ public final class DemoFunctions extends Construct {
         }
 
         public String handler() {
-            return "dev.mtlscli.runtime.demo." + handlerClass + "::handleRequest";
+            return "dev.mtlscli.demofunction." + handlerClass + "::handleRequest";
         }
 
         /** The construct id, and the stem of the stack output of its name. */
@@ -92,7 +92,7 @@ public final class DemoFunctions extends Construct {
         securityGroup.addEgressRule(network.vpcCidr(), Port.tcp(Network.SERVICE_2_PORT), "backend-service-2.com:444");
 
         LambdaOnlyArtifact.requireFile(config.demoFunctionJar(),
-                "the demo function jar (context key demoFunctionJar; build it with mvn -pl lambda-runtime package)");
+                "the demo function jar (context key demoFunctionJar; build it with mvn -pl demo-function -am package)");
         Code code = Code.fromAsset(config.demoFunctionJar().toString());
         Code lambdaOnlyCode = Code.fromAsset(LambdaOnlyArtifact.stage(config).toString());
 

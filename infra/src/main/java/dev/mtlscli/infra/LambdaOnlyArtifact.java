@@ -31,7 +31,7 @@ public final class LambdaOnlyArtifact {
     /** Assembles the artifact in the config's staging directory (replacing what was there) and returns it. */
     public static Path stage(DemoConfig config) {
         Path dir = config.lambdaOnlyStagingDir();
-        requireFile(config.demoFunctionJar(), "the demo function jar (context key demoFunctionJar; build it with mvn -pl lambda-runtime package)");
+        requireFile(config.demoFunctionJar(), "the demo function jar (context key demoFunctionJar; build it with mvn -pl demo-function -am package)");
         requireFile(config.lambdaOnlyKeyStore(), "service-1's client keystore for lambda-only (context keys workspace or lambdaOnlyArtifactDir)");
         requireFile(config.lambdaOnlyTrustStore(), "the client truststore for lambda-only (context keys workspace or lambdaOnlyArtifactDir)");
         try {

@@ -148,11 +148,11 @@ class DemoStackTest {
             handlers.add(p.get("Handler").asText());
         }
         assertEquals(new TreeSet<>(List.of(
-                "dev.mtlscli.runtime.demo.NoMtlsHandler::handleRequest",
-                "dev.mtlscli.runtime.demo.LambdaOnlyHandler::handleRequest",
-                "dev.mtlscli.runtime.demo.LambdaLayerHandler::handleRequest",
-                "dev.mtlscli.runtime.demo.ParameterStoreHandler::handleRequest",
-                "dev.mtlscli.runtime.demo.MultipleCertificatesHandler::handleRequest")), handlers);
+                "dev.mtlscli.demofunction.NoMtlsHandler::handleRequest",
+                "dev.mtlscli.demofunction.LambdaOnlyHandler::handleRequest",
+                "dev.mtlscli.demofunction.LambdaLayerHandler::handleRequest",
+                "dev.mtlscli.demofunction.ParameterStoreHandler::handleRequest",
+                "dev.mtlscli.demofunction.MultipleCertificatesHandler::handleRequest")), handlers);
         // the default architecture is arm64
         for (JsonNode function : resources(defaultsJson, "AWS::Lambda::Function").values()) {
             assertEquals("[\"arm64\"]", function.at("/Properties/Architectures").toString());
@@ -574,7 +574,7 @@ class DemoStackTest {
     void contextValuesAreParsedAndChecked() {
         Path base = Path.of("/work/infra");
         DemoConfig defaults = DemoConfig.fromContext(key -> null, base);
-        assertEquals(Path.of("/work/lambda-runtime/target/mtls-demo-function.jar"), defaults.demoFunctionJar());
+        assertEquals(Path.of("/work/demo-function/target/mtls-demo-function.jar"), defaults.demoFunctionJar());
         assertEquals(Path.of("/work/mtls-certs/clients/service-1/keystore.p12"), defaults.lambdaOnlyKeyStore());
         assertEquals(Path.of("/work/mtls-certs/clients/service-1/truststore.p12"), defaults.lambdaOnlyTrustStore());
         assertEquals(Path.of("/work/infra/backend"), defaults.backendDir());
@@ -645,7 +645,7 @@ class DemoStackTest {
 
     private static String functionId(JsonNode template, String handlerClass) {
         return logicalId(template, "AWS::Lambda::Function",
-                r -> r.at("/Properties/Handler").asText().equals("dev.mtlscli.runtime.demo." + handlerClass + "::handleRequest"));
+                r -> r.at("/Properties/Handler").asText().equals("dev.mtlscli.demofunction." + handlerClass + "::handleRequest"));
     }
 
     private static JsonNode function(JsonNode template, String handlerClass) {

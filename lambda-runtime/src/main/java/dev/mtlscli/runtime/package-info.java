@@ -15,6 +15,6 @@
  *
  * <p>Every failure is an {@link dev.mtlscli.runtime.MtlsRuntimeException} whose message says
  * what to fix. The packages documented here are the library's API; {@code dev.mtlscli.runtime.json}
- * (its JSON reader) and {@code dev.mtlscli.runtime.demo} (the demo handlers) are not.
+ * (its JSON reader) is not.
  */
 package dev.mtlscli.runtime;

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A workspace made by `certs create --layer-dir` (PKCS12, EC P-256): the workspace with its
  * passwords.json, and the layer directory the runtime reads (&lt;layer&gt;/mtls/&lt;service&gt;/).
- * Public for the demo handlers' tests (dev.mtlscli.runtime.demo).
+ * Public for the demo handlers' tests (dev.mtlscli.demofunction).
  */
 public record LayerWorkspace(Workspace workspace, Path layer) {
 

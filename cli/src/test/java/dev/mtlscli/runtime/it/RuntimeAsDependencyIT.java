@@ -25,6 +25,7 @@ import java.util.zip.ZipFile;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,6 +50,25 @@ class RuntimeAsDependencyIT {
 
     @TempDir
     Path temp;
+
+    /**
+     * Every user's function jar carries the library, so the library carries nothing a function does
+     * not need: no demo handler and no Lambda event types (they are the demo-function module's).
+     */
+    @Test
+    void theInstalledLibraryHoldsOnlyTheRuntimeAndNoDemoCode() throws Exception {
+        Path installed = Path.of(localRepository(), "dev", "mtlscli", "mtls-lambda-runtime", "0.1.0");
+        try (ZipFile zip = new ZipFile(installed.resolve("mtls-lambda-runtime-0.1.0.jar").toFile())) {
+            List<String> classes = zip.stream().map(ZipEntry::getName).filter(name -> name.endsWith(".class")).toList();
+            assertTrue(classes.contains("dev/mtlscli/runtime/MtlsClients.class"), classes::toString);
+            List<String> foreign = classes.stream()
+                    .filter(name -> !name.startsWith("dev/mtlscli/runtime/") || name.contains("/demo"))
+                    .toList();
+            assertEquals(List.of(), foreign, "the runtime library's jar holds a class that is not the runtime's");
+        }
+        String pom = Files.readString(installed.resolve("mtls-lambda-runtime-0.1.0.pom"));
+        assertFalse(pom.contains("aws-lambda-java"), "the runtime library's pom still names the Lambda event libraries");
+    }
 
     @Test
     void theExampleBuildsOfflineAgainstTheInstalledLibraryAndItsHandlerCallsTheBackend() throws Exception {

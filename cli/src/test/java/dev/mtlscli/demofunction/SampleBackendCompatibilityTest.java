@@ -1,4 +1,4 @@
-package dev.mtlscli.runtime.demo;
+package dev.mtlscli.demofunction;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;

@@ -1,4 +1,4 @@
-package dev.mtlscli.runtime.demo;
+package dev.mtlscli.demofunction;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
