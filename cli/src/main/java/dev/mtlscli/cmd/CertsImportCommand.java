@@ -218,9 +218,12 @@ public final class CertsImportCommand implements Callable<Integer> {
 
     private static String line(X509Certificate certificate, Instant now) {
         CertificateReport report = CertificateDescriber.describe(certificate, now);
-        String eku = report.extendedKeyUsage().isEmpty() ? "any" : String.join(",", report.extendedKeyUsage());
+        // A v1 certificate (the sample's backends) has no extensions at all: "EKU any" would read
+        // as a choice someone made, when nothing restricts or describes the key's use.
+        String usage = certificate.getVersion() < 3 ? "no extensions (X.509 v" + certificate.getVersion() + ")"
+                : "EKU " + (report.extendedKeyUsage().isEmpty() ? "any" : TerminalText.escape(String.join(",", report.extendedKeyUsage())));
         return TerminalText.escape(report.subject()) + "  " + report.keyType() + " " + report.keySize()
-                + "  expires " + report.notAfter() + " (" + report.daysLeft() + " days)  EKU " + TerminalText.escape(eku);
+                + "  expires " + report.notAfter() + " (" + report.daysLeft() + " days)  " + usage;
     }
 
     private Map<String, Object> toJson(MaterialImporter.Result result, Instant now) {

@@ -79,7 +79,8 @@ class CertsImportBadInputTest {
     void aTruncatedStore() throws IOException {
         byte[] whole = Files.readAllBytes(sample.file("client_keystore_1.jks"));
         Path truncated = Files.write(tmp.resolve("truncated.jks"), Arrays.copyOf(whole, whole.length / 2));
-        assertRefused(importOne(truncated), "truncated.jks");
+        // the format detected from the content is named, not the default --store-type (pkcs12)
+        assertRefused(importOne(truncated), truncated + " is not a valid jks store (truncated or corrupted)");
     }
 
     @Test

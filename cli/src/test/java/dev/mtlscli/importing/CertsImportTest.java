@@ -75,6 +75,9 @@ class CertsImportTest {
         assertTrue(result.out().contains("service-1  host localhost"), result.out());
         assertTrue(result.out().contains("from entry 'lambda'"), result.out());
         assertTrue(result.out().contains("from the truststore, entry 'backend_service_1'"), result.out());
+        // the sample signs its backend certificates without extensions; its CA and client have them
+        assertTrue(result.out().lines().anyMatch(l -> l.startsWith("  backend ") && l.endsWith("no extensions (X.509 v1)")), result.out());
+        assertTrue(result.out().lines().noneMatch(l -> l.startsWith("  backend ") && l.contains("EKU")), result.out());
         assertTrue(result.out().contains("key imported, encrypted: ca/service-1/ca.key"), result.out());
         assertTrue(result.out().contains("key not imported: rotate cannot renew locally"), result.out());
         assertTrue(result.err().contains("warning: ") && result.err().contains("trusts leaf certificates directly: backend_service_1"),
