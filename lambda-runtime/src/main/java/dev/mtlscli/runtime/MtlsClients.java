@@ -207,13 +207,16 @@ public final class MtlsClients {
          * function's init: it does file and network I/O.
          *
          * @return the clients, and the SnapStart hooks registered when SnapStart is on
-         * @throws MtlsRuntimeException when no service or no password provider is given, or a
-         *         manifest, store or password is missing or wrong; the message says which
+         * @throws MtlsRuntimeException when no service or no password provider is given, a
+         *         manifest, store or password is missing or wrong, or a {@code javax.net.ssl.keyStore}
+         *         or {@code trustStore} system property names a file that does not exist (left over
+         *         from stores kept in the function); the message says which
          */
         public MtlsClients build() {
             if (services.isEmpty()) {
                 throw new MtlsRuntimeException("no service named");
             }
+            JsseDefaultStores.check(System::getProperty, environment);
             if (layerRoot == null) {
                 layerRoot = LayerLayout.root(environment);
             }

@@ -9,10 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +56,7 @@ class ExtensionWithoutSdkTest {
         Tool.require("nginx");
         LayerWorkspace layer = LayerWorkspace.create(temp.resolve("main"), Workspace.writeLocalhostSpec(temp.resolve("mtls.json")));
         Path probe = Files.writeString(temp.resolve("Probe.java"), PROBE);
-        String classPath = String.join(File.pathSeparator, onTestClassPath("lambda-runtime"), onTestClassPath("/com/fasterxml/jackson/core/jackson-core/"));
+        String classPath = ForServicesProbe.runtimeWithoutSdk();
         try (FakeAws aws = FakeAws.start();
              FakeParametersExtension extension = FakeParametersExtension.start(aws.ssm(), TOKEN);
              NginxBackends nginx = NginxBackends.start(temp.resolve("nginx"),
@@ -81,7 +79,7 @@ class ExtensionWithoutSdkTest {
     @Test
     void theSsmPathWithoutTheSdkSaysWhichDependenciesToAdd() throws Exception {
         LayerWorkspace layer = LayerWorkspace.create(temp.resolve("main"), Workspace.writeLocalhostSpec(temp.resolve("mtls.json")));
-        String classPath = String.join(File.pathSeparator, onTestClassPath("lambda-runtime"), onTestClassPath("/com/fasterxml/jackson/core/jackson-core/"));
+        String classPath = ForServicesProbe.runtimeWithoutSdk();
 
         Tool.Result result = ForServicesProbe.run(temp, classPath, Map.of(
                 "MTLS_LAYER_ROOT", layer.layer().toString(),
@@ -94,13 +92,5 @@ class ExtensionWithoutSdkTest {
                 + " (they are optional dependencies of mtls-lambda-runtime); add them, or add AWS's Parameters and Secrets"
                 + " extension layer (software.amazon.awssdk.services.ssm.SsmClient is missing)", result.out().strip(), result::describe);
         assertEquals("", result.err(), result::describe);
-    }
-
-    /** The entry of this JVM's class path whose name contains {@code part}: a jar, or a module's classes directory. */
-    private static String onTestClassPath(String part) {
-        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> entry.contains(part) && !entry.contains("test-classes"))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no " + part + " on the class path"));
     }
 }

@@ -2,9 +2,11 @@ package dev.mtlscli.runtime.it;
 
 import dev.mtlscli.testing.Tool;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -29,6 +31,19 @@ final class ForServicesProbe {
             """;
 
     private ForServicesProbe() {
+    }
+
+    /** The class path of a function with the extension: the runtime library and jackson-core, no AWS SDK. */
+    static String runtimeWithoutSdk() {
+        return String.join(File.pathSeparator, onTestClassPath("lambda-runtime"), onTestClassPath("/com/fasterxml/jackson/core/jackson-core/"));
+    }
+
+    /** The entry of this JVM's class path whose name contains {@code part}: a jar, or a module's classes directory. */
+    static String onTestClassPath(String part) {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> entry.contains(part) && !entry.contains("test-classes"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + part + " on the class path"));
     }
 
     static Tool.Result run(Path directory, String classPath, Map<String, String> environment) throws IOException {
