@@ -289,10 +289,13 @@ public final class RotateCommand implements Callable<Integer> {
                     }).lambda(),
                     Clock.systemUTC(), line -> text(out, line));
             if (rollback) {
-                List<String> back = rotation.rollBack();
-                text(out, "Fleet rotation rolled back: " + back.size() + " function(s) moved back. Journal: " + rotation.journalFile());
-                json(out, Map.of("rolledBack", back));
-                return ExitCodes.OK;
+                FleetRotation.RollbackResult back = rotation.rollBack();
+                text(out, "Fleet rotation rolled back: " + back.rolledBack().size() + " function(s) moved back"
+                        + (back.leftAlone().isEmpty() ? "" : ", " + back.leftAlone().size() + " left alone (moved since)")
+                        + ". Journal: " + rotation.journalFile());
+                back.leftAlone().forEach(line -> text(out, "  " + TerminalText.escape(line)));
+                json(out, Map.of("rolledBack", back.rolledBack(), "leftAlone", back.leftAlone()));
+                return back.leftAlone().isEmpty() ? ExitCodes.OK : ExitCodes.ATTENTION;
             }
             WorkspaceMaterialSteps material = new WorkspaceMaterialSteps(ws.directory(), service, first::acmPca, new SecureRandom());
             RotationRequest request = new RotationRequest(service, layerName, Duration.ofDays(renewBeforeDays), force, functions,

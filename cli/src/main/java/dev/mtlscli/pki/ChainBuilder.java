@@ -17,9 +17,11 @@ import java.util.List;
 public final class ChainBuilder {
     /**
      * The longest chain accepted, leaf and root included. Real PKIs have three or four; the bound
-     * only keeps a crafted pile of CAs from costing a signature check per pair without end.
+     * keeps a crafted pile of CAs from costing a signature check per pair without end, and is
+     * what JSSE takes from a peer by default (jdk.tls.maxCertificateChainLength, 10): a longer
+     * chain imported here would fail only at the handshake, in Lambda.
      */
-    public static final int MAX_LENGTH = 16;
+    public static final int MAX_LENGTH = 10;
 
     private ChainBuilder() {
     }
@@ -35,7 +37,7 @@ public final class ChainBuilder {
             }
             if (chain.size() == MAX_LENGTH) {
                 throw new MtlsException("the chain of " + leaf.getSubjectX500Principal().getName()
-                        + " is longer than " + MAX_LENGTH + " certificates, the most mtls-cli accepts");
+                        + " is longer than " + MAX_LENGTH + " certificates, the most mtls-cli accepts (a JDK peer refuses longer chains at the handshake)");
             }
             chain.add(issuer);
             current = issuer;

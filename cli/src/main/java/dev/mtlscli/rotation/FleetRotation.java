@@ -388,10 +388,18 @@ public final class FleetRotation {
     }
 
     /**
-     * Moves every function the newest fleet rotation moved back to the version it was on, each
-     * in its own account and region; returns how many.
+     * @param rolledBack account/region/function of each function moved back
+     * @param leftAlone  one line per function left where it was, saying where and why
      */
-    public List<String> rollBack() {
+    public record RollbackResult(List<String> rolledBack, List<String> leftAlone) {
+    }
+
+    /**
+     * Moves every function the newest fleet rotation moved back to the version it was on, each
+     * in its own account and region. One no longer on the version this rotation moved it to is
+     * left alone and named in the result, so that the caller does not report a full rollback.
+     */
+    public RollbackResult rollBack() {
         String last = null;
         for (JournalEvent event : journal.read()) {
             if (FLEET_PLANNED.equals(event.event())) {
@@ -407,6 +415,7 @@ public final class FleetRotation {
             }
         }
         List<String> back = new ArrayList<>();
+        List<String> leftAlone = new ArrayList<>();
         for (JournalEvent event : journal.events(last)) {
             if (!JournalEvent.FUNCTION_MOVED.equals(event.event()) || java.util.Objects.equals(event.detail("from"), event.detail("to"))) {
                 continue;
@@ -418,17 +427,17 @@ public final class FleetRotation {
             LayerVersionArn found = FunctionMover.withDefaultPolling(lambda).moveIfOn(event.detail("function"),
                     journal.arnOf(event, "to"), journal.arnOf(event, "from"));
             if (!found.arn().equals(event.detail("to")) && !found.arn().equals(event.detail("from"))) {
-                progress.accept("  left alone: " + account + "/" + region + "/" + event.detail("function") + " is on " + found.arn()
-                        + ", not on " + event.detail("to") + " where this rotation moved it");
+                leftAlone.add(account + "/" + region + "/" + event.detail("function") + " is on " + found.arn()
+                        + ", not on " + event.detail("to") + " where this rotation moved it: left alone");
                 continue;
             }
             journal.append(last, JournalEvent.FUNCTION_ROLLED_BACK, Map.of("account", account, "region", region,
                     "function", event.detail("function"), "to", event.detail("from")));
             back.add(account + "/" + region + "/" + event.detail("function"));
         }
-        journal.append(last, JournalEvent.ROLLBACK_COMPLETED, Map.of("functions", Integer.toString(back.size()), "account", "all",
-                "region", "all"));
-        return back;
+        journal.append(last, JournalEvent.ROLLBACK_COMPLETED, Map.of("functions", Integer.toString(back.size()),
+                "leftAlone", Integer.toString(leftAlone.size()), "account", "all", "region", "all"));
+        return new RollbackResult(back, leftAlone);
     }
 
     private static String formatMoves(List<FleetMove> moves) {

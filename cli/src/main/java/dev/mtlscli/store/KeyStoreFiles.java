@@ -55,6 +55,8 @@ public final class KeyStoreFiles {
         if (type == StoreType.PKCS12) {
             Asn1Depth.check(bytes, source);
             Pkcs12Work.check(bytes, source);
+        } else {
+            JksDepth.check(bytes, source);
         }
         KeyStore store;
         try {

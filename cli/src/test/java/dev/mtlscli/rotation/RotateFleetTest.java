@@ -14,6 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import software.amazon.awssdk.services.lambda.LambdaClient;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -144,12 +146,36 @@ class RotateFleetTest {
         Files.copy(stale.resolve("rotations/service-1.fleet.jsonl"), ws.root().resolve("rotations/service-1.fleet.jsonl"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
-        Cli.Result back = rotate("--rollback").assertExit(0, "roll back the stale rotation");
+        Cli.Result back = rotate("--rollback", "--output", "json");
 
-        assertTrue(back.out().contains("0 function(s) moved back") && back.out().contains("left alone"), back.out());
+        assertEquals(3, back.exitCode(), "a rollback that left every function alone is not a success: " + back.out() + back.err());
+        JsonNode json = new ObjectMapper().readTree(back.out());
+        assertEquals(0, json.path("rolledBack").size(), json.toString());
+        assertEquals(10, json.path("leftAlone").size(), json.toString());
         for (String region : REGIONS) {
             assertTrue(on(A, region, "a-0").endsWith(":3"), "the newer rotation's move stays: " + on(A, region, "a-0"));
         }
+    }
+
+    @Test
+    void aFunctionMovedByHandSinceIsLeftAloneNamedAndTheRollbackExits3() throws Exception {
+        aws.iam().createRole(B, ROLE, HOME);
+        rotate("--force").assertExit(0, "rotate the fleet");
+        // a person publishes a version of their own and puts one function on it
+        String v3 = aws.lambda("us-east-1").publishLayerVersion("mtls-service-1",
+                FakeAwsCli.layerContent(aws, "us-east-1", "mtls-service-1", 2)).layerVersionArn();
+        try (LambdaClient lambda = FakeAwsCli.lambda(aws, "us-east-1")) {
+            lambda.updateFunctionConfiguration(b -> b.functionName("home-us-east-1").layers(v3));
+        }
+        aws.lambda("us-east-1").completeUpdates();
+
+        Cli.Result back = rotate("--rollback");
+
+        assertEquals(3, back.exitCode(), back.out() + back.err());
+        assertTrue(back.out().contains("9 function(s) moved back, 1 left alone"), back.out());
+        assertTrue(back.out().contains(HOME + "/us-east-1/home-us-east-1 is on " + v3), back.out());
+        assertEquals(v3, on(HOME, "us-east-1", "home-us-east-1"), "the function moved by hand stays");
+        assertTrue(on(A, "us-east-1", "a-0").endsWith(":1"), "the others are moved back");
     }
 
     @Test

@@ -31,6 +31,7 @@ public final class MtlsClient {
 
     private final LayerManifest manifest;
     private final TlsPolicy policy;
+    private final long maxBodyBytes;
     private final String trustStoreName;
     private final PrintStream debug;
     // replaced together after a SnapStart restore (see SnapStartHooks): a copy of the snapshot
@@ -40,9 +41,11 @@ public final class MtlsClient {
     private record Tls(ClientSslContext context, HttpClient httpClient) {
     }
 
-    MtlsClient(LayerManifest manifest, ClientSslContext tls, TlsPolicy policy, String trustStoreName, PrintStream debug) {
+    MtlsClient(LayerManifest manifest, ClientSslContext tls, TlsPolicy policy, String trustStoreName, PrintStream debug,
+               long maxBodyBytes) {
         this.manifest = manifest;
         this.policy = policy;
+        this.maxBodyBytes = maxBodyBytes;
         this.debug = debug;
         this.trustStoreName = trustStoreName;
         this.tls = tls(tls);
@@ -153,15 +156,37 @@ public final class MtlsClient {
     }
 
     /**
-     * GET the URI and read the body as text; handshake failures are explained as in {@link #send}.
+     * GET the URI and read the body as text, at most {@link MtlsClients.Builder#maxBodyBytes} bytes
+     * of it (default {@link MtlsClients#DEFAULT_MAX_BODY_BYTES}): the whole body is held in
+     * memory, and a backend that streams without end must not exhaust the function's. For a
+     * larger body, call {@link #send} with a streaming handler such as
+     * {@code BodyHandlers.ofInputStream()}. Handshake failures are explained as in {@link #send}.
      *
      * @param uri https://host[:port]/path of this service's backend
      * @return the response with its body as a string, whatever its HTTP status
-     * @throws MtlsRuntimeException when the TLS handshake fails, with the cause explained
-     * @throws IOException          when the call fails otherwise (connection refused, timeout)
-     * @throws InterruptedException when the thread is interrupted while waiting
+     * @throws MtlsRuntimeException       when the TLS handshake fails, with the cause explained
+     * @throws ResponseTooLargeException when the body is announced or sent longer than the limit;
+     *                                    the transfer is stopped there
+     * @throws IOException                when the call fails otherwise (connection refused, timeout)
+     * @throws InterruptedException       when the thread is interrupted while waiting
      */
     public HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        String where = withoutQuery(uri);
+        try {
+            return send(HttpRequest.newBuilder(uri).GET().build(), LimitedBody.handler(HttpResponse.BodyHandlers.ofString(),
+                    maxBodyBytes, () -> new ResponseTooLargeException(where, maxBodyBytes)));
+        } catch (IOException e) {
+            // HttpClient.send wraps what the body handler failed with in an IOException of its own
+            if (e.getCause() instanceof ResponseTooLargeException tooLarge) {
+                throw tooLarge;
+            }
+            throw e;
+        }
+    }
+
+    /** The URI for an error message: a query or user info may carry a token. */
+    private static String withoutQuery(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort())
+                + (uri.getRawPath() == null ? "" : uri.getRawPath());
     }
 }

@@ -32,6 +32,13 @@ import java.util.Optional;
 public final class MtlsClients {
     /** MTLS_DEBUG=true: log the negotiated TLS version and suite of every call (see {@link Builder#debug}). */
     public static final String DEBUG_ENV = "MTLS_DEBUG";
+    /** MTLS_MAX_BODY_BYTES: the most bytes of a body {@link MtlsClient#get} reads (see {@link Builder#maxBodyBytes}). */
+    public static final String MAX_BODY_BYTES_ENV = "MTLS_MAX_BODY_BYTES";
+    /**
+     * 10 MiB: far above what a backend call of a Lambda function returns (a synchronous response
+     * is at most 6 MB), far below the memory of the smallest function (128 MB).
+     */
+    public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
 
     private final Map<String, MtlsClient> clients;
     // held here: org.crac keeps only weak references to registered resources
@@ -123,6 +130,7 @@ public final class MtlsClients {
         private PasswordProvider passwords;
         private PrintStream debug;
         private boolean debugSet;
+        private long maxBodyBytes;
         private final List<String> services = new ArrayList<>();
         private Map<String, String> environment = System.getenv();
 
@@ -137,6 +145,24 @@ public final class MtlsClients {
         public Builder debug(PrintStream out) {
             this.debug = out;
             this.debugSet = true;
+            return this;
+        }
+
+        /**
+         * The most bytes of a response body {@link MtlsClient#get} reads into memory; past it the
+         * call fails with {@link ResponseTooLargeException}. Unset, {@code MTLS_MAX_BODY_BYTES}
+         * or else {@link MtlsClients#DEFAULT_MAX_BODY_BYTES}. {@link MtlsClient#send} with a
+         * handler of the caller's own is not limited.
+         *
+         * @param bytes a positive number of bytes
+         * @return this builder
+         * @throws MtlsRuntimeException when bytes is not positive
+         */
+        public Builder maxBodyBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new MtlsRuntimeException("the maximum body size must be a positive number of bytes: " + bytes);
+            }
+            this.maxBodyBytes = bytes;
             return this;
         }
 
@@ -226,6 +252,9 @@ public final class MtlsClients {
             if (!debugSet && Boolean.parseBoolean(environment.get(DEBUG_ENV))) {
                 debug = System.err;
             }
+            if (maxBodyBytes == 0) {
+                maxBodyBytes = maxBodyBytes(environment);
+            }
             if (passwords == null) {
                 throw new MtlsRuntimeException("no password provider: use SsmPasswords, or opt in to EnvironmentPasswords");
             }
@@ -248,6 +277,22 @@ public final class MtlsClients {
                     ? SnapStartHooks.register(clients, environment, System.err) : null);
         }
 
+        private static long maxBodyBytes(Map<String, String> environment) {
+            String value = environment.get(MAX_BODY_BYTES_ENV);
+            if (value == null || value.isBlank()) {
+                return DEFAULT_MAX_BODY_BYTES;
+            }
+            try {
+                long bytes = Long.parseLong(value.trim());
+                if (bytes > 0) {
+                    return bytes;
+                }
+            } catch (NumberFormatException e) {
+                // the same answer as for zero or less, below
+            }
+            throw new MtlsRuntimeException(MAX_BODY_BYTES_ENV + " must be a positive number of bytes: '" + value + "'");
+        }
+
         /**
          * Whether SnapStart is on or priming asked for. Decided here, with the hooks' constants
          * (inlined by the compiler): SnapStartHooks implements org.crac.Resource, so a function
@@ -265,7 +310,7 @@ public final class MtlsClients {
             KeyStore keyStore = SslContexts.load(directory.resolve(manifest.keyStore().file()), manifest.keyStore().type(), keyPassword);
             KeyStore trustStore = SslContexts.load(trustFile, manifest.trustStore().type(), secrets.get(manifest.trustStore().password()));
             return new MtlsClient(manifest, SslContexts.createClient(keyStore, keyPassword, trustStore, trustFile.toString()),
-                    policy, trustFile.toString(), debug);
+                    policy, trustFile.toString(), debug, maxBodyBytes);
         }
     }
 }

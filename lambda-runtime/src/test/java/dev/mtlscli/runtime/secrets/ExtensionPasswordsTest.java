@@ -5,6 +5,7 @@ import dev.mtlscli.fakeaws.FakeParametersExtension;
 import dev.mtlscli.fakeaws.FakeSsm;
 import dev.mtlscli.runtime.MtlsRuntimeException;
 import dev.mtlscli.runtime.layer.ParameterRef;
+import dev.mtlscli.runtime.testing.RawHttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

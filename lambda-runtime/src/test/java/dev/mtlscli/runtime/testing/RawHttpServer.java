@@ -1,4 +1,4 @@
-package dev.mtlscli.runtime.secrets;
+package dev.mtlscli.runtime.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,8 +10,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /** A loopback server that answers every connection with these header bytes, then whatever body writes. */
-final class RawHttpServer implements AutoCloseable {
-    interface Body {
+public final class RawHttpServer implements AutoCloseable {
+    public interface Body {
         void write(OutputStream out) throws Exception;
     }
 
@@ -23,7 +23,7 @@ final class RawHttpServer implements AutoCloseable {
         this.accepter = accepter;
     }
 
-    static RawHttpServer answering(String head, Body body) throws IOException {
+    public static RawHttpServer answering(String head, Body body) throws IOException {
         ServerSocket socket = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
         Thread accepter = new Thread(() -> {
             while (!socket.isClosed()) {
@@ -52,7 +52,7 @@ final class RawHttpServer implements AutoCloseable {
         return new RawHttpServer(socket, accepter);
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://localhost:" + socket.getLocalPort());
     }
 
