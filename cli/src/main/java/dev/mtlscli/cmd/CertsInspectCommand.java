@@ -57,12 +57,7 @@ public final class CertsInspectCommand implements Callable<Integer> {
         }
         InspectionReport report = StoreInspector.inspect(path, PasswordSource.read(password), Instant.now());
         PrintWriter out = spec.commandLine().getOut();
-        // A chain that does not verify, or a key that is not its certificate's, is as much a
-        // finding as an expiry: a script must not read it as "all good".
-        boolean broken = report.entries().stream().anyMatch(e -> (!e.chain().isEmpty() && !e.chainVerifies())
-                || Boolean.FALSE.equals(e.keyMatches())
-                || e.chain().stream().anyMatch(c -> !c.policyViolations().isEmpty()));
-        boolean attention = report.minDaysLeft() < warnDays || broken;
+        boolean attention = report.needsAttention(warnDays);
         if (global.output == OutputFormat.json) {
             Map<String, Object> json = toJson(report);
             json.put("warnDays", warnDays);
