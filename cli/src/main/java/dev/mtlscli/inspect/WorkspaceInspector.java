@@ -6,8 +6,10 @@ import dev.mtlscli.workspace.ExistingWorkspace;
 import dev.mtlscli.workspace.OutputKind;
 import dev.mtlscli.workspace.WorkspaceLayout;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -20,7 +22,9 @@ import java.util.TreeMap;
  * Inspects every certificate, private key and store of a workspace that `certs create` or `certs
  * import` wrote (and `rotate` changed), each with {@link StoreInspector}, opening the stores and
  * encrypted keys with their passwords from the workspace's passwords.json. Only the files of the
- * {@link WorkspaceLayout} are read.
+ * {@link WorkspaceLayout} are read, and only where they are: one that is a symbolic link, or is
+ * reached through one, is refused before anything is read, so that a link cannot have the
+ * workspace's passwords tried on, and the certificates printed of, a file outside it.
  */
 public final class WorkspaceInspector {
     private static final String TAKES = "certs inspect takes a PEM, PKCS12 or JKS file, or a workspace made by certs create or certs import";
@@ -45,8 +49,11 @@ public final class WorkspaceInspector {
             throw new MtlsException("workspace " + directory + " has no " + WorkspaceLayout.passwords()
                     + ", which holds the passwords of its stores and keys");
         }
+        Path root = realPath(directory);
         ExistingWorkspace workspace = ExistingWorkspace.open(directory);
         Map<String, Source> sources = sources(workspace);
+        requireOwnFile(directory, root, WorkspaceLayout.passwords());
+        sources.keySet().forEach(relative -> requireOwnFile(directory, root, relative));
 
         PasswordFile passwords = workspace.passwords();
         List<WorkspaceFile> files = new ArrayList<>();
@@ -82,6 +89,35 @@ public final class WorkspaceInspector {
     private static void optional(ExistingWorkspace workspace, Map<String, Source> sources, String relative, Source source) {
         if (Files.exists(workspace.path(relative), LinkOption.NOFOLLOW_LINKS)) {
             sources.put(relative, source);
+        }
+    }
+
+    /** Refuses a file that is a symbolic link or lies under one, dangling or not, pointing in or out. */
+    private static void requireOwnFile(Path directory, Path root, String relative) {
+        Path file = directory.resolve(relative);
+        boolean linked;
+        if (Files.isSymbolicLink(file)) {
+            linked = true;
+        } else {
+            try {
+                linked = !file.toRealPath().equals(root.resolve(relative));
+            } catch (NoSuchFileException e) {
+                return; // missing: reading it says so
+            } catch (IOException e) {
+                throw new MtlsException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+        if (linked) {
+            throw new MtlsException(relative + " in workspace " + directory + " is, or is reached through, a symbolic link; "
+                    + "certs inspect reads only a workspace's own files, never what a link points at (inspect that file by its own path)");
+        }
+    }
+
+    private static Path realPath(Path directory) {
+        try {
+            return directory.toRealPath();
+        } catch (IOException e) {
+            throw new MtlsException("cannot read workspace " + directory + ": " + e.getMessage(), e);
         }
     }
 

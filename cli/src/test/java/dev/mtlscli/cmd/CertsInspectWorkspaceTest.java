@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * `certs inspect WORKSPACE`: every certificate, key and store that `certs create` wrote, each store
  * opened with its password from the workspace's passwords.json; one section (text) or one list
  * item (json) per file; exit 3 when any file needs attention; one line for a directory that is
- * not a workspace and for a missing or damaged passwords.json.
+ * not a workspace, a missing or damaged passwords.json, and a link out of it.
  */
 class CertsInspectWorkspaceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -270,6 +270,32 @@ class CertsInspectWorkspaceTest {
         String line = assertOneLineFailure(BadInputCli.run("certs", "inspect", ws.root().toString()), ExitCodes.FAILED,
                 passwords.toString());
         assertFalse(line.contains(secret.substring(0, secret.length() / 2)), "no part of a password in: " + line);
+    }
+
+    @Test
+    void aStoreThatLinksOutOfTheWorkspaceIsNotFollowed() throws IOException {
+        Workspace ws = Workspace.create(temp.resolve("linked"), "ec-p256", "pkcs12", null);
+        Path keyStore = ws.file(ws.keyStore("service-1"));
+        Path outside = Files.move(keyStore, temp.resolve("outside-keystore.p12"));
+        Files.createSymbolicLink(keyStore, outside);
+
+        BadInputCli.Result result = BadInputCli.run("certs", "inspect", ws.root().toString());
+
+        String line = assertOneLineFailure(result, ExitCodes.FAILED, "symbolic link");
+        assertTrue(line.contains(ws.keyStore("service-1")), line);
+        assertEquals("", result.out(), "nothing is reported of a workspace that cannot be read whole");
+    }
+
+    @Test
+    void aDirectoryOfTheWorkspaceThatLinksOutOfItIsNotFollowed() throws IOException {
+        Workspace ws = Workspace.create(temp.resolve("linked-dir"), "ec-p256", "pkcs12", null);
+        Path servers = ws.file("servers/service-2");
+        Path outside = Files.move(servers, temp.resolve("outside-servers"));
+        Files.createSymbolicLink(servers, outside);
+
+        String line = assertOneLineFailure(BadInputCli.run("certs", "inspect", ws.root().toString()), ExitCodes.FAILED,
+                "symbolic link");
+        assertTrue(line.contains("servers/service-2/"), line);
     }
 
     // ---- helpers
