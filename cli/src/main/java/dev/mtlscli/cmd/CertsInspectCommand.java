@@ -80,6 +80,11 @@ public final class CertsInspectCommand implements Callable<Integer> {
     }
 
     private int inspectWorkspace() {
+        if (password != null) {
+            // one password cannot open a workspace's stores, and which of them it was meant for is a guess
+            throw new CommandLine.ParameterException(spec.commandLine(), "--password-file, --password-env and --password-stdin"
+                    + " are for a single file; the stores of workspace " + path + " open with the passwords in its passwords.json");
+        }
         WorkspaceReport report = WorkspaceInspector.inspect(path, Instant.now());
         List<WorkspaceFile> attention = report.needingAttention(warnDays);
         PrintWriter out = spec.commandLine().getOut();

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * `certs inspect WORKSPACE`: every certificate, key and store that `certs create` wrote, each store
  * opened with its password from the workspace's passwords.json; one section (text) or one list
  * item (json) per file; exit 3 when any file needs attention; one line for a directory that is
- * not a workspace, a missing or damaged passwords.json, and a link out of it.
+ * not a workspace, a missing or damaged passwords.json, a password option, and a link out of it.
  */
 class CertsInspectWorkspaceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -238,6 +238,16 @@ class CertsInspectWorkspaceTest {
     }
 
     // ---- refused
+
+    @Test
+    void aPasswordOptionWithAWorkspaceIsAUsageError() throws IOException {
+        Path password = Files.writeString(temp.resolve("store.pw"), pkcs12.password(pkcs12.keyStore("service-1")) + "\n");
+
+        String line = assertOneLineFailure(BadInputCli.run("certs", "inspect", pkcs12.root().toString(), "--password-file", password.toString()),
+                ExitCodes.USAGE, "passwords.json");
+        assertTrue(line.contains("--password-file"), line);
+        assertFalse(line.contains(pkcs12.password(pkcs12.keyStore("service-1"))), line);
+    }
 
     @Test
     void aDirectoryThatIsNotAWorkspaceIsRefusedSayingWhatInspectTakes() throws IOException {
