@@ -41,7 +41,7 @@ public final class WorkspaceInspector {
 
     public static WorkspaceReport inspect(Path directory, Instant now) {
         if (!looksLikeWorkspace(directory)) {
-            throw new MtlsException(directory + " is not an mtls-cli workspace (it has no " + WorkspaceLayout.passwords()
+            throw new MtlsException(directory + " is a directory but not an mtls-cli workspace (it has no " + WorkspaceLayout.passwords()
                     + " and no clients/); " + TAKES);
         }
         Path passwordsFile = directory.resolve(WorkspaceLayout.passwords());

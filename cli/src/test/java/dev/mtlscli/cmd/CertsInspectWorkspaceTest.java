@@ -255,7 +255,7 @@ class CertsInspectWorkspaceTest {
         Files.writeString(directory.resolve("notes.txt"), "not a workspace\n");
 
         String line = assertOneLineFailure(BadInputCli.run("certs", "inspect", directory.toString()), ExitCodes.FAILED,
-                "is not an mtls-cli workspace");
+                "is a directory but not an mtls-cli workspace");
         assertTrue(line.contains(directory.toString()) && line.contains("PEM, PKCS12 or JKS file"), line);
     }
 
