@@ -5,6 +5,9 @@ import dev.mtlscli.inspect.CertificateReport;
 import dev.mtlscli.inspect.EntryReport;
 import dev.mtlscli.inspect.InspectionReport;
 import dev.mtlscli.inspect.StoreInspector;
+import dev.mtlscli.inspect.WorkspaceFile;
+import dev.mtlscli.inspect.WorkspaceInspector;
+import dev.mtlscli.inspect.WorkspaceReport;
 import dev.mtlscli.json.Json;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -16,6 +19,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +34,8 @@ import java.util.concurrent.Callable;
         description = {
                 "Show the certificates in a PEM, PKCS12 or JKS file: names, usages, keys, validity, fingerprints,",
                 "whether each chain verifies and whether each private key matches its certificate.",
+                "Given a workspace (from certs create or certs import), shows every file of it, opening its stores",
+                "with the passwords in its passwords.json.",
                 "Exits with 3 when a certificate expires within --warn-days."
         })
 public final class CertsInspectCommand implements Callable<Integer> {
@@ -40,7 +46,7 @@ public final class CertsInspectCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
-    @Parameters(paramLabel = "PATH", description = "The file to inspect.")
+    @Parameters(paramLabel = "PATH", description = "The file to inspect, or a workspace directory.")
     Path path;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "Password of a store or an encrypted key (never on the command line):%n")
@@ -55,14 +61,12 @@ public final class CertsInspectCommand implements Callable<Integer> {
         if (warnDays < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--warn-days must be 0 or more, not " + warnDays);
         }
+        if (Files.isDirectory(path)) {
+            return inspectWorkspace();
+        }
         InspectionReport report = StoreInspector.inspect(path, PasswordSource.read(password), Instant.now());
         PrintWriter out = spec.commandLine().getOut();
-        // A chain that does not verify, or a key that is not its certificate's, is as much a
-        // finding as an expiry: a script must not read it as "all good".
-        boolean broken = report.entries().stream().anyMatch(e -> (!e.chain().isEmpty() && !e.chainVerifies())
-                || Boolean.FALSE.equals(e.keyMatches())
-                || e.chain().stream().anyMatch(c -> !c.policyViolations().isEmpty()));
-        boolean attention = report.minDaysLeft() < warnDays || broken;
+        boolean attention = report.needsAttention(warnDays);
         if (global.output == OutputFormat.json) {
             Map<String, Object> json = toJson(report);
             json.put("warnDays", warnDays);
@@ -70,9 +74,54 @@ public final class CertsInspectCommand implements Callable<Integer> {
             out.println(Json.write(json));
             out.flush();
         } else {
-            printText(out, report);
+            printText(out, report, null);
         }
         return attention ? ExitCodes.ATTENTION : ExitCodes.OK;
+    }
+
+    private int inspectWorkspace() {
+        if (password != null) {
+            // one password cannot open a workspace's stores, and which of them it was meant for is a guess
+            throw new CommandLine.ParameterException(spec.commandLine(), "--password-file, --password-env and --password-stdin"
+                    + " are for a single file; the stores of workspace " + path + " open with the passwords in its passwords.json");
+        }
+        WorkspaceReport report = WorkspaceInspector.inspect(path, Instant.now());
+        List<WorkspaceFile> attention = report.needingAttention(warnDays);
+        PrintWriter out = spec.commandLine().getOut();
+        if (global.output == OutputFormat.json) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("workspace", report.directory());
+            json.put("storeType", report.storeType());
+            json.put("services", report.services());
+            List<Object> files = new ArrayList<>();
+            for (WorkspaceFile file : report.files()) {
+                Map<String, Object> node = toJson(file.report());
+                if (file.keyOf() != null) {
+                    node.put("keyOf", file.keyOf());
+                }
+                node.put("needsAttention", attention.contains(file));
+                files.add(node);
+            }
+            json.put("files", files);
+            json.put("warnDays", warnDays);
+            json.put("needsAttention", !attention.isEmpty());
+            out.println(Json.write(json));
+        } else {
+            out.printf("workspace %s (%s; services %s)%n", TerminalText.escape(report.directory()), report.storeType(),
+                    String.join(", ", report.services()));
+            for (WorkspaceFile file : report.files()) {
+                out.println();
+                printText(out, file.report(), file.keyOf());
+            }
+            out.println();
+            out.println(attention.isEmpty()
+                    ? report.files().size() + " files, none needs attention (--warn-days " + warnDays + ")"
+                    : attention.size() + " of " + report.files().size() + " files " + (attention.size() == 1 ? "needs" : "need")
+                    + " attention (--warn-days " + warnDays + "): "
+                    + String.join(", ", attention.stream().map(file -> file.report().path()).toList()));
+        }
+        out.flush();
+        return attention.isEmpty() ? ExitCodes.OK : ExitCodes.ATTENTION;
     }
 
     private static Map<String, Object> toJson(InspectionReport report) {
@@ -115,10 +164,15 @@ public final class CertsInspectCommand implements Callable<Integer> {
         return root;
     }
 
-    private static void printText(PrintWriter out, InspectionReport report) {
+    /** @param keyOf the certificate file a key file was checked against, or null */
+    private static void printText(PrintWriter out, InspectionReport report, String keyOf) {
         // Subjects, SANs and aliases come from the file, which may be anyone's: escaped.
         out.printf("%s (%s)%n", TerminalText.escape(report.path()), report.format());
         for (EntryReport entry : report.entries()) {
+            if (keyOf != null && entry.keyMatches() != null) {
+                out.printf("%n%s: %s its certificate %s%n", entry.kind(), entry.keyMatches() ? "matches" : "DOES NOT MATCH", keyOf);
+                continue;
+            }
             String verdict = entry.chain().isEmpty() ? "no certificate, so no chain to verify"
                     : "chain " + (!entry.chainVerifies() ? "DOES NOT VERIFY" : entry.chainComplete() ? "verifies"
                     : "verifies, but does not end at a root");

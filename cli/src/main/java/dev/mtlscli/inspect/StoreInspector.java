@@ -64,6 +64,53 @@ public final class StoreInspector {
         return inspectStore(KeyStoreFiles.load(bytes, type, password, source), type, source, password, now);
     }
 
+    /**
+     * A PEM file that holds a private key and nothing else, whose certificate is kept in another
+     * file (as a workspace keeps server.key beside server.crt), checked against that certificate.
+     * A key that does not match is reported (keyMatches false), not refused as in a file that
+     * holds both: the file itself is readable, and the rest of a workspace's report still matters.
+     *
+     * @param password the key's password; null for an unencrypted key
+     */
+    public static InspectionReport inspectKey(Path path, char[] password, X509Certificate certificate) {
+        byte[] bytes = readAll(path);
+        String source = path.toString();
+        if (!looksLikePem(bytes)) {
+            throw new MtlsException(source + " is not a PEM private key");
+        }
+        PemFiles.Contents contents = PemFiles.read(new String(bytes, StandardCharsets.US_ASCII), source, password);
+        if (contents.encryptedKeys() > 0 && password == null) {
+            throw new MtlsException(source + " holds an encrypted private key, and no password was given for it");
+        }
+        if (contents.privateKeys().size() != 1 || !contents.certificates().isEmpty()) {
+            throw new MtlsException(source + " does not hold one private key and nothing else");
+        }
+        boolean matches = KeyPairs.matches(contents.privateKeys().get(0), certificate.getPublicKey());
+        return new InspectionReport(source, "pem", List.of(new EntryReport(null, "private-key", List.of(), false, false, matches)));
+    }
+
+    /**
+     * A PEM file of trust anchors, such as the CA bundle a backend checks clients against: during
+     * a CA rollover it holds two roots, which are not a chain, so each certificate is an entry of
+     * its own with its own verdict.
+     */
+    public static InspectionReport inspectBundle(Path path, Instant now) {
+        byte[] bytes = readAll(path);
+        String source = path.toString();
+        if (!looksLikePem(bytes)) {
+            throw new MtlsException(source + " is not a PEM bundle of certificates");
+        }
+        PemFiles.Contents contents = PemFiles.read(new String(bytes, StandardCharsets.US_ASCII), source, null);
+        if (contents.certificates().isEmpty() || contents.encryptedKeys() > 0 || !contents.privateKeys().isEmpty()) {
+            throw new MtlsException(source + " does not hold certificates and nothing else");
+        }
+        List<EntryReport> entries = contents.certificates().stream().map(certificate -> List.of(certificate))
+                .map(single -> new EntryReport(null, "trusted-certificate", describe(single, now), ChainVerifier.verifies(single),
+                        ChainVerifier.endsAtRoot(single), null))
+                .toList();
+        return new InspectionReport(source, "pem", entries);
+    }
+
     private static InspectionReport inspectPem(String text, String source, char[] password, Instant now) {
         PemFiles.Contents contents = PemFiles.read(text, source, password);
         if (contents.encryptedKeys() > 0 && password == null) {
