@@ -113,7 +113,7 @@ public final class ExtensionPasswords implements PasswordProvider {
         // one GET per parameter, all at once: on a cache miss each one is an SSM call
         List<CompletableFuture<char[]>> answers = new ArrayList<>();
         for (ParameterRef ref : wanted) {
-            answers.add(fetch(ref, deadline));
+            answers.add(fetch(ref, deadline, null));
         }
         Map<ParameterRef, char[]> found = new LinkedHashMap<>();
         for (int i = 0; i < wanted.size(); i++) {
@@ -129,7 +129,12 @@ public final class ExtensionPasswords implements PasswordProvider {
         return found;
     }
 
-    private CompletableFuture<char[]> fetch(ParameterRef ref, long deadline) {
+    /**
+     * @param previous the extension's last "not ready" answer, or null on the first try: when the
+     *                 deadline cuts a retry short, that answer is the one to report, because it
+     *                 says what the extension is doing, where a timeout would suggest it is not there
+     */
+    private CompletableFuture<char[]> fetch(ParameterRef ref, long deadline, HttpResponse<byte[]> previous) {
         HttpRequest request = HttpRequest.newBuilder(uri(ref))
                 .timeout(remaining(deadline))
                 .header(TOKEN_HEADER, token)
@@ -139,13 +144,16 @@ public final class ExtensionPasswords implements PasswordProvider {
                 .handle((response, error) -> {
                     if (error == null) {
                         if (startingUp(response) && timeForAnotherTry(deadline)) {
-                            return retryLater(ref, deadline);
+                            return retryLater(ref, deadline, response);
                         }
                         return CompletableFuture.completedFuture(password(ref, response));
                     }
                     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                     if (cause instanceof ConnectException && timeForAnotherTry(deadline)) {
-                        return retryLater(ref, deadline);
+                        return retryLater(ref, deadline, previous);
+                    }
+                    if (previous != null && cutByTheDeadline(cause)) {
+                        return CompletableFuture.completedFuture(password(ref, previous));
                     }
                     throw new MtlsRuntimeException(failed(ref, describe(cause)), cause);
                 })
@@ -158,9 +166,18 @@ public final class ExtensionPasswords implements PasswordProvider {
     }
 
     /** The extension's port is not open yet, or it is still starting: try again shortly, until the deadline. */
-    private CompletableFuture<char[]> retryLater(ParameterRef ref, long deadline) {
+    private CompletableFuture<char[]> retryLater(ParameterRef ref, long deadline, HttpResponse<byte[]> previous) {
         return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(RETRY_PAUSE.toNanos(), TimeUnit.NANOSECONDS))
-                .thenCompose(ignored -> fetch(ref, deadline));
+                .thenCompose(ignored -> fetch(ref, deadline, previous));
+    }
+
+    private static boolean cutByTheDeadline(Throwable cause) {
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof BoundedAnswer.TooSlow || c instanceof HttpTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a pause and one more request fit before the deadline; otherwise the last answer is the one reported. */

@@ -120,7 +120,7 @@ class ExtensionPasswordsTest {
     @Test
     void anExtensionThatStaysNotReadyEndsAtTheTimeoutWithItsAnswer() {
         extension.notReadyFor(Integer.MAX_VALUE);
-        ExtensionPasswords provider = new ExtensionPasswords(extension.endpoint(), TOKEN, Duration.ofMillis(300));
+        ExtensionPasswords provider = new ExtensionPasswords(extension.endpoint(), TOKEN, Duration.ofSeconds(2));
 
         MtlsRuntimeException e = assertThrows(MtlsRuntimeException.class, () -> provider.passwords(List.of(KEYSTORE_1)));
 
