@@ -3,6 +3,7 @@ package dev.mtlscli.inspect;
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.pki.ChainVerifier;
 import dev.mtlscli.pki.KeyPairs;
+import dev.mtlscli.pki.KeyPolicy;
 import dev.mtlscli.store.Asn1Depth;
 import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.store.KeyStoreFiles;
@@ -121,7 +122,7 @@ public final class StoreInspector {
         }
         List<X509Certificate> certificates = contents.certificates();
         Boolean keyMatches = null;
-        if (!contents.privateKeys().isEmpty() && !certificates.isEmpty()) {
+        if (!contents.privateKeys().isEmpty() && !certificates.isEmpty() && matchable(certificates.get(0))) {
             keyMatches = KeyPairs.matches(contents.privateKeys().get(0), certificates.get(0).getPublicKey());
             if (!keyMatches) {
                 throw new MtlsException("the private key in " + source + " does not match its certificate "
@@ -144,7 +145,7 @@ public final class StoreInspector {
                             : Arrays.stream(chain).map(X509Certificate.class::cast).toList();
                     Key key = store.getKey(alias, password);
                     Boolean keyMatches = null;
-                    if (key instanceof PrivateKey privateKey && !certificates.isEmpty()) {
+                    if (key instanceof PrivateKey privateKey && !certificates.isEmpty() && matchable(certificates.get(0))) {
                         keyMatches = KeyPairs.matches(privateKey, certificates.get(0).getPublicKey());
                         if (!keyMatches) {
                             throw new MtlsException("the private key of entry '" + alias + "' in " + source
@@ -166,6 +167,14 @@ public final class StoreInspector {
         }
         entries.sort(Comparator.comparing(EntryReport::alias));
         return new InspectionReport(source, type.id(), entries);
+    }
+
+    /**
+     * A key the policy refuses (DSA above all) cannot be matched and is reported as WEAK with its
+     * rule instead; calling it a mismatch would send the reader after the wrong problem.
+     */
+    private static boolean matchable(X509Certificate leaf) {
+        return KeyPolicy.keyViolation(leaf.getPublicKey()).isEmpty();
     }
 
     private static List<CertificateReport> describe(List<X509Certificate> certificates, Instant now) {

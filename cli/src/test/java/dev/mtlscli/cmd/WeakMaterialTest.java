@@ -201,4 +201,39 @@ class WeakMaterialTest {
         assertEquals(ExitCodes.OK, root.exitCode(), root.out());
         assertTrue(!root.out().contains("WEAK"), root.out());
     }
+
+    /** A DSA client key and its certificate, as one PEM file and as a PKCS12 store. */
+    private void dsaClient() {
+        strongMaterial();
+        openssl("dsaparam", "-out", file("dsa.param").toString(), "2048");
+        openssl("gendsa", "-out", file("client.key").toString(), file("dsa.param").toString());
+        signed("client", "/CN=lambda-client", "sha256");
+    }
+
+    @Test
+    void inspectOfAPemDsaKeyAndCertificateSaysDsaIsUnsupportedAndFlagsItWeak() throws Exception {
+        dsaClient();
+        Path pem = file("client.pem");
+        Files.writeString(pem, Files.readString(file("client.key")) + Files.readString(file("client.crt")));
+
+        Cli.Result result = Cli.run("certs", "inspect", pem.toString());
+
+        assertEquals(ExitCodes.ATTENTION, result.exitCode(), result.err());
+        assertTrue(result.out().contains("WEAK      DSA key; DSA keys are not supported"), result.out());
+        assertTrue(!result.err().contains("does not match") && !result.out().contains("does not match"), result.err());
+    }
+
+    @Test
+    void inspectOfAPkcs12StoreWithADsaKeySaysDsaIsUnsupportedAndFlagsItWeak() {
+        dsaClient();
+        Path password = write(file("password"), PASSWORD + "\n");
+        password.toFile().setReadable(false, false);
+        password.toFile().setReadable(true, true);
+
+        Cli.Result result = Cli.run("certs", "inspect", keyStore().toString(), "--password-file", password.toString());
+
+        assertEquals(ExitCodes.ATTENTION, result.exitCode(), result.err());
+        assertTrue(result.out().contains("WEAK      DSA key; DSA keys are not supported"), result.out());
+        assertTrue(!result.err().contains("does not match") && !result.out().contains("does not match"), result.err());
+    }
 }

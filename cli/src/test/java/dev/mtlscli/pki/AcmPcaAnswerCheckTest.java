@@ -58,7 +58,8 @@ class AcmPcaAnswerCheckTest {
             "OTHER_KEY, for another public key",
             "OTHER_SUBJECT, with the subject 'CN=someone-else'",
             "NO_SAN, without the subject alternative names",
-            "CA_LEAF, as a CA certificate"})
+            "CA_LEAF, as a CA certificate",
+            "SHA1_SIGNATURE, 'signed with SHA1withECDSA; MD5 and SHA-1 signatures are refused'"})
     void aCertificateOtherThanAskedIsRefusedAndNothingIsWritten(FakeAcmPca.Misissue how, String expected) throws IOException {
         aws.acmPca().misissue(FakeAcmPca.Misissue.valueOf(how.name()));
         Path out = temp.resolve("ws");

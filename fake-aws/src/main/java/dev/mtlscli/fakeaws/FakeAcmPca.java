@@ -141,7 +141,9 @@ public final class FakeAcmPca {
         /** the CSR's subjectAltName dropped */
         NO_SAN,
         /** basicConstraints CA:TRUE on an end-entity certificate */
-        CA_LEAF
+        CA_LEAF,
+        /** signed with SHA-1 instead of the asked algorithm */
+        SHA1_SIGNATURE
     }
 
     /** From now on every IssueCertificate answers this way (NONE: as asked). */
@@ -292,7 +294,7 @@ public final class FakeAcmPca {
                 : template.extendedKeyUsages();
         BigInteger serial = PcaCertificates.randomSerial();
         X509Certificate certificate = PcaCertificates.endEntity(subject, key, misissue == Misissue.NO_SAN ? null : csr.subjectAltName(),
-                ekus, misissue == Misissue.CA_LEAF, ca.signer(signing), serial, notBefore, notAfter);
+                ekus, misissue == Misissue.CA_LEAF, ca.signer(misissue == Misissue.SHA1_SIGNATURE ? signing.sha1() : signing), serial, notBefore, notAfter);
         String arn = ca.arn() + "/certificate/" + PcaCertificates.serialHex(serial);
         issued.put(arn, new Pending(new IssuedCertificate(arn, ca.arn(), certificate, ca.certificateAndChain(),
                 template.arn(), signing.name()), readyAfterPolls));

@@ -59,7 +59,7 @@ enum PcaKeyAlgorithm {
 
     /** The signing algorithms IssueCertificate accepts for a CA with this key, in the API's order. */
     List<PcaSigningAlgorithm> signingAlgorithms() {
-        return Arrays.stream(PcaSigningAlgorithm.values()).filter(s -> s.family() == family).toList();
+        return Arrays.stream(PcaSigningAlgorithm.values()).filter(PcaSigningAlgorithm::offered).filter(s -> s.family() == family).toList();
     }
 
     KeyPair generate() {

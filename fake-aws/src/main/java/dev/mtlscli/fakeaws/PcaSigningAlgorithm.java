@@ -14,7 +14,10 @@ enum PcaSigningAlgorithm {
     SHA512WITHECDSA("SHA512withECDSA", PcaKeyAlgorithm.Family.EC),
     SHA256WITHRSA("SHA256withRSA", PcaKeyAlgorithm.Family.RSA),
     SHA384WITHRSA("SHA384withRSA", PcaKeyAlgorithm.Family.RSA),
-    SHA512WITHRSA("SHA512withRSA", PcaKeyAlgorithm.Family.RSA);
+    SHA512WITHRSA("SHA512withRSA", PcaKeyAlgorithm.Family.RSA),
+    /** Not in the API: only the SHA1_SIGNATURE misissue signs with these. */
+    SHA1WITHECDSA("SHA1withECDSA", PcaKeyAlgorithm.Family.EC),
+    SHA1WITHRSA("SHA1withRSA", PcaKeyAlgorithm.Family.RSA);
 
     /** The API's enum value set: a value outside it is a ValidationException, one inside it but not here a mismatch. */
     static final List<String> API_VALUES = List.of("SHA256WITHECDSA", "SHA384WITHECDSA", "SHA512WITHECDSA",
@@ -29,7 +32,17 @@ enum PcaSigningAlgorithm {
     }
 
     static Optional<PcaSigningAlgorithm> of(String apiName) {
-        return Arrays.stream(values()).filter(a -> a.name().equals(apiName)).findFirst();
+        return Arrays.stream(values()).filter(PcaSigningAlgorithm::offered).filter(a -> a.name().equals(apiName)).findFirst();
+    }
+
+    /** Whether the API offers this algorithm (the SHA-1 ones exist only to misissue). */
+    boolean offered() {
+        return this != SHA1WITHECDSA && this != SHA1WITHRSA;
+    }
+
+    /** The SHA-1 algorithm of this one's key family, for the SHA1_SIGNATURE misissue. */
+    PcaSigningAlgorithm sha1() {
+        return family == PcaKeyAlgorithm.Family.EC ? SHA1WITHECDSA : SHA1WITHRSA;
     }
 
     String jcaName() {
