@@ -6,7 +6,9 @@ import dev.mtlscli.runtime.layer.LayerManifests;
 import dev.mtlscli.runtime.layer.ParameterRef;
 import dev.mtlscli.runtime.layer.StoreRef;
 
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -36,7 +38,16 @@ public final class LayerPackager {
         return new LayerManifest(LayerManifest.VERSION, service, host,
                 new StoreRef(keyStoreFile(storeExtension), storeType, keyStorePassword),
                 new StoreRef(trustStoreFile(storeExtension), storeType, trustStorePassword),
-                clientCertificate.getNotAfter().toInstant(), Fingerprints.sha256(clientCertificate));
+                clientCertificate.getNotAfter().toInstant(), Fingerprints.sha256(clientCertificate),
+                der(clientCertificate));
+    }
+
+    private static String der(X509Certificate certificate) {
+        try {
+            return Base64.getEncoder().encodeToString(certificate.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("cannot encode the client certificate", e);
+        }
     }
 
     /** @return content by path inside the layer */

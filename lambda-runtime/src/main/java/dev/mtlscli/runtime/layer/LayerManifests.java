@@ -78,7 +78,8 @@ public final class LayerManifests {
                 store(object(root, "keyStore", source), source),
                 store(object(root, "trustStore", source), source),
                 notAfter,
-                string(certificate, "sha256", source));
+                string(certificate, "sha256", source),
+                optionalString(certificate, "der", source));
     }
 
     /**
@@ -101,6 +102,9 @@ public final class LayerManifests {
             writer.writeObjectFieldStart("certificate");
             writer.writeStringField("notAfter", manifest.certificateNotAfter().toString());
             writer.writeStringField("sha256", manifest.certificateSha256());
+            if (manifest.certificateDer() != null) {
+                writer.writeStringField("der", manifest.certificateDer());
+            }
             writer.writeEndObject();
             writer.writeEndObject();
         } catch (IOException e) {
@@ -138,6 +142,11 @@ public final class LayerManifests {
             throw new MtlsRuntimeException("layer manifest " + source + ": '" + field + "' must be a non-empty string");
         }
         return value;
+    }
+
+    /** A field a manifest of an earlier release may lack: null then, but never of another type. */
+    private static String optionalString(Map<String, Object> node, String field, String source) {
+        return node.containsKey(field) ? string(node, field, source) : null;
     }
 
     /**

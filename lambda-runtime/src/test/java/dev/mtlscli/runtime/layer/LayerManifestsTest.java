@@ -13,6 +13,7 @@ import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +54,24 @@ class LayerManifestsTest {
         for (String part : parts) {
             assertTrue(e.getMessage().contains(part), () -> "'" + part + "' not in: " + e.getMessage());
         }
+    }
+
+    @Test
+    void theClientCertificateItselfIsReadBackAndAManifestWithoutItReadsAsNull() {
+        LayerManifest without = sample();
+        LayerManifest with = new LayerManifest(without.manifestVersion(), without.service(), without.host(), without.keyStore(),
+                without.trustStore(), without.certificateNotAfter(), without.certificateSha256(), "MIIBdTCCARugAwIBAgIU");
+
+        assertEquals(with, LayerManifests.parse(LayerManifests.toJson(with), SOURCE));
+        // a manifest of an earlier release has no "der": still readable, the certificate unknown
+        assertNull(LayerManifests.parse(json(GOOD_KEYSTORE, "1", "\"service-1\"").getBytes(StandardCharsets.UTF_8), SOURCE).certificateDer());
+        assertFalse(new String(LayerManifests.toJson(without), StandardCharsets.UTF_8).contains("\"der\""));
+    }
+
+    @Test
+    void aCertificateThatIsNotAStringIsNamed() {
+        String text = json(GOOD_KEYSTORE, "1", "\"service-1\"").replace("\"sha256\":\"AB:CD\"", "\"sha256\":\"AB:CD\",\"der\":17");
+        assertNames(parseFails(text), SOURCE, "'der' must be a non-empty string");
     }
 
     @ParameterizedTest
