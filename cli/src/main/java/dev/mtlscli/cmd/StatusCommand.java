@@ -6,6 +6,7 @@ import dev.mtlscli.aws.Arns;
 import dev.mtlscli.aws.AwsClients;
 import dev.mtlscli.aws.AwsSettings;
 import dev.mtlscli.json.Json;
+import dev.mtlscli.rotation.FunctionInventory;
 import dev.mtlscli.rotation.FunctionLayers;
 import dev.mtlscli.rotation.InventoryLayer;
 import dev.mtlscli.rotation.InventoryVersion;
@@ -15,7 +16,6 @@ import dev.mtlscli.rotation.StatusQuery;
 import dev.mtlscli.rotation.StatusReport;
 import dev.mtlscli.runtime.layer.LayerManifest;
 import picocli.CommandLine.Command;
-import software.amazon.awssdk.services.lambda.LambdaClient;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,6 +50,8 @@ import java.util.concurrent.Callable;
         })
 public final class StatusCommand implements Callable<Integer> {
     private static final int NAMES_SHOWN = 20;
+    /** A progress line on stderr after every so many accounts read. */
+    static final int PROGRESS_EVERY = 100;
 
     @Spec
     CommandSpec spec;
@@ -88,23 +90,44 @@ public final class StatusCommand implements Callable<Integer> {
         if (!fleetView) {
             return single(query, targets.get(0));
         }
+        // Each region is shown as soon as it is read, in the order given: over thousands of
+        // accounts the first region's view comes out long before the last one is read.
+        PrintWriter out = spec.commandLine().getOut();
+        if (global.output == OutputFormat.json) {
+            out.println("{\"regions\": [");
+        }
         List<RegionalStatus> fleet = new ArrayList<>();
         for (AwsSettings target : targets) {
+            RegionalStatus regional;
             // one region that cannot be read leaves a hole in the view, not no view at all
             try (AwsClients clients = AwsClients.connect(target)) {
-                fleet.add(RegionalStatus.read(clients.region().id(), inventory(clients, query)));
+                regional = RegionalStatus.read(clients.region().id(), inventory(clients, query));
             } catch (RuntimeException e) {
                 if (targets.size() == 1 && global.output == OutputFormat.text && !fleetAccounts.any()) {
                     throw e;
                 }
-                fleet.add(RegionalStatus.failed(target.region() == null ? "(default)" : target.region(),
-                        TerminalText.escape(String.valueOf(e.getMessage()))));
+                regional = RegionalStatus.failed(target.region() == null ? "(default)" : target.region(),
+                        TerminalText.escape(String.valueOf(e.getMessage())));
             }
+            switch (global.output) {
+                case json -> {
+                    if (regional.ok()) {
+                        Map<String, Object> node = toJson(regional.report(), regional.region());
+                        node.put("account", regional.account());
+                        out.print((fleet.stream().anyMatch(RegionalStatus::ok) ? ",\n" : "") + Json.write(node));
+                    }
+                }
+                case text -> printRegion(out, regional);
+                default -> {
+                    // the metrics of a family must stand together: they are printed once all regions are read
+                }
+            }
+            out.flush();
+            fleet.add(regional);
         }
-        PrintWriter out = spec.commandLine().getOut();
         switch (global.output) {
             case prometheus -> StatusMetrics.print(out, fleet);
-            case json -> out.println(Json.write(fleetJson(fleet)));
+            case json -> out.println(Json.write(fleetJsonEnd(fleet)).replaceFirst("^\\{", "],"));
             default -> printFleet(out, fleet);
         }
         out.flush();
@@ -160,33 +183,38 @@ public final class StatusCommand implements Callable<Integer> {
     /** The region's inventory, with the functions of the other accounts asked for, each through its assumed role. */
     private StatusReport inventory(AwsClients clients, StatusQuery query) {
         List<String> others = fleetAccounts.any() ? fleetAccounts.others(clients, clients.sts().getCallerIdentity().account()) : List.of();
-        Map<String, LambdaClient> consumers = new LinkedHashMap<>();
-        List<AwsClients> opened = new ArrayList<>();
-        try {
-            for (String account : others) {
-                AwsClients inAccount = clients.inAccount(account, fleetAccounts.roleName);
-                opened.add(inAccount);
-                consumers.put(account, inAccount.lambda());
+        String region = clients.region().id();
+        PrintWriter err = spec.commandLine().getErr();
+        return new StatusInventory(clients.lambda()).read(query, others, account -> {
+            // one account's clients at a time, closed once its functions are read: held open until
+            // the end, each account's SDK clients made a status of 10,000 accounts grow without bound
+            try (AwsClients inAccount = clients.inAccount(account, fleetAccounts.roleName)) {
+                return FunctionInventory.read(inAccount.lambda());
             }
-            return new StatusInventory(clients.lambda()).read(query, consumers);
-        } finally {
-            opened.forEach(AwsClients::close);
-        }
+        }, (done, total) -> {
+            // plain lines, on a terminal and in a CI log alike: a long run shows it is alive
+            if (done % PROGRESS_EVERY == 0) {
+                err.printf("status: %d of %d accounts read in %s%n", done, total, region);
+                err.flush();
+            }
+        });
     }
 
     // ---- fleet
 
-    /** Each region as `status` shows one, then one table of every layer version in use across the fleet. */
-    private static void printFleet(PrintWriter out, List<RegionalStatus> fleet) {
-        for (RegionalStatus regional : fleet) {
-            out.printf("== %s%s%n", regional.region(), regional.account() == null ? "" : " (account " + regional.account() + ")");
-            if (regional.ok()) {
-                printText(out, regional.report(), regional.region());
-            } else {
-                out.printf("could not be read: %s%n", regional.failure());
-            }
-            out.println();
+    /** A region as `status` shows one, under its name and account. */
+    private static void printRegion(PrintWriter out, RegionalStatus regional) {
+        out.printf("== %s%s%n", regional.region(), regional.account() == null ? "" : " (account " + regional.account() + ")");
+        if (regional.ok()) {
+            printText(out, regional.report(), regional.region());
+        } else {
+            out.printf("could not be read: %s%n", regional.failure());
         }
+        out.println();
+    }
+
+    /** One table of every layer version in use across the fleet, after the regions. */
+    private static void printFleet(PrintWriter out, List<RegionalStatus> fleet) {
         out.printf("FLEET (functions by the account they run in)%n  %-14s %-12s %-24s %8s %6s  %-11s %9s%n", "REGION", "ACCOUNT",
                 "LAYER", "VERSION", "DAYS", "STATE", "FUNCTIONS");
         boolean attention = false;
@@ -222,24 +250,20 @@ public final class StatusCommand implements Callable<Integer> {
         out.printf(attention ? "NEEDS ATTENTION: see the regions above.%n" : "OK: nothing in use needs attention.%n");
     }
 
-    private static Map<String, Object> fleetJson(List<RegionalStatus> fleet) {
+    /** What follows the streamed regions in the JSON document. */
+    private static Map<String, Object> fleetJsonEnd(List<RegionalStatus> fleet) {
         Map<String, Object> root = new LinkedHashMap<>();
-        List<Object> regionsJson = new ArrayList<>();
         Map<String, String> failed = new LinkedHashMap<>();
         boolean attention = false;
         for (RegionalStatus regional : fleet) {
             if (regional.ok()) {
-                Map<String, Object> node = toJson(regional.report(), regional.region());
-                node.put("account", regional.account());
-                regionsJson.add(node);
                 attention |= regional.report().needsAttention();
             } else {
                 failed.put(regional.region(), regional.failure());
             }
         }
-        root.put("needsAttention", attention);
-        root.put("regions", regionsJson);
         root.put("failedRegions", failed);
+        root.put("needsAttention", attention);
         return root;
     }
 

@@ -42,7 +42,7 @@ public final class StatusInventory {
     }
 
     public StatusReport read(StatusQuery query) {
-        return read(query, Map.of());
+        return read(query, List.of(), account -> List.of(), AccountsProgress.NONE);
     }
 
     /**
@@ -51,27 +51,33 @@ public final class StatusInventory {
      * An account whose functions cannot be read (its role cannot be assumed, throttled past the
      * retries) is named in the report and the others are still read.
      *
-     * @param consumers per account, the Lambda client acting in it
+     * <p>The accounts are read one after the other, and of each only the functions on these layers
+     * are kept: over thousands of accounts, what is held is what the report shows, not every
+     * account's clients and functions.
+     *
+     * @param accounts the other accounts, in the order they are read
+     * @param reader   reads the functions of one of them
+     * @param progress told after each account, read or not
      */
-    public StatusReport read(StatusQuery query, Map<String, LambdaClient> consumers) {
+    public StatusReport read(StatusQuery query, List<String> accounts, AccountFunctions reader, AccountsProgress progress) {
         Set<String> names = new LinkedHashSet<>(query.layerNames().isEmpty() ? discover(query.layerPrefix()) : query.layerNames());
-        List<FunctionLayers> functions = new ArrayList<>(FunctionInventory.read(lambda));
+        Map<String, Map<Long, Use>> uses = uses(FunctionInventory.read(lambda), query, null);
         Map<String, String> failed = new TreeMap<>();
-        List<FunctionLayers> remote = new ArrayList<>();
-        consumers.forEach((account, client) -> {
-            try {
-                remote.addAll(FunctionInventory.read(client));
-            } catch (RuntimeException e) {
-                failed.put(account, String.valueOf(e.getMessage()));
-            }
-        });
-        Map<String, Map<Long, Use>> uses = uses(functions, query, null);
         // each layer's versions are listed (and their zips read) once
         Map<String, List<ListedVersion>> listed = new HashMap<>();
-        if (!remote.isEmpty()) {
+        if (!accounts.isEmpty()) {
             String owner = owner(names, uses, listed);
-            if (owner != null) {
-                merge(uses, uses(remote, query, owner));
+            int done = 0;
+            for (String account : accounts) {
+                try {
+                    List<FunctionLayers> remote = reader.read(account);
+                    if (owner != null) {
+                        merge(uses, uses(remote, query, owner));
+                    }
+                } catch (RuntimeException e) {
+                    failed.put(account, String.valueOf(e.getMessage()));
+                }
+                progress.read(++done, accounts.size());
             }
         }
         if (query.layerNames().isEmpty()) {
@@ -84,7 +90,21 @@ public final class StatusInventory {
         for (String name : names) {
             layers.add(layer(name, listed.computeIfAbsent(name, lister::list), uses.getOrDefault(name, Map.of()), query));
         }
-        return new StatusReport(query.now(), query.renewBefore(), query.layerPrefix(), layers, List.copyOf(consumers.keySet()), failed);
+        return new StatusReport(query.now(), query.renewBefore(), query.layerPrefix(), layers, accounts, failed);
+    }
+
+    /** The functions of another account with their layers, e.g. through a role assumed there. */
+    @FunctionalInterface
+    public interface AccountFunctions {
+        List<FunctionLayers> read(String account);
+    }
+
+    /** Hears how far the reading of the other accounts has got. */
+    @FunctionalInterface
+    public interface AccountsProgress {
+        AccountsProgress NONE = (done, total) -> { };
+
+        void read(int done, int total);
     }
 
     /** The account of these layers: from a version's ARN, or from a function of the account that uses one. */

@@ -5,6 +5,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.util.Arrays;
 import java.util.List;
 
@@ -31,11 +32,16 @@ public final class Cli {
     public static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
+        int exitCode = run(out, err, args);
+        return new Result(exitCode, out.toString(), err.toString());
+    }
+
+    /** Runs with stdout and stderr going to these writers as they are printed: to watch a command that streams. */
+    public static int run(Writer out, Writer err, String... args) {
         CommandLine commandLine = MtlsCli.commandLine();
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
-        int exitCode = commandLine.execute(args);
-        return new Result(exitCode, out.toString(), err.toString());
+        return commandLine.execute(args);
     }
 
     /** Runs a command that must succeed (exit 0). */

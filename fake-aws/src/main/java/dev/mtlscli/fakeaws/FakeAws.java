@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * SigV4-signed with those credentials for the fake's region. Serves SSM Parameter Store
  * ({@link #ssm()}), ACM Private CA ({@link #acmPca()}) and Lambda ({@link #lambda()}), records every
  * request ({@link #requests()}), and injects faults ({@link #failNext}, {@link #delayNext},
- * {@link #latency}, {@link #throttleEvery}).
+ * {@link #latency}, {@link #throttleEvery}, {@link #holdRegion}).
  *
  * <p>SSM and ACM PCA speak AWS JSON ({@code POST /}); Lambda speaks REST-JSON under its own path
  * prefixes ({@code /2018-10-31/} layers, {@code /2015-03-31/} functions, {@code /2017-03-31/}
@@ -283,6 +284,15 @@ public final class FakeAws implements AutoCloseable {
     /** {@link #throttleEvery(String, int)} for every operation, each counted on its own. */
     public void throttleEvery(int n) {
         faults.throttleEvery(null, n);
+    }
+
+    /**
+     * Holds every signed request for {@code region}, of any account and service, until
+     * {@code release} is counted down (at most 30 s, then it is answered anyway): a test sees
+     * what a command did before the answers of that region came back.
+     */
+    public void holdRegion(String region, CountDownLatch release) {
+        faults.holdRegion(region, release);
     }
 
     @Override

@@ -5,12 +5,15 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Faults per operation: failures and delays queued for the next requests (each used up by one
  * request, in the order queued), plus standing conditions for load tests: a fixed latency on
- * every call and a deterministic throttle that refuses every n-th call of an operation.
+ * every call and a deterministic throttle that refuses every n-th call of an operation; and per
+ * region, a hold that keeps its requests waiting until a test releases them.
  */
 final class Faults {
     /** The longest delay accepted, so that a mistaken test cannot hang a build. */
@@ -26,6 +29,7 @@ final class Faults {
     private final Map<String, Queue<Duration>> delays = new ConcurrentHashMap<>();
     private final Map<String, Integer> throttlePeriods = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> throttleCounts = new ConcurrentHashMap<>();
+    private final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
     private volatile Duration latency = Duration.ZERO;
 
     void failNext(String operation, AwsError error) {
@@ -62,6 +66,22 @@ final class Faults {
             throttleCounts.clear();
         } else {
             throttleCounts.remove(key);
+        }
+    }
+
+    /** The signed requests for {@code region} wait until {@code release} is counted down. */
+    void holdRegion(String region, CountDownLatch release) {
+        holds.put(region, release);
+    }
+
+    /**
+     * Waits until the hold on the region, if any, is released; at most {@link #MAX_DELAY}, then
+     * the request is answered anyway, so that a test that never releases cannot hang a build.
+     */
+    void awaitRelease(String region) throws InterruptedException {
+        CountDownLatch release = holds.get(region);
+        if (release != null) {
+            release.await(MAX_DELAY.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

@@ -91,8 +91,10 @@ final class JsonProtocolHandler implements HttpHandler {
     }
 
     private Answer answer(ReceivedRequest request, JsonTargetService service, String operation) {
+        String region;
         try {
             SigV4Verifier.Caller caller = verifier.verifyCaller(request, service.signingName(), service.global());
+            region = caller.region();
             CALLER_ACCOUNT.set(caller.account());
             Map<String, JsonTargetService> regional = servicesByRegion.get(key(caller.account(), caller.region()));
             if (!service.global()) {
@@ -110,6 +112,7 @@ final class JsonProtocolHandler implements HttpHandler {
         }
         String namespace = "com.amazonaws." + service.signingName();
         try {
+            faults.awaitRelease(region);
             faults.applyDelay(operation);
             faults.applyFailure(operation);
             Map<String, Object> input;

@@ -99,8 +99,10 @@ final class RestJsonHandler implements HttpHandler {
                            Map<String, Object> json) {
         String operation = routed.route().operation();
         RestJsonService service;
+        String region;
         try {
             SigV4Verifier.Caller caller = verifier.verifyCaller(request, this.service.signingName(), false);
+            region = caller.region();
             service = servicesByRegion.get(JsonProtocolHandler.key(caller.account(), caller.region()));
             if (service == null) {
                 service = servicesByRegion.getOrDefault("", null);
@@ -113,6 +115,7 @@ final class RestJsonHandler implements HttpHandler {
             return Outcome.failure(AUTH_FAILURE_STATUS, rejected.type(), rejected.getMessage());
         }
         try {
+            faults.awaitRelease(region);
             faults.applyDelay(operation);
             faults.applyFailure(operation, service.throttle());
             service.checkRequestSize(operation, request.body().length);

@@ -57,6 +57,7 @@ final class StsQueryHandler {
         String errorType = null;
         try {
             SigV4Verifier.Caller caller = verifier.verifyCaller(request, "sts", true);
+            faults.awaitRelease(caller.region());
             faults.applyFailure(action);
             body = switch (action == null ? "" : action) {
                 case "AssumeRole" -> assumeRole(caller, params);
@@ -72,6 +73,11 @@ final class StsQueryHandler {
             status = e.status();
             errorType = e.type();
             body = error(e.type(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            status = 500;
+            errorType = "InternalFailure";
+            body = error(errorType, "fake-aws was stopped while holding the answer.");
         }
         recorder.accept(new RecordedRequest("sts", action, request.headers(), request.bodyText(), new LinkedHashMap<>(params),
                 status, errorType));
