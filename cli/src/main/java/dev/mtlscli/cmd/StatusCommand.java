@@ -10,6 +10,7 @@ import dev.mtlscli.rotation.FunctionInventory;
 import dev.mtlscli.rotation.FunctionLayers;
 import dev.mtlscli.rotation.InventoryLayer;
 import dev.mtlscli.rotation.InventoryVersion;
+import dev.mtlscli.rotation.ManifestKeyPolicy;
 import dev.mtlscli.rotation.RegionalStatus;
 import dev.mtlscli.rotation.StatusInventory;
 import dev.mtlscli.rotation.StatusQuery;
@@ -293,7 +294,7 @@ public final class StatusCommand implements Callable<Integer> {
         }
         List<InventoryVersion> attention = report.attention();
         if (attention.isEmpty()) {
-            out.printf("OK: no layer version in use expires within %d days or cannot be read.%n", report.renewBeforeDays());
+            out.printf("OK: no layer version in use expires within %d days, is weak or cannot be read.%n", report.renewBeforeDays());
             return;
         }
         out.printf("NEEDS ATTENTION (%d):%n", attention.size());
@@ -339,6 +340,7 @@ public final class StatusCommand implements Callable<Integer> {
             case EXPIRED -> "expired " + version.notAfter() + " (" + -version.daysLeft() + " days ago)";
             case RENEW -> "expires " + version.notAfter() + " (" + version.daysLeft() + " days left), inside the "
                     + renewBeforeDays + "-day renewal window";
+            case WEAK -> "weak client certificate (" + String.join("; ", version.weaknesses()) + "): rotate renews it with a new key";
             case UNREADABLE -> "manifest cannot be read: " + version.manifestProblem();
             case OK -> "ok";
         };
@@ -419,6 +421,8 @@ public final class StatusCommand implements Callable<Integer> {
             entry.put("notAfter", manifest.certificateNotAfter().toString());
             entry.put("daysLeft", InventoryVersion.daysLeft(now, manifest.certificateNotAfter()));
             entry.put("certificateSha256", manifest.certificateSha256());
+            entry.put("keyPolicy", ManifestKeyPolicy.verdict(manifest).id());
+            entry.put("policyViolations", ManifestKeyPolicy.violations(manifest));
             entry.put("keyStorePasswordParameter", manifest.keyStore().password().selector());
             entry.put("trustStorePasswordParameter", manifest.trustStore().password().selector());
             manifests.add(entry);

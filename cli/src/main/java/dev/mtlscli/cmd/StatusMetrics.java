@@ -3,6 +3,7 @@ package dev.mtlscli.cmd;
 import dev.mtlscli.aws.Arns;
 import dev.mtlscli.rotation.InventoryLayer;
 import dev.mtlscli.rotation.InventoryVersion;
+import dev.mtlscli.rotation.ManifestKeyPolicy;
 import dev.mtlscli.rotation.RegionalStatus;
 import dev.mtlscli.runtime.layer.LayerManifest;
 
@@ -30,7 +31,9 @@ final class StatusMetrics {
                 "Days until the client certificate of a layer version expires (negative once expired).");
         declare("mtls_layer_version_functions", "Functions whose configuration uses the layer version.");
         declare("mtls_layer_version_needs_attention",
-                "1 when a layer version in use expires within the renewal window, has expired, or its manifest cannot be read.");
+                "1 when a layer version in use expires within the renewal window, has expired, is weak, or its manifest cannot be read.");
+        declare("mtls_layer_version_weak",
+                "1 when the client certificate of a layer version breaks the key and signature policy, 0 when it meets it (absent when its manifest does not record the certificate).");
         declare("mtls_layer_newest_version", "The newest version of the layer.");
         declare("mtls_layer_functions_behind", "Functions on an older version of the layer than its newest.");
         declare("mtls_layer_version_functions_by_account", "Functions using the layer version, by the account they run in.");
@@ -94,6 +97,10 @@ final class StatusMetrics {
                     ofService.put("service", manifest.service());
                     sample("mtls_layer_version_days_to_expiry", ofService,
                             InventoryVersion.daysLeft(regional.report().checkedAt(), manifest.certificateNotAfter()));
+                    ManifestKeyPolicy.Verdict verdict = ManifestKeyPolicy.verdict(manifest);
+                    if (verdict != ManifestKeyPolicy.Verdict.UNKNOWN) {
+                        sample("mtls_layer_version_weak", ofService, verdict == ManifestKeyPolicy.Verdict.WEAK ? 1 : 0);
+                    }
                 }
             }
         }

@@ -8,6 +8,8 @@ public enum InventoryState {
     RENEW("renew"),
     /** Expired. */
     EXPIRED("expired"),
+    /** Still valid, but its client certificate breaks the key and signature policy (pki.KeyPolicy). */
+    WEAK("weak"),
     /** Its manifest could not be read (not an mtls layer, a broken zip, or a deleted version). */
     UNREADABLE("unreadable");
 

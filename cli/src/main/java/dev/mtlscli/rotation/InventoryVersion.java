@@ -22,6 +22,7 @@ import java.util.List;
  * @param manifestProblem why no manifest could be read, or null
  * @param notAfter        the earliest certificate expiry of the manifests; null when none was read
  * @param daysLeft        whole days from the check to {@code notAfter} (negative once expired); null when none was read
+ * @param weaknesses      the key and signature rules the manifests' client certificates break, as "service: rule"
  * @param functions       the functions whose layers include this version, by name
  */
 public record InventoryVersion(
@@ -34,11 +35,13 @@ public record InventoryVersion(
         String manifestProblem,
         Instant notAfter,
         Long daysLeft,
+        List<String> weaknesses,
         InventoryState state,
         List<FunctionLayers> functions) {
 
     public InventoryVersion {
         manifests = List.copyOf(manifests);
+        weaknesses = List.copyOf(weaknesses);
         functions = functions.stream().sorted(Comparator.comparing(FunctionLayers::functionName)).toList();
     }
 
@@ -57,11 +60,17 @@ public record InventoryVersion(
             problem = "no mtls/<service>/manifest.json in the layer";
         }
         Instant notAfter = manifests.stream().map(LayerManifest::certificateNotAfter).min(Comparator.naturalOrder()).orElse(null);
+        List<String> weaknesses = new ArrayList<>();
+        for (LayerManifest manifest : manifests) {
+            ManifestKeyPolicy.violations(manifest).forEach(rule -> weaknesses.add(manifest.service() + ": " + rule));
+        }
         InventoryState state;
         if (notAfter == null) {
             state = InventoryState.UNREADABLE;
         } else if (!notAfter.isAfter(now)) {
             state = InventoryState.EXPIRED;
+        } else if (!weaknesses.isEmpty()) {
+            state = InventoryState.WEAK;
         } else if (notAfter.isBefore(now.plus(renewBefore))) {
             state = InventoryState.RENEW;
         } else {
@@ -69,7 +78,7 @@ public record InventoryVersion(
         }
         return new InventoryVersion(listed.layerName(), listed.version(), listed.layerVersionArn(), listed.createdDate(),
                 false, manifests, problem, notAfter,
-                notAfter == null ? null : daysLeft(now, notAfter), state, functions);
+                notAfter == null ? null : daysLeft(now, notAfter), weaknesses, state, functions);
     }
 
     /** Why the manifests' services cannot be trusted as names, or null when each is a distinct service name. */
@@ -91,7 +100,7 @@ public record InventoryVersion(
     static InventoryVersion deleted(String layerName, long version, String layerVersionArn, List<FunctionLayers> functions) {
         return new InventoryVersion(layerName, version, layerVersionArn, null, true, List.of(),
                 "the version is deleted, ListLayerVersions no longer lists it",
-                null, null, InventoryState.UNREADABLE, functions);
+                null, null, List.of(), InventoryState.UNREADABLE, functions);
     }
 
     /** Whole days from {@code now} to {@code notAfter}, rounded down (negative once expired). */
@@ -103,7 +112,7 @@ public record InventoryVersion(
         return !functions.isEmpty();
     }
 
-    /** In use and not fine: inside the renewal window, expired, or unreadable. */
+    /** In use and not fine: inside the renewal window, expired, weak, or unreadable. */
     public boolean needsAttention() {
         return inUse() && state != InventoryState.OK;
     }

@@ -253,7 +253,7 @@ class StatusCommandTest {
         assertEquals(List.of(), aws.requests("ListLayers"), "named layers are not discovered");
 
         Cli.Result text = FakeAwsCli.run(aws, "status", "--layer", "mtls-service-1").assertExit(0, "text");
-        assertTrue(text.out().contains("OK: no layer version in use expires within 30 days or cannot be read."), text.out());
+        assertTrue(text.out().contains("OK: no layer version in use expires within 30 days, is weak or cannot be read."), text.out());
     }
 
     @Test
