@@ -58,6 +58,11 @@ public final class RotationPlanner {
         } else if (request.force()) {
             step = MaterialStep.RENEW;
             reason = "--force (the certificate of " + current + " expires " + notAfter + ", in " + daysLeft + " days)";
+        } else if (!ManifestKeyPolicy.violations(manifest).isEmpty()) {
+            // status flags it; renewal makes a new key pair of the workspace's profile
+            step = MaterialStep.RENEW;
+            reason = "the certificate of " + current + " breaks the key and signature policy: "
+                    + String.join("; ", ManifestKeyPolicy.violations(manifest));
         } else if (notAfter.isBefore(now.plus(request.renewBefore()))) {
             step = MaterialStep.RENEW;
             reason = "the certificate of " + current + " expires " + notAfter + ", in " + daysLeft + " days, inside the "

@@ -3,9 +3,11 @@ package dev.mtlscli.rotation;
 import dev.mtlscli.fakeaws.FakeAws;
 import dev.mtlscli.fakeaws.FakeLambda;
 import dev.mtlscli.runtime.layer.LayerManifest;
+import dev.mtlscli.runtime.layer.LayerManifests;
 import dev.mtlscli.testing.Cli;
 import dev.mtlscli.testing.FakeAwsCli;
 import dev.mtlscli.testing.LayerZips;
+import dev.mtlscli.testing.WeakCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -108,6 +111,25 @@ class RotateCommandTest {
         }
         assertArrayEquals(keyStore, Files.readAllBytes(fleet.ws.file(fleet.ws.keyStore("service-1"))));
         assertFalse(Files.exists(fleet.ws.root().resolve("rotations")), "a dry run writes no journal");
+    }
+
+    @Test
+    void aNewestVersionWhoseCertificateIsWeakIsRenewedOutsideTheWindow() {
+        // the newest version holds a client certificate below the floor, as an earlier release or
+        // another tool could have published it: its certificate is judged, not only its expiry
+        WeakCertificate weak = WeakCertificate.create(temp.resolve("weak"));
+        Map<String, byte[]> files = new java.util.TreeMap<>(LayerZips.unzip(FakeAwsCli.layerContent(aws, Fleet.LAYER, 1)));
+        LayerManifest published = LayerZips.manifest(FakeAwsCli.layerContent(aws, Fleet.LAYER, 1), "service-1");
+        files.put("mtls/service-1/manifest.json", LayerManifests.toJson(new LayerManifest(published.manifestVersion(),
+                published.service(), published.host(), published.keyStore(), published.trustStore(),
+                published.certificateNotAfter(), weak.sha256(), weak.der())));
+        String v2 = aws.lambda().publishLayerVersion(Fleet.LAYER, LayerZips.zip(files)).layerVersionArn();
+
+        Cli.Result result = rotate("--dry-run").assertExit(0, "dry run");
+
+        assertTrue(result.out().contains("the certificate of " + v2 + " breaks the key and signature policy: "
+                + WeakCertificate.KEY_RULE + "; " + WeakCertificate.SIGNATURE_RULE), result.out());
+        assertFalse(result.out().contains("Nothing to do"), result.out());
     }
 
     @Test

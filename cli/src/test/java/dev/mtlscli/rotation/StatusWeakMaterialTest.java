@@ -10,28 +10,22 @@ import dev.mtlscli.runtime.layer.ParameterRef;
 import dev.mtlscli.runtime.layer.StoreRef;
 import dev.mtlscli.testing.Cli;
 import dev.mtlscli.testing.FakeAwsCli;
-import dev.mtlscli.testing.Openssl;
+import dev.mtlscli.testing.LayerZips;
 import dev.mtlscli.testing.PrometheusText;
-import dev.mtlscli.testing.Tool;
+import dev.mtlscli.testing.WeakCertificate;
 import dev.mtlscli.testing.Workspace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,7 +48,7 @@ class StatusWeakMaterialTest {
     @BeforeAll
     static void publishLayers() throws IOException {
         aws = FakeAws.start();
-        Path weak = weakClientCertificate();
+        WeakCertificate weak = WeakCertificate.create(temp.resolve("weak"));
         Workspace strong = Workspace.create(temp.resolve("ws"), "ec-p256", "pkcs12", null);
         FakeAwsCli.runOk(aws, "layer", "publish", "--workspace", strong.root().toString(), "--service", "service-1",
                 "--layer-name", "mtls-strong");
@@ -62,10 +56,10 @@ class StatusWeakMaterialTest {
 
         FakeLambda lambda = aws.lambda();
         String weakArn = lambda.publishLayerVersion("mtls-weak",
-                zip("weak", manifest("weak", der(weak), Openssl.sha256Fingerprint(weak)))).layerVersionArn();
+                zip("weak", manifest("weak", weak.der(), weak.sha256()))).layerVersionArn();
         // a strong certificate beside the fingerprint of the weak one: it is not the keystore's
         String swappedArn = lambda.publishLayerVersion("mtls-swapped",
-                zip("swapped", manifest("swapped", der(strongCertificate), Openssl.sha256Fingerprint(weak)))).layerVersionArn();
+                zip("swapped", manifest("swapped", WeakCertificate.derOf(strongCertificate), weak.sha256()))).layerVersionArn();
         String olderArn = lambda.publishLayerVersion("mtls-older",
                 zip("older", manifest("older", null, "AA:BB"))).layerVersionArn();
         lambda.createFunction("fn-weak", "java21", List.of(weakArn), Map.of());
@@ -83,13 +77,13 @@ class StatusWeakMaterialTest {
     void aWeakClientCertificateNeedsAttentionNamingTheRules() throws IOException {
         Cli.Result text = FakeAwsCli.run(aws, "status").assertExit(3, "status");
         assertTrue(text.out().lines().anyMatch(l -> l.contains("weak!")), text.out());
-        assertTrue(text.out().contains("mtls-weak:1 weak client certificate (weak: RSA key of 1024 bits; at least 2048 required; weak: signed with SHA1withRSA; MD5 and SHA-1 signatures are refused)"),
+        assertTrue(text.out().contains("mtls-weak:1 weak client certificate (weak: " + WeakCertificate.KEY_RULE + "; weak: " + WeakCertificate.SIGNATURE_RULE + ")"),
                 text.out());
 
         JsonNode root = new ObjectMapper().readTree(FakeAwsCli.run(aws, "status", "--output", "json").assertExit(3, "status json").out());
         JsonNode weak = manifest(root, "mtls-weak");
         assertEquals("weak", weak.path("keyPolicy").asText());
-        assertEquals(List.of("RSA key of 1024 bits; at least 2048 required", "signed with SHA1withRSA; MD5 and SHA-1 signatures are refused"),
+        assertEquals(List.of(WeakCertificate.KEY_RULE, WeakCertificate.SIGNATURE_RULE),
                 StreamSupport.stream(weak.path("policyViolations").spliterator(), false).map(JsonNode::asText).toList());
         assertEquals("weak", version(root, "mtls-weak").path("state").asText());
         assertTrue(version(root, "mtls-weak").path("needsAttention").asBoolean());
@@ -125,33 +119,6 @@ class StatusWeakMaterialTest {
 
     // ---- helpers
 
-    /** RSA-1024, signed with SHA-1 by an RSA-2048 root: what an older tool, or the AWS sample's scripts with other options, made. */
-    private static Path weakClientCertificate() {
-        Path dir = temp.resolve("weak");
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Tool.openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.resolve("root.key").toString(), "-sha256",
-                "-subj", "/CN=weak-root", "-days", "365", "-out", dir.resolve("root.crt").toString()).runOk();
-        Tool.openssl("req", "-newkey", "rsa:1024", "-nodes", "-keyout", dir.resolve("client.key").toString(),
-                "-subj", "/CN=weak-client", "-out", dir.resolve("client.csr").toString()).runOk();
-        Tool.openssl("x509", "-req", "-in", dir.resolve("client.csr").toString(), "-CA", dir.resolve("root.crt").toString(),
-                "-CAkey", dir.resolve("root.key").toString(), "-CAcreateserial", "-sha1", "-days", "200",
-                "-out", dir.resolve("client.crt").toString()).runOk();
-        return dir.resolve("client.crt");
-    }
-
-    private static String der(Path pem) {
-        try {
-            String body = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            return Base64.getEncoder().encodeToString(Base64.getDecoder().decode(body));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static byte[] manifest(String service, String der, String sha256) {
         return LayerManifests.toJson(new LayerManifest(LayerManifest.VERSION, service, "backend-" + service + ".com",
                 new StoreRef("keystore.p12", "PKCS12", ParameterRef.parse("/mtls/" + service + "/keystore-password:1")),
@@ -160,15 +127,7 @@ class StatusWeakMaterialTest {
     }
 
     private static byte[] zip(String service, byte[] manifest) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            zip.putNextEntry(new ZipEntry("mtls/" + service + "/manifest.json"));
-            zip.write(manifest);
-            zip.closeEntry();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return LayerZips.zip(Map.of("mtls/" + service + "/manifest.json", manifest));
     }
 
     private static JsonNode version(JsonNode root, String layerName) {

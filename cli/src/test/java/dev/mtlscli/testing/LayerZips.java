@@ -16,7 +16,21 @@ public final class LayerZips {
     private LayerZips() {
     }
 
-    /** The files of a zip by path, directories left out. */
+    /** A zip of these entries, in this order. */
+    public static byte[] zip(Map<String, byte[]> entries) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(bytes)) {
+            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+                out.putNextEntry(new java.util.zip.ZipEntry(entry.getKey()));
+                out.write(entry.getValue());
+                out.closeEntry();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
     /** A zip of one text entry, for a layer of another team in a test. */
     public static byte[] zipOf(String name, String text) {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
@@ -30,6 +44,7 @@ public final class LayerZips {
         return bytes.toByteArray();
     }
 
+    /** The files of a zip by path, directories left out. */
     public static Map<String, byte[]> unzip(byte[] zip) {
         Map<String, byte[]> files = new TreeMap<>();
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
