@@ -109,8 +109,12 @@ public final class CertsImportCommand implements Callable<Integer> {
             description = "The workspace to write, created atomically (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--force", description = "Replace an existing workspace that mtls-cli made.")
+    @Option(names = "--force", description = "Replace an existing workspace (and --layer-dir) that mtls-cli made.")
     boolean force;
+
+    @Option(names = "--layer-dir", paramLabel = "DIR",
+            description = "Also write the Lambda layer content (mtls/<service>/ stores and manifest.json) to DIR, as certs create does.")
+    Path layerDir;
 
     @Option(names = "--store-type", paramLabel = "TYPE", converter = Converters.StoreTypeConverter.class, defaultValue = "pkcs12",
             completionCandidates = Converters.StoreTypes.class,
@@ -138,7 +142,7 @@ public final class CertsImportCommand implements Callable<Integer> {
                 : password(trustStorePasswordFile, trustStorePasswordEnv, "the truststore " + trustStore, "--truststore-password-file");
         Instant now = Instant.now();
         MaterialImporter.Result result = new MaterialImporter(new SecureRandom(), now)
-                .importInto(new ImportRequest(sourcesList, trustStore, trustStorePassword, storeType), out, force);
+                .importInto(new ImportRequest(sourcesList, trustStore, trustStorePassword, storeType), out, layerDir, force);
 
         PrintWriter err = spec.commandLine().getErr();
         result.plan().warnings().forEach(warning -> err.println("warning: " + TerminalText.escape(warning)));
@@ -213,6 +217,10 @@ public final class CertsImportCommand implements Callable<Integer> {
             stdout.println();
             result.plan().notes().forEach(note -> stdout.println(TerminalText.escape(note)));
         }
+        if (layerDir != null) {
+            stdout.printf("%nLayer content in %s:%n", TerminalText.escape(layerDir));
+            result.layerFiles().forEach(file -> stdout.printf("  %s%n", file));
+        }
         stdout.printf("%nNext: mtls-cli layer publish --workspace %s%n", TerminalText.escape(result.directory()));
     }
 
@@ -246,6 +254,10 @@ public final class CertsImportCommand implements Callable<Integer> {
         }
         root.put("services", servicesJson);
         root.put("files", WrittenFilesJson.of(result.files()));
+        if (layerDir != null) {
+            root.put("layerDirectory", layerDir.toAbsolutePath().normalize().toString());
+            root.put("layerFiles", result.layerFiles());
+        }
         root.put("warnings", result.plan().warnings());
         root.put("notes", result.plan().notes());
         return root;

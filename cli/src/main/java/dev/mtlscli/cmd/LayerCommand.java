@@ -7,8 +7,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "layer",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Publish the client stores as Lambda layer versions and list what is published.",
-        subcommands = {LayerPublishCommand.class, LayerListCommand.class})
+        description = "Build the client stores into a local layer directory, publish them as Lambda layer versions and list what is published.",
+        subcommands = {LayerBuildCommand.class, LayerPublishCommand.class, LayerListCommand.class})
 public final class LayerCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -13,6 +13,7 @@ import dev.mtlscli.layer.LayerPublisher;
 import dev.mtlscli.layer.LayerZip;
 import dev.mtlscli.layer.MaterialCheck;
 import dev.mtlscli.layer.PlannedCall;
+import dev.mtlscli.layer.PlannedLayer;
 import dev.mtlscli.layer.PublishOptions;
 import dev.mtlscli.layer.PublishPlan;
 import dev.mtlscli.layer.PublishedLayer;
@@ -152,10 +153,12 @@ public final class LayerPublishCommand implements Callable<Integer> {
             for (AwsSettings target : targets) {
                 Region region = AwsClients.region(target);
                 List<PlannedCall> calls = new ArrayList<>();
+                List<PlannedLayer> layers = new ArrayList<>();
                 for (LayerMaterial material : materials) {
                     calls.addAll(PublishPlan.calls(material, prefixes.get(material.service()), options, sized.get(material.service())));
+                    layers.add(PlannedLayer.of(material, prefixes.get(material.service()), options));
                 }
-                Plans.print(out, global.output, region, calls);
+                Plans.print(out, global.output, region, calls, layers);
             }
             return ExitCodes.OK;
         }

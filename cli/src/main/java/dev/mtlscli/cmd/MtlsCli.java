@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
                 RotateCommand.class,
                 StatusCommand.class,
                 DemoCommand.class,
+                CheckCommand.class,
                 HelpCommand.class,
                 AutoComplete.GenerateCompletion.class
         },

@@ -32,11 +32,13 @@ public final class NginxDemoBackend implements DemoBackend {
     private final Path nginx;
     private final Map<String, Integer> ports;
     private final long pid;
+    private final Path errorLog;
 
-    private NginxDemoBackend(Path nginx, Map<String, Integer> ports, long pid) {
+    private NginxDemoBackend(Path nginx, Map<String, Integer> ports, long pid, Path errorLog) {
         this.nginx = nginx;
         this.ports = ports;
         this.pid = pid;
+        this.errorLog = errorLog;
     }
 
     /** nginx on the PATH, else /usr/sbin/nginx (often not on a user's PATH). */
@@ -84,7 +86,7 @@ public final class NginxDemoBackend implements DemoBackend {
                 throw new MtlsException("interrupted while starting nginx");
             }
             if (exit == 0) {
-                return new NginxDemoBackend(nginx, ports, readPid(prefix.resolve("nginx.pid")));
+                return new NginxDemoBackend(nginx, ports, readPid(prefix.resolve("nginx.pid")), errorLog);
             }
             lastFailure = (output + " " + read(errorLog)).strip();
             // another process may have taken a port between our probe and nginx's bind: try new ports
@@ -95,6 +97,11 @@ public final class NginxDemoBackend implements DemoBackend {
         String firstLine = lastFailure.lines().filter(line -> line.contains("emerg") || line.contains("error"))
                 .findFirst().orElse(lastFailure.lines().findFirst().orElse("no output"));
         throw new MtlsException("nginx did not start: " + firstLine);
+    }
+
+    /** What nginx logged so far (at level info: why it refused a client certificate, for one). */
+    public String errorLog() {
+        return read(errorLog);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.mtlscli.importing;
 
+import dev.mtlscli.layer.LayerDirectoryWriter;
 import dev.mtlscli.store.KeyStoreFiles;
 import dev.mtlscli.store.PasswordFile;
 import dev.mtlscli.store.PasswordGenerator;
@@ -8,7 +9,6 @@ import dev.mtlscli.store.SecureFiles;
 import dev.mtlscli.store.StoreType;
 import dev.mtlscli.workspace.FileRole;
 import dev.mtlscli.workspace.OutputKind;
-import dev.mtlscli.workspace.OutputTarget;
 import dev.mtlscli.workspace.StagedDirectory;
 import dev.mtlscli.workspace.WorkspaceLayout;
 import dev.mtlscli.workspace.WorkspaceLock;
@@ -35,8 +35,15 @@ public final class ImportWriter {
         this.random = random;
     }
 
-    public List<WrittenFile> write(ImportPlan plan, StoreType storeType, Path out, boolean force) {
-        OutputTarget.check(out, force, OutputKind.WORKSPACE);
+    public record Written(List<WrittenFile> files, List<String> layerFiles) {
+    }
+
+    /**
+     * With a layer directory (not null), also writes the layer content of every service into it,
+     * as `certs create --layer-dir` does: both are checked first and appear together or not at all.
+     */
+    public Written write(ImportPlan plan, StoreType storeType, Path out, Path layerDirectory, boolean force) {
+        LayerDirectoryWriter.checkOutputs(out, layerDirectory, force);
         List<String> protectedFiles = new ArrayList<>();
         for (ImportedService service : plan.services()) {
             if (service.hasCaKey()) {
@@ -54,8 +61,8 @@ public final class ImportWriter {
             }
             passwords.write(staged.path().resolve(WorkspaceLayout.passwords()));
             written.add(new WrittenFile(WorkspaceLayout.passwords(), FileRole.PASSWORDS, null));
-            staged.commit();
-            return written;
+            List<String> layerFiles = LayerDirectoryWriter.commitWith(staged, layerDirectory, force);
+            return new Written(written, layerFiles);
         }
     }
 

@@ -20,12 +20,18 @@ public final class MaterialImporter {
         this.now = now;
     }
 
-    public record Result(Path directory, ImportPlan plan, List<WrittenFile> files) {
+    /** @param layerFiles the files of the layer directory written with it, relative to it (empty without one) */
+    public record Result(Path directory, ImportPlan plan, List<WrittenFile> files, List<String> layerFiles) {
     }
 
     public Result importInto(ImportRequest request, Path out, boolean force) {
+        return importInto(request, out, null, force);
+    }
+
+    /** Also writes the layer content into {@code layerDirectory} when it is not null (see {@link ImportWriter#write}). */
+    public Result importInto(ImportRequest request, Path out, Path layerDirectory, boolean force) {
         ImportPlan plan = new ImportAnalyzer(now).analyze(request);
-        List<WrittenFile> files = new ImportWriter(random).write(plan, request.storeType(), out, force);
-        return new Result(out.toAbsolutePath().normalize(), plan, files);
+        ImportWriter.Written written = new ImportWriter(random).write(plan, request.storeType(), out, layerDirectory, force);
+        return new Result(out.toAbsolutePath().normalize(), plan, written.files(), written.layerFiles());
     }
 }

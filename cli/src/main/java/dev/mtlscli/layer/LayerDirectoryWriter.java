@@ -3,15 +3,15 @@ package dev.mtlscli.layer;
 import dev.mtlscli.runtime.layer.LayerManifest;
 import dev.mtlscli.runtime.layer.ParameterRef;
 import dev.mtlscli.secrets.PasswordParameters;
-import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.store.SecureFiles;
-import dev.mtlscli.store.StoreType;
-import dev.mtlscli.workspace.CreateResult;
-import dev.mtlscli.workspace.FileRole;
-import dev.mtlscli.workspace.WorkspaceLayout;
-import dev.mtlscli.workspace.WrittenFile;
+import dev.mtlscli.workspace.ExistingWorkspace;
+import dev.mtlscli.workspace.OutputKind;
+import dev.mtlscli.workspace.OutputTarget;
+import dev.mtlscli.workspace.StagedDirectory;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,27 +20,64 @@ import java.util.Map;
  * Writes the content of Lambda layers for the services of a workspace, in the layout the
  * runtime reads (&lt;dir&gt;/mtls/&lt;service&gt;/keystore.*, truststore.*, manifest.json), the same
  * files {@link LayerPackager} puts in a published layer: never a password, a CA key or a server key.
+ * One path for every workspace, created, imported or existing: the material is read back from the
+ * workspace's files and checked as `layer publish` checks it ({@link MaterialCheck}).
  */
 public final class LayerDirectoryWriter {
     private LayerDirectoryWriter() {
     }
 
+    /** The refusals of a layer directory written with a workspace, before anything is made. */
+    public static void checkOutputs(Path workspace, Path layerDirectory, boolean force) {
+        OutputTarget.check(workspace, force, OutputKind.WORKSPACE);
+        if (layerDirectory != null) {
+            OutputTarget.checkDisjoint(workspace, "--out", layerDirectory, "--layer-dir");
+            OutputTarget.check(layerDirectory, force, OutputKind.LAYER_DIRECTORY);
+        }
+    }
+
     /**
-     * Writes the layer content of a (staged) workspace into a (staged) layer directory; the caller
-     * commits both together.
+     * Commits a staged workspace, and with a layer directory writes the layer content of every
+     * service from it first and commits both as one step: both appear or neither.
      *
-     * @return the written files, relative to the layer directory
+     * @return the layer files written, relative to the layer directory (empty without one)
      */
-    public static List<String> writeInto(CreateResult workspace, StoreType storeType, Path layerDirectory) {
+    public static List<String> commitWith(StagedDirectory workspace, Path layerDirectory, boolean force) {
+        if (layerDirectory == null) {
+            workspace.commit();
+            return List.of();
+        }
+        try (StagedDirectory layer = StagedDirectory.open(layerDirectory, force, OutputKind.LAYER_DIRECTORY)) {
+            ExistingWorkspace staged = ExistingWorkspace.open(workspace.path());
+            List<String> files = writeInto(staged, staged.services(), layer.path());
+            StagedDirectory.commitTogether(List.of(layer, workspace));
+            return files;
+        }
+    }
+
+    /**
+     * The layer directory of services of an existing workspace (`layer build`), written
+     * atomically; the workspace is not changed.
+     */
+    public static List<String> write(ExistingWorkspace workspace, List<String> services, Path layerDirectory, boolean force) {
+        OutputTarget.checkDisjoint(workspace.directory(), "--workspace", layerDirectory, "--layer-dir");
+        try (StagedDirectory layer = StagedDirectory.open(layerDirectory, force, OutputKind.LAYER_DIRECTORY)) {
+            List<String> files = writeInto(workspace, services, layer.path());
+            layer.commit();
+            return files;
+        }
+    }
+
+    /** @return the written files, relative to the (staged) layer directory */
+    private static List<String> writeInto(ExistingWorkspace workspace, List<String> services, Path layerDirectory) {
+        // the renewal window is publish's policy; a local layer of a valid certificate is still worth testing
+        MaterialCheck check = new MaterialCheck(Instant.now(), Duration.ZERO, true);
         List<String> written = new ArrayList<>();
-        for (CreateResult.ServiceSummary service : workspace.services()) {
-            LayerManifest manifest = LayerPackager.manifest(service.name(), service.host(), storeType.jcaType(),
-                    storeType.extension(), service.clientCertificate(),
-                    firstVersion(service.name(), PasswordParameters.KEYSTORE),
-                    firstVersion(service.name(), PasswordParameters.TRUSTSTORE));
-            Map<String, byte[]> files = LayerPackager.files(manifest,
-                    read(workspace.directory().resolve(WorkspaceLayout.clientKeyStore(service.name(), storeType))),
-                    read(workspace.directory().resolve(trustStore(workspace, service.name()))));
+        for (String service : services) {
+            LayerMaterial material = check.check(workspace, service);
+            LayerManifest manifest = LayerPackager.manifest(material,
+                    firstVersion(service, PasswordParameters.KEYSTORE), firstVersion(service, PasswordParameters.TRUSTSTORE));
+            Map<String, byte[]> files = LayerPackager.files(material, manifest);
             // Lambda unpacks layers readable by the function's user, which is not the owner, so the
             // layer's keystore is 0644 there; it is protected by its password from SSM, not by mode.
             files.forEach((path, bytes) -> SecureFiles.writePublic(layerDirectory.resolve(path), out -> out.write(bytes)));
@@ -49,31 +86,8 @@ public final class LayerDirectoryWriter {
         return written;
     }
 
-    /** The service's own truststore, else the shared one ("sharedTrustStore": true). */
-    private static String trustStore(CreateResult workspace, String service) {
-        String shared = null;
-        for (WrittenFile file : workspace.files()) {
-            if (file.role() == FileRole.CLIENT_TRUSTSTORE) {
-                if (service.equals(file.service())) {
-                    return file.path();
-                }
-                if (file.service() == null) {
-                    shared = file.path();
-                }
-            }
-        }
-        if (shared == null) {
-            throw new IllegalStateException("the workspace written has no truststore for " + service);
-        }
-        return shared;
-    }
-
     /** Where `layer publish` keeps a service's password by default; a local layer points at its first version. */
     public static ParameterRef firstVersion(String service, String password) {
         return new ParameterRef(PasswordParameters.DEFAULT_PREFIX.replace("{service}", service) + password, 1);
-    }
-
-    private static byte[] read(Path file) {
-        return BoundedReads.read(file, BoundedReads.MATERIAL, "store");
     }
 }

@@ -86,27 +86,14 @@ public final class CertsCreator {
             }
             files.add(writer.writePasswords());
             List<CreateResult.ServiceSummary> summaries = issued.stream().map(service -> summary(service.material())).toList();
-            List<String> layerFiles = List.of();
-            if (layerDirectory == null) {
-                staged.commit();
-            } else {
-                try (StagedDirectory layer = StagedDirectory.open(layerDirectory, force, OutputKind.LAYER_DIRECTORY)) {
-                    layerFiles = LayerDirectoryWriter.writeInto(new CreateResult(staged.path(), files, summaries, List.of()),
-                            spec.storeType(), layer.path());
-                    StagedDirectory.commitTogether(List.of(layer, staged));
-                }
-            }
+            List<String> layerFiles = LayerDirectoryWriter.commitWith(staged, layerDirectory, force);
             return new CreateResult(staged.target(), files, summaries, layerFiles);
         }
     }
 
     /** Every refusal before any key is generated: a run that would fail at the end fails at once. */
     public static void checkOutputs(Path out, Path layerDirectory, boolean force) {
-        OutputTarget.check(out, force, OutputKind.WORKSPACE);
-        if (layerDirectory != null) {
-            OutputTarget.checkDisjoint(out, "--out", layerDirectory, "--layer-dir");
-            OutputTarget.check(layerDirectory, force, OutputKind.LAYER_DIRECTORY);
-        }
+        LayerDirectoryWriter.checkOutputs(out, layerDirectory, force);
     }
 
     private record IssuedService(ServiceMaterial material, List<WrittenFile> files) {

@@ -205,4 +205,19 @@ class CertsImportBadInputTest {
     private static void keytool(String... args) {
         Tool.keytool(args).env("P", SampleMaterial.PASSWORD).runOk();
     }
+
+    @Test
+    void aLayerDirectoryInsideTheWorkspaceIsRefusedBeforeAnythingIsWritten() {
+        assertRefused(importOne(sample.file("client_keystore_1.jks"), "--layer-dir", out().resolve("layer").toString()),
+                "--layer-dir " + out().resolve("layer") + " lies inside --out " + out());
+    }
+
+    @Test
+    void aLayerDirectoryOfTheUsersLeavesNeitherOutputWritten() throws IOException {
+        Path layer = tmp.resolve("layer");
+        write(layer.resolve("notes.txt"), "mine\n");
+        assertRefused(importOne(sample.file("client_keystore_1.jks"), "--layer-dir", layer.toString(), "--force"),
+                "--force replaces only an mtls-cli layer directory");
+        assertEquals(List.of(layer.resolve("notes.txt")), Files.list(layer).toList(), "the user's directory is untouched");
+    }
 }

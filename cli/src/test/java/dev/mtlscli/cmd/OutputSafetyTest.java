@@ -64,6 +64,21 @@ class OutputSafetyTest {
     }
 
     @Test
+    void layerBuildRefusesALayerDirThatIsOrHoldsOrLiesInTheWorkspace() throws IOException {
+        Path ws = createWorkspace("ws");
+        Map<String, String> before = snapshot(ws);
+
+        assertOneLineFailure(run("layer", "build", "--workspace", ws.toString(), "--layer-dir", ws.toString(), "--force"), 1,
+                "same directory");
+        assertOneLineFailure(run("layer", "build", "--workspace", ws.toString(), "--layer-dir", ws.resolve("layer").toString()), 1,
+                "inside");
+        assertOneLineFailure(run("layer", "build", "--workspace", ws.toString(), "--layer-dir", temp.toString(), "--force"), 1,
+                "inside");
+        assertEquals(before, snapshot(ws));
+        assertNoLeftoversBeside(ws);
+    }
+
+    @Test
     void aLayerDirAboveOrInsideOutIsRefusedBeforeAnythingIsWritten() throws IOException {
         Path ws = createWorkspace("ws");
         Map<String, String> before = snapshot(ws);

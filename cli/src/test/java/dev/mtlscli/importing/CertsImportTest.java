@@ -2,6 +2,9 @@ package dev.mtlscli.importing;
 
 import dev.mtlscli.fakeaws.FakeAws;
 import dev.mtlscli.runtime.MtlsClients;
+import dev.mtlscli.runtime.layer.LayerManifest;
+import dev.mtlscli.runtime.layer.LayerManifests;
+import dev.mtlscli.runtime.layer.ParameterRef;
 import dev.mtlscli.runtime.secrets.SsmPasswords;
 import dev.mtlscli.runtime.tls.TlsPolicy;
 import dev.mtlscli.testing.Cli;
@@ -24,6 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -166,6 +170,75 @@ class CertsImportTest {
                 assertEquals("{\"hello\": \"from backend service " + n + "\"}", response.body());
                 assertEquals(n == 1 ? "TLSv1.2" : "TLSv1.3", response.sslSession().orElseThrow().getProtocol());
             }
+        }
+    }
+
+    @Test
+    void importedWithALayerDirTheRuntimeGets200FromTheSamplesBackendWithoutPublishing() throws Exception {
+        Tool.require("nginx");
+        Path out = temp.resolve("ws");
+        Path layer = temp.resolve("layer");
+        Cli.Result result = importBoth(out, "--layer-dir", layer.toString()).assertExit(0, "import --layer-dir");
+        assertTrue(result.out().contains("Layer content in " + layer), result.out());
+        Workspace ws = Workspace.open(out, "pkcs12");
+
+        Path created = temp.resolve("created-layer");
+        Cli.runOk("certs", "create", "--out", temp.resolve("created").toString(), "--layer-dir", created.toString());
+        assertEquals(relativeFiles(created), relativeFiles(layer), "the layer directory holds what certs create writes");
+        for (String service : List.of("service-1", "service-2")) {
+            Path dir = layer.resolve("mtls").resolve(service);
+            assertTrue(Arrays.equals(Files.readAllBytes(ws.file(ws.keyStore(service))), Files.readAllBytes(dir.resolve("keystore.p12"))));
+            assertTrue(Arrays.equals(Files.readAllBytes(ws.file(ws.trustStore(service))), Files.readAllBytes(dir.resolve("truststore.p12"))));
+            LayerManifest manifest = LayerManifests.read(dir.resolve(LayerManifest.FILE_NAME));
+            assertEquals(service, manifest.service());
+            assertEquals("localhost", manifest.host());
+            assertEquals(new ParameterRef("/mtls/" + service + "/keystore-password", 1), manifest.keyStore().password());
+        }
+
+        try (FakeAws aws = FakeAws.start();
+             NginxBackends nginx = NginxBackends.start(temp.resolve("nginx"), List.of(
+                     sampleBackend("service-1", 1, null), sampleBackend("service-2", 2, "TLSv1.2")));
+             SsmClient ssm = FakeAwsCli.ssm(aws)) {
+            // what layer publish would put in SSM: each password at version 1, the one the manifests pin
+            for (String service : List.of("service-1", "service-2")) {
+                aws.ssm().put("/mtls/" + service + "/keystore-password", ws.password(ws.keyStore(service)), true);
+                aws.ssm().put("/mtls/" + service + "/truststore-password", ws.password(ws.trustStore(service)), true);
+            }
+            MtlsClients clients = MtlsClients.builder().layerRoot(layer).tlsPolicy(TlsPolicy.DEFAULT)
+                    .passwords(new SsmPasswords(ssm)).services("service-1", "service-2").build();
+            for (int n = 1; n <= 2; n++) {
+                String service = "service-" + n;
+                HttpResponse<String> response = clients.client(service).get(nginx.uri(service));
+                assertEquals(200, response.statusCode(), () -> response.body() + "\n" + nginx.errorLog());
+                assertEquals("{\"hello\": \"from backend service " + n + "\"}", response.body());
+            }
+        }
+    }
+
+    @Test
+    void layerBuildWritesTheSameLayerDirectoryFromTheImportedWorkspace() throws Exception {
+        Path out = temp.resolve("ws");
+        Path withImport = temp.resolve("layer-with-import");
+        importBoth(out, "--layer-dir", withImport.toString()).assertExit(0, "import --layer-dir");
+        Path built = temp.resolve("built");
+
+        Cli.Result result = Cli.runOk("layer", "build", "--workspace", out.toString(), "--layer-dir", built.toString());
+
+        assertTrue(result.out().contains("mtls/service-2/manifest.json"), result.out());
+        assertEquals(relativeFiles(withImport), relativeFiles(built));
+        for (Path file : relativeFiles(built)) {
+            assertTrue(Arrays.equals(Files.readAllBytes(withImport.resolve(file)), Files.readAllBytes(built.resolve(file))), file.toString());
+        }
+        Cli.Result one = Cli.runOk("layer", "build", "--workspace", out.toString(), "--layer-dir", built.toString(),
+                "--service", "service-1", "--force");
+        assertFalse(one.out().contains("service-2"), one.out());
+        assertFalse(Files.exists(built.resolve("mtls/service-2")), "--force replaced the layer directory it wrote");
+    }
+
+    private static List<Path> relativeFiles(Path root) throws IOException {
+        try (var files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).map(root::relativize)
+                    .filter(file -> !file.toString().equals(".mtls-cli-files")).sorted().toList();
         }
     }
 

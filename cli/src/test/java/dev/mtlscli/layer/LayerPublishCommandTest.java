@@ -260,6 +260,43 @@ class LayerPublishCommandTest {
     }
 
     @Test
+    void dryRunListsTheLayerFilesWithTheDigestsThatAFollowingPublishStores() throws Exception {
+        Cli.Result text = publish("--dry-run").assertExit(0, "dry run");
+        Cli.Result json = publish("--dry-run", "--output", "json").assertExit(0, "dry run as json");
+        assertEquals(List.of(), aws.requests(), "a dry run calls nothing");
+
+        publish().assertExit(0, "layer publish");
+        com.fasterxml.jackson.databind.JsonNode layers = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).path("layers");
+        assertEquals(Workspace.DEMO_SERVICES.size(), layers.size(), json.out());
+        for (com.fasterxml.jackson.databind.JsonNode layer : layers) {
+            String service = layer.path("service").asText();
+            assertEquals("mtls-" + service, layer.path("layerName").asText());
+            Map<String, byte[]> published = LayerZips.unzip(FakeAwsCli.layerContent(aws, "mtls-" + service, 1));
+            Map<String, String> planned = new TreeMap<>();
+            for (com.fasterxml.jackson.databind.JsonNode file : layer.path("files")) {
+                String path = file.path("path").asText();
+                planned.put(path, file.path("sha256").asText());
+                assertEquals(published.get(path).length, file.path("size").asLong(), path);
+                assertTrue(text.out().contains(file.path("sha256").asText()), "the text names the digest of " + path);
+            }
+            Map<String, String> actual = new TreeMap<>();
+            published.forEach((path, bytes) -> actual.put(path, sha256(bytes)));
+            assertEquals(actual, planned, "on a first publish every file, the manifest too, is what the dry run listed");
+            assertEquals(List.of("/mtls/" + service + "/keystore-password", "/mtls/" + service + "/truststore-password"),
+                    layer.path("parameters").findValuesAsText("name"));
+            assertTrue(text.out().contains("/mtls/" + service + "/truststore-password  the newest version if it holds"), text.out());
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void aKmsKeyAndTagsGoToTheParameters() {
         publish("--service", "service-1", "--kms-key-id", "alias/mtls-passwords", "--tag", "team=payments")
                 .assertExit(0, "publish with key and tags");
