@@ -1,18 +1,25 @@
 package dev.mtlscli.rotation;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mtlscli.fakeaws.FakeAws;
+import dev.mtlscli.pki.Fingerprints;
 import dev.mtlscli.testing.Cli;
 import dev.mtlscli.testing.FakeAwsCli;
+import dev.mtlscli.testing.Pem;
+import dev.mtlscli.testing.Workspace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -28,7 +35,21 @@ class RekeyThenRotateTest {
         try (FakeAws aws = FakeAws.start()) {
             Fleet fleet = Fleet.create(temp, aws);
             Path ws = fleet.ws.root();
-            Cli.run("certs", "rekey", "--workspace", ws.toString(), "--service", "service-1").assertExit(0, "rekey");
+            X509Certificate before = Pem.certificate(fleet.ws.file(Workspace.serverCertificate("service-1")));
+            Cli.Result rekey = Cli.run("certs", "rekey", "--workspace", ws.toString(), "--service", "service-1", "--output", "json")
+                    .assertExit(0, "rekey");
+            JsonNode report = new ObjectMapper().readTree(rekey.out());
+            assertEquals(1, report.path("services").size(), rekey.out());
+            JsonNode service = report.path("services").get(0);
+            assertEquals("service-1", service.path("name").asText());
+            assertFalse(service.path("newCa").asBoolean());
+            assertEquals(service.path("ca").asText(), service.path("previousCa").asText());
+            assertNotEquals(service.path("client").asText(), service.path("previousClient").asText());
+            assertEquals(Fingerprints.sha256(before), service.path("previousServer").asText());
+            Workspace after = Workspace.open(ws, "pkcs12");
+            for (String password : after.passwords().values()) {
+                assertFalse(rekey.out().contains(password), "no password in the report");
+            }
             byte[] rekeyed = Files.readAllBytes(fleet.ws.file(fleet.ws.keyStore("service-1")));
 
             FakeAwsCli.run(aws, "layer", "publish", "--workspace", ws.toString(), "--service", "service-1").assertExit(0, "publish");
