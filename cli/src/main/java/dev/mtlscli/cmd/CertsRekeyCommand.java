@@ -90,7 +90,8 @@ public final class CertsRekeyCommand implements Callable<Integer> {
             }
         }
         out.printf("%nNext: mtls-cli layer publish --workspace %s, then move the functions (mtls-cli rotate --service NAME "
-                + "--workspace %s), then delete the old layer versions (mtls-cli layer list; aws lambda delete-layer-version)%n", ws, ws);
+                + "--workspace %s), then delete the layer versions with the old keys (mtls-cli rotate --service NAME --prune "
+                + "--grace-days 0; other layers: aws lambda delete-layer-version)%n", ws, ws);
     }
 
     private static Map<String, Object> toJson(WorkspaceRekey.Result result) {
