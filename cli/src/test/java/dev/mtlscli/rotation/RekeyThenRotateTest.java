@@ -69,4 +69,30 @@ class RekeyThenRotateTest {
             assertEquals(List.of(v2), fleet.versions().stream().map(v -> v.layerVersionArn()).toList());
         }
     }
+
+    @Test
+    void afterARekeyWithANewCaRotateCompletesTheRolloverAndTheOldCaIsTrustedNoMore() throws Exception {
+        try (FakeAws aws = FakeAws.start()) {
+            Fleet fleet = Fleet.create(temp, aws);
+            Path ws = fleet.ws.root();
+            X509Certificate oldCa = Pem.certificate(fleet.ws.file(Workspace.caCertificate("service-1")));
+            Cli.run("certs", "rekey", "--workspace", ws.toString(), "--service", "service-1", "--new-ca").assertExit(0, "rekey");
+            X509Certificate newCa = Pem.certificate(fleet.ws.file(Workspace.caCertificate("service-1")));
+            assertEquals(List.of(oldCa, newCa), Pem.certificates(fleet.ws.file(Workspace.clientCa("service-1"))));
+
+            FakeAwsCli.run(aws, "layer", "publish", "--workspace", ws.toString(), "--service", "service-1").assertExit(0, "publish");
+            fleet.rotate().assertExit(0, "rotate");
+            fleet.rotate("--complete-ca-rollover").assertExit(0, "complete the rollover");
+
+            assertEquals(List.of(newCa), Pem.certificates(fleet.ws.file(Workspace.clientCa("service-1"))), "the backend drops the old CA");
+            Workspace after = Workspace.open(ws, "pkcs12");
+            java.security.KeyStore trustStore = after.loadTrustStore("service-1");
+            assertEquals(List.of("service-1-ca"), java.util.Collections.list(trustStore.aliases()));
+            assertEquals(newCa, trustStore.getCertificate("service-1-ca"));
+            String newest = fleet.versions().get(fleet.versions().size() - 1).layerVersionArn();
+            for (String user : Fleet.USERS) {
+                fleet.assertOn(user, newest);
+            }
+        }
+    }
 }
