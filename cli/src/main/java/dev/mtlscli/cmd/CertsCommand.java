@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Create and inspect certificates, keystores and truststores.",
-        subcommands = {CertsCreateCommand.class, CertsImportCommand.class, CertsInspectCommand.class, CertsSpecCommand.class})
+        subcommands = {CertsCreateCommand.class, CertsImportCommand.class, CertsRekeyCommand.class, CertsInspectCommand.class, CertsSpecCommand.class})
 public final class CertsCommand implements Runnable {
     @Spec
     CommandSpec spec;

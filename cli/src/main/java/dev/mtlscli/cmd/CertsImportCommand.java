@@ -221,7 +221,11 @@ public final class CertsImportCommand implements Callable<Integer> {
             stdout.printf("%nLayer content in %s:%n", TerminalText.escape(layerDir));
             result.layerFiles().forEach(file -> stdout.printf("  %s%n", file));
         }
-        stdout.printf("%nNext: mtls-cli layer publish --workspace %s%n", TerminalText.escape(result.directory()));
+        // the imported keys are still in the old stores and layer versions, under their old password
+        boolean allKeys = result.plan().services().stream().allMatch(ImportedService::hasCaKey);
+        stdout.printf("%nThe imported private keys are still in the old stores and layer versions; give them new ones now: "
+                + "mtls-cli certs rekey --workspace %s%s%n", TerminalText.escape(result.directory()), allKeys ? "" : " --new-ca");
+        stdout.printf("Next: mtls-cli layer publish --workspace %s%n", TerminalText.escape(result.directory()));
     }
 
     private static String line(X509Certificate certificate, Instant now) {

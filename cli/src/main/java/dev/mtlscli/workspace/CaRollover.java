@@ -317,7 +317,7 @@ public final class CaRollover {
     }
 
     /** A new server key and certificate like the current one (subject, subjectAltNames, validity length, key type). */
-    private void issueServer(ExistingWorkspace workspace, String service, LocalCertificateAuthority ca, List<String> written) {
+    void issueServer(ExistingWorkspace workspace, String service, LocalCertificateAuthority ca, List<String> written) {
         X509Certificate template = workspace.certificates(WorkspaceLayout.serverCertificate(service)).get(0);
         KeyPair keys = KeyAlgorithm.of(template.getPublicKey()).generate(random);
         List<X509Certificate> chain = ca.issue(new LeafRequest(CertificateFacts.subject(template), CertificateProfile.SERVER,
@@ -403,7 +403,7 @@ public final class CaRollover {
     }
 
     /** The entries of the service's truststore, alias to certificate, in the store's order; a key entry is refused. */
-    private static Map<String, X509Certificate> trustAnchors(ExistingWorkspace workspace, String service) {
+    static Map<String, X509Certificate> trustAnchors(ExistingWorkspace workspace, String service) {
         StoreType type = workspace.storeType();
         String file = workspace.trustStore(service);
         KeyStore store = KeyStoreFiles.load(workspace.read(file), type, workspace.passwords().get(file),
