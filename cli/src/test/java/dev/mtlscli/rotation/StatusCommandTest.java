@@ -10,6 +10,7 @@ import dev.mtlscli.runtime.layer.ParameterRef;
 import dev.mtlscli.runtime.layer.StoreRef;
 import dev.mtlscli.testing.Cli;
 import dev.mtlscli.testing.FakeAwsCli;
+import dev.mtlscli.testing.LayerZips;
 import dev.mtlscli.testing.Workspace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,9 +21,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -38,8 +37,6 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -83,15 +80,15 @@ class StatusCommandTest {
 
         FakeLambda lambda = aws.lambda();
         arns.put("mtls-expired", lambda.publishLayerVersion("mtls-expired",
-                zip(Map.of("mtls/legacy/manifest.json", manifest("legacy", Instant.now().minus(Duration.ofDays(3)))))).layerVersionArn());
+                LayerZips.zip(Map.of("mtls/legacy/manifest.json", manifest("legacy", Instant.now().minus(Duration.ofDays(3)))))).layerVersionArn());
         arns.put("mtls-broken", lambda.publishLayerVersion("mtls-broken",
-                zip(Map.of("java/lib/not-mtls.txt", "hello".getBytes(StandardCharsets.UTF_8)))).layerVersionArn());
+                LayerZips.zip(Map.of("java/lib/not-mtls.txt", "hello".getBytes(StandardCharsets.UTF_8)))).layerVersionArn());
         arns.put("mtls-gone", lambda.publishLayerVersion("mtls-gone",
-                zip(Map.of("mtls/gone/manifest.json", manifest("gone", Instant.now().plus(Duration.ofDays(200)))))).layerVersionArn());
+                LayerZips.zip(Map.of("mtls/gone/manifest.json", manifest("gone", Instant.now().plus(Duration.ofDays(200)))))).layerVersionArn());
         arns.put("shared-utils", lambda.publishLayerVersion("shared-utils",
-                zip(Map.of("java/lib/utils.txt", "utils".getBytes(StandardCharsets.UTF_8)))).layerVersionArn());
+                LayerZips.zip(Map.of("java/lib/utils.txt", "utils".getBytes(StandardCharsets.UTF_8)))).layerVersionArn());
         for (int i = 0; i < FILLER_LAYERS; i++) {
-            lambda.publishLayerVersion(String.format("filler-%02d", i), zip(Map.of("x.txt", new byte[] {(byte) i})));
+            lambda.publishLayerVersion(String.format("filler-%02d", i), LayerZips.zip(Map.of("x.txt", new byte[] {(byte) i})));
         }
 
         String service1v1 = layerVersionArn("mtls-service-1", 1);
@@ -387,20 +384,6 @@ class StatusCommandTest {
                 new StoreRef("keystore.p12", "PKCS12", ParameterRef.parse("/mtls/" + service + "/keystore-password:2")),
                 new StoreRef("truststore.p12", "PKCS12", ParameterRef.parse("/mtls/" + service + "/truststore-password:1")),
                 notAfter.truncatedTo(ChronoUnit.SECONDS), "AA:BB"));
-    }
-
-    private static byte[] zip(Map<String, byte[]> entries) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(entry.getKey()));
-                zip.write(entry.getValue());
-                zip.closeEntry();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 
     private static JsonNode json(Cli.Result result) throws IOException {
