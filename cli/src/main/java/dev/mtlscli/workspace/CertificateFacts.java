@@ -68,7 +68,19 @@ final class CertificateFacts {
                 return rfc4514(new X500Name(BCStyle.INSTANCE, next));
             }
         }
-        return rfc4514(name);
+        // Without a commonName the successor would carry the very same subject as its predecessor:
+        // while both are trusted, nginx's and JSSE's issuer lookups by name could pick either, and
+        // nobody reading a chain could tell the generations apart. A commonName named after the
+        // most specific attribute tells them apart.
+        String base = rdns.length == 0 ? "CA" : rdns[rdns.length - 1].getFirst().getValue() instanceof ASN1String text
+                ? text.getString() : "CA";
+        String suffix = " G2";
+        if (base.length() + suffix.length() > MAX_COMMON_NAME) {
+            base = base.substring(0, MAX_COMMON_NAME - suffix.length()).stripTrailing();
+        }
+        RDN[] next = Arrays.copyOf(rdns, rdns.length + 1);
+        next[rdns.length] = new RDN(BCStyle.CN, new DERUTF8String(base + suffix));
+        return rfc4514(new X500Name(BCStyle.INSTANCE, next));
     }
 
     /** A name in DER order (least specific first) as RFC 4514 text, which lists the most specific first. */

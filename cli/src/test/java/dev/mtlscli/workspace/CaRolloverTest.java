@@ -337,7 +337,9 @@ class CaRolloverTest {
         assertEquals("CN=service-1 Root CA G2,O=Example", nextOf("CN=service-1 Root CA,O=Example"));
         assertEquals("CN=service-1 Root CA G3,O=Example", nextOf("CN=service-1 Root CA G2,O=Example"));
         assertEquals("CN=Root G10,OU=ops,O=Example", nextOf("CN=Root G9,OU=ops,O=Example"));
-        assertEquals("OU=no common name,O=Example", nextOf("OU=no common name,O=Example"));
+        assertEquals("CN=no common name G2,OU=no common name,O=Example", nextOf("OU=no common name,O=Example"),
+                "a CA without a commonName (the AWS sample's) gets one, so that the two generations differ");
+        assertEquals("CN=CA G3,OU=CA,O=Root CA Inc.,C=US", nextOf(nextOf("OU=CA,O=Root CA Inc.,C=US")));
         String longName = "x".repeat(64);
         String next = nextOf("CN=" + longName);
         assertEquals("CN=" + "x".repeat(61) + " G2", next, "shortened to stay within the 64 characters of a commonName");
