@@ -17,10 +17,14 @@ import java.util.Set;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.internal.signer.CredentialScope;
+import software.amazon.awssdk.http.auth.aws.internal.signer.V4CanonicalRequest;
+import software.amazon.awssdk.http.auth.aws.internal.signer.util.SignerUtils;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.utils.BinaryUtils;
 
 /**
  * Checks the SigV4 {@code Authorization} header of a received request the way AWS does, by
@@ -29,8 +33,9 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * fixed at the request's {@code X-Amz-Date}; the resulting Authorization header must be the one
  * the client sent.
  *
- * <p>The SDK signer always signs {@code x-amz-content-sha256} (it computes it from the body), as
- * SDK v2 clients do; a request signed without that header is rejected with a message saying so.
+ * <p>The SDK signer always adds and signs {@code x-amz-content-sha256}, as SDK v2 clients do.
+ * Other clients (botocore, so the AWS CLI) sign it only for S3, and AWS accepts that: such a
+ * request is checked over the canonical request of the SDK's own signer, with the body's hash.
  */
 final class SigV4Verifier {
     static final String ALGORITHM = "AWS4-HMAC-SHA256";
@@ -184,10 +189,6 @@ final class SigV4Verifier {
                         + "' is listed in SignedHeaders but is not in the request.");
             }
         }
-        if (!names.contains("x-amz-content-sha256")) {
-            throw new Rejected("InvalidSignatureException", "fake-aws checks signatures with the SDK v2 signer,"
-                    + " which always signs 'x-amz-content-sha256'; this request did not sign it.");
-        }
     }
 
     /** Signs a copy of the request with the SDK's signer and returns the Authorization header it made. */
@@ -204,6 +205,9 @@ final class SigV4Verifier {
         for (String name : auth.signedHeaderNames()) {
             copy.putHeader(name, request.headers().get(name));
         }
+        if (!auth.signedHeaderNames().contains("x-amz-content-sha256")) {
+            return signWithoutContentHashHeader(copy.build(), request.body(), auth, secret, signedAt, service);
+        }
         SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
                 .request(copy.build())
                 .payload(ContentStreamProvider.fromByteArrayUnsafe(request.body()))
@@ -212,6 +216,24 @@ final class SigV4Verifier {
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
                 .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
         return signed.request().firstMatchingHeader("Authorization").orElseThrow();
+    }
+
+    /**
+     * The Authorization header for a request whose signed headers are exactly those on {@code copy},
+     * built from the SDK signer's own pieces: its public signer would add x-amz-content-sha256.
+     */
+    private static String signWithoutContentHashHeader(SdkHttpRequest copy, byte[] body, Authorization auth, String secret,
+                                                       Instant signedAt, String service) {
+        V4CanonicalRequest canonical = new V4CanonicalRequest(copy, BinaryUtils.toHex(SignerUtils.hash(body)),
+                new V4CanonicalRequest.Options(true, true));
+        CredentialScope scope = new CredentialScope(auth.region, service, signedAt);
+        AwsCredentialsIdentity credentials = AwsCredentialsIdentity.create(auth.accessKeyId, secret);
+        String stringToSign = ALGORITHM + "\n" + scope.getDatetime() + "\n" + scope.scope() + "\n"
+                + SignerUtils.hashCanonicalRequest(canonical.getCanonicalRequestString());
+        String signature = BinaryUtils.toHex(SignerUtils.computeSignature(stringToSign,
+                SignerUtils.deriveSigningKey(credentials, scope)));
+        return ALGORITHM + " Credential=" + scope.scope(credentials) + ", SignedHeaders="
+                + canonical.getSignedHeadersString() + ", Signature=" + signature;
     }
 
     /** Query parameters, percent-decoded; '+' stays '+' since SigV4 clients encode a space as %20. */

@@ -60,6 +60,29 @@ class SigV4VerifierTest {
         assertDoesNotThrow(() -> verifierAt(SIGNED_AT).verify(getObject(Map.of(), ""), "s3"));
     }
 
+    /**
+     * "get-vanilla" of AWS's SigV4 test suite: signed without x-amz-content-sha256, as botocore
+     * (the AWS CLI) signs every service but S3.
+     */
+    @Test
+    void acceptsASignatureWithoutTheContentHashHeaderAsAwsDoes() {
+        Map<String, List<String>> headers = new HashMap<>();
+        headers.put("host", List.of("example.amazonaws.com"));
+        headers.put("x-amz-date", List.of("20150830T123600Z"));
+        String authorization = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
+                + "SignedHeaders=host;x-amz-date, "
+                + "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
+        headers.put("authorization", List.of(authorization));
+        SigV4Verifier verifier = new SigV4Verifier(Map.of("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+                "us-east-1", Clock.fixed(Instant.parse("2015-08-30T12:36:00Z"), ZoneOffset.UTC));
+        assertDoesNotThrow(() -> verifier.verify(new ReceivedRequest("GET", URI.create("/"), headers, new byte[0]), "service"));
+
+        Map<String, List<String>> tampered = new HashMap<>(headers);
+        SigV4Verifier.Rejected e = assertThrows(SigV4Verifier.Rejected.class, () ->
+                verifier.verify(new ReceivedRequest("GET", URI.create("/"), tampered, "a body".getBytes(StandardCharsets.UTF_8)), "service"));
+        assertEquals("InvalidSignatureException", e.type(), "the body is still covered by the signature");
+    }
+
     @Test
     void rejectsAChangedSignedHeader() {
         SigV4Verifier.Rejected e = rejected(getObject(Map.of("range", "bytes=0-99"), ""), "s3");
