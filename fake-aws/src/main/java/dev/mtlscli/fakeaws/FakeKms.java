@@ -208,7 +208,11 @@ public final class FakeKms {
     /** The key {@code ref} names in this KMS; NotFoundException as KMS words it otherwise. */
     synchronized KmsKey find(KmsKeyRef ref) throws AwsError {
         purgeDeleted();
-        boolean here = ref.account().equals(accountId) && ref.region().equals(region);
+        if (!ref.region().equals(region)) {
+            // what KMS answers for a key ARN of another region than the endpoint's
+            throw KmsErrors.notFound("Invalid arn " + ref.region());
+        }
+        boolean here = ref.account().equals(accountId);
         if (ref.alias()) {
             Alias alias = here ? aliases.get(ref.name()) : null;
             if (alias == null) {
