@@ -244,6 +244,36 @@ public final class FakeKms {
         aliases.put(aliasName, new Alias(aliasName, aliasArn(aliasName), key.keyId, now, now));
     }
 
+    /** The alias of this name, or NotFoundException as KMS words it. */
+    synchronized Alias alias(String aliasName) throws AwsError {
+        purgeDeleted();
+        Alias alias = aliases.get(aliasName);
+        if (alias == null) {
+            throw KmsErrors.notFound("Alias " + aliasArn(aliasName) + " is not found.");
+        }
+        return alias;
+    }
+
+    /** Points an existing alias at another key. */
+    synchronized void updateAlias(Alias alias, KmsKey key) {
+        aliases.put(alias.name(), new Alias(alias.name(), alias.arn(), key.keyId, alias.creationDate(), clock.instant()));
+    }
+
+    synchronized void deleteAlias(Alias alias) {
+        aliases.remove(alias.name());
+    }
+
+    /** The key an alias points at. */
+    synchronized KmsKey target(Alias alias) {
+        return keys.get(alias.targetKeyId());
+    }
+
+    /** Every key, in the order created. */
+    synchronized List<KmsKey> allKeys() {
+        purgeDeleted();
+        return List.copyOf(keys.values());
+    }
+
     /** The aliases, in the order created; only those of one key when {@code key} is not null. */
     synchronized List<Alias> aliases(KmsKey key) {
         purgeDeleted();

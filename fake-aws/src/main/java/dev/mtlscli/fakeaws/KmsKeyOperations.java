@@ -2,7 +2,10 @@ package dev.mtlscli.fakeaws;
 
 import java.util.Map;
 
-/** The KMS operations that make and describe keys and set who may use them: CreateKey, DescribeKey, Put/GetKeyPolicy. */
+/**
+ * The KMS operations that make, list and describe keys and set who may use them: CreateKey,
+ * ListKeys, DescribeKey, PutKeyPolicy, GetKeyPolicy.
+ */
 final class KmsKeyOperations {
     private final KmsKeyAccess access;
 
@@ -49,6 +52,18 @@ final class KmsKeyOperations {
     Map<String, Object> describeKey(Map<String, Object> input) throws AwsError {
         return access.onKey(input, "kms:DescribeKey",
                 (holder, key) -> JsonOutput.ordered("KeyMetadata", KmsOutput.keyMetadata(key)));
+    }
+
+    /** The account's keys in this region; IAM decides who may list them, so no key policy is read. */
+    Map<String, Object> listKeys(Map<String, Object> input) throws AwsError {
+        KmsArgs.Page<KmsKey> page = KmsArgs.page(input, access.state().allKeys(), 100, 1000);
+        Map<String, Object> output = JsonOutput.ordered("Keys", page.items().stream()
+                .map(key -> (Object) JsonOutput.ordered("KeyId", key.keyId, "KeyArn", key.arn)).toList(),
+                "Truncated", page.nextMarker() != null);
+        if (page.nextMarker() != null) {
+            output.put("NextMarker", page.nextMarker());
+        }
+        return output;
     }
 
     Map<String, Object> putKeyPolicy(Map<String, Object> input) throws AwsError {
