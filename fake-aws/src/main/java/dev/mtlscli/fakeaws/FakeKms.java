@@ -146,6 +146,10 @@ public final class FakeKms {
 
     /** Schedules a key's deletion in this many days, as ScheduleKeyDeletion does. */
     public synchronized void scheduleDeletion(String keyId, int pendingWindowInDays) {
+        if (pendingWindowInDays < KmsLifecycleOperations.MIN_PENDING_WINDOW_DAYS
+                || pendingWindowInDays > KmsLifecycleOperations.MAX_PENDING_WINDOW_DAYS) {
+            throw new IllegalArgumentException("KMS waits 7 to 30 days before deleting a key, not " + pendingWindowInDays);
+        }
         scheduleDeletion(existing(keyId), pendingWindowInDays);
     }
 

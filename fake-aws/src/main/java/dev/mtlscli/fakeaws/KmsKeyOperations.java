@@ -1,5 +1,7 @@
 package dev.mtlscli.fakeaws;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,13 +26,13 @@ final class KmsKeyOperations {
             throw KmsErrors.notInEnum(specName, "keySpec", KmsKeySpec.API_VALUES);
         }
         String usage = KmsArgs.enumValue(input, "KeyUsage", KmsKeySpec.USAGES, "ENCRYPT_DECRYPT");
-        String origin = KmsArgs.enumValue(input, "Origin", java.util.List.of("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM",
+        String origin = KmsArgs.enumValue(input, "Origin", List.of("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM",
                 "EXTERNAL_KEY_STORE"), "AWS_KMS");
         KmsKeySpec spec = KmsKeySpec.byName(specName);
         if (spec == null || !origin.equals("AWS_KMS") || JsonArgs.flag(input, "MultiRegion")
                 || JsonArgs.optionalString(input, "CustomKeyStoreId") != null) {
             throw KmsErrors.unsupported("fake-aws KMS makes single-Region AWS_KMS keys of "
-                    + java.util.Arrays.toString(KmsKeySpec.values()) + " only.");
+                    + Arrays.toString(KmsKeySpec.values()) + " only.");
         }
         if (!spec.allows(usage)) {
             throw AwsError.validation("KeyUsage " + usage + " is not compatible with KeySpec " + spec);
