@@ -33,6 +33,7 @@ import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.workspace.ExistingWorkspace;
 import dev.mtlscli.workspace.WorkspaceLock;
 import picocli.CommandLine.Command;
+import software.amazon.awssdk.regions.Region;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -128,14 +129,16 @@ public final class RotateCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int graceDays;
 
-    @Option(names = "--new-ca", description = "Roll the service's CA over (DESIGN.md decision 7): first a new CA beside the old one.")
+    @Option(names = "--new-ca", description = "Roll the service's CA over (DESIGN.md decision 7): first a new CA beside the old one "
+            + "(for a KMS CA, a new KMS key with the old key's spec and key policy).")
     boolean newCa;
 
     @Option(names = "--backend-trusts-new-ca", description = "With --new-ca: the backend has deployed the two-CA client bundle; "
             + "issue from the new CA.")
     boolean backendTrustsNewCa;
 
-    @Option(names = "--complete-ca-rollover", description = "Drop the old CA once every consumer is on material from the new one.")
+    @Option(names = "--complete-ca-rollover", description = "Drop the old CA once every consumer is on material from the new one; "
+            + "the KMS key of an old KMS CA is scheduled for deletion in 30 days (aws kms cancel-key-deletion undoes it).")
     boolean completeCaRollover;
 
     @Option(names = "--regions", paramLabel = "REGION[,REGION...]",
@@ -186,7 +189,8 @@ public final class RotateCommand implements Callable<Integer> {
             if (prune) {
                 return prune(clients, journal, out);
             }
-            WorkspaceMaterialSteps material = new WorkspaceMaterialSteps(ws.directory(), service, clients::acmPca, new SecureRandom());
+            WorkspaceMaterialSteps material = new WorkspaceMaterialSteps(ws.directory(), service, clients::acmPca,
+                    region -> clients.kms(Region.of(region)), notice -> text(out, notice), new SecureRandom());
             RotationRequest request = new RotationRequest(service, layerName, Duration.ofDays(renewBeforeDays), force, functions,
                     functionTags, caRequest());
 
@@ -297,7 +301,8 @@ public final class RotateCommand implements Callable<Integer> {
                 json(out, Map.of("rolledBack", back.rolledBack(), "leftAlone", back.leftAlone()));
                 return back.leftAlone().isEmpty() ? ExitCodes.OK : ExitCodes.ATTENTION;
             }
-            WorkspaceMaterialSteps material = new WorkspaceMaterialSteps(ws.directory(), service, first::acmPca, new SecureRandom());
+            WorkspaceMaterialSteps material = new WorkspaceMaterialSteps(ws.directory(), service, first::acmPca,
+                    region -> first.kms(Region.of(region)), new SecureRandom());
             RotationRequest request = new RotationRequest(service, layerName, Duration.ofDays(renewBeforeDays), force, functions,
                     functionTags, RotationRequest.CaRolloverRequest.NONE);
             FleetRotation.Result result = rotation.run(request, material, kmsKeyId, canary, concurrency, globalConcurrency);

@@ -28,6 +28,14 @@ public final class WorkspaceLayout {
     }
 
     /**
+     * With a KMS CA: the ARN of the KMS key that is the CA's private key, one line of text; the
+     * workspace has no ca.key.
+     */
+    public static String caKmsKey(String service) {
+        return "ca/" + service + "/kms-key-arn";
+    }
+
+    /**
      * Written by `certs import` when the CA's key was not imported: the workspace can publish
      * and move functions, but not issue from this CA (see {@link WorkspaceIssuers#local}).
      */
@@ -42,6 +50,19 @@ public final class WorkspaceLayout {
 
     public static String nextCaKey(String service) {
         return "ca/" + service + "/next/ca.key";
+    }
+
+    /** During the rollover of a KMS CA: the ARN of the next CA's KMS key. */
+    public static String nextCaKmsKey(String service) {
+        return "ca/" + service + "/next/kms-key-arn";
+    }
+
+    /**
+     * During the rollover of a KMS CA, once the next CA issued: the replaced CA's key, whose
+     * deletion is scheduled when the rollover completes.
+     */
+    public static String previousCaKmsKey(String service) {
+        return "ca/" + service + "/previous/kms-key-arn";
     }
 
     /**
