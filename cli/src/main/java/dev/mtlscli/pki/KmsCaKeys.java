@@ -87,7 +87,8 @@ public final class KmsCaKeys {
     /**
      * The key of a service's next CA during a rollover: a new key like the current one (its key
      * spec and its key policy, so the same principals may sign), tagged with the service. It gets
-     * no alias: alias/mtls/&lt;service&gt;-ca keeps naming the key the service started with.
+     * no alias of its own: alias/mtls/&lt;service&gt;-ca moves to it when the rollover completes
+     * ({@link #moveAlias}).
      */
     public KmsKey nextKey(String service, String currentArn) {
         KeyMetadata current = KmsCalls.call("DescribeKey", currentArn, region,
@@ -101,6 +102,20 @@ public final class KmsCaKeys {
                 .policy(policy)
                 .tags(Tag.builder().tagKey(SERVICE_TAG).tagValue(service).build()))).keyMetadata().arn();
         return KmsKey.connect(client, arn, region);
+    }
+
+    /**
+     * Points alias/mtls/&lt;service&gt;-ca at the service's current CA key when it still names the
+     * replaced one, so that the alias never names a key pending deletion (a later
+     * `certs create --ca aws-kms` of the service finds the live key by it). An alias moved by
+     * someone else, or gone, is left alone.
+     */
+    public void moveAlias(String service, String replacedArn, String currentArn) {
+        String alias = alias(service);
+        Optional<KeyMetadata> named = describe(alias);
+        if (named.isPresent() && named.get().arn().equals(replacedArn)) {
+            KmsCalls.call("UpdateAlias", alias, region, () -> client.updateAlias(b -> b.aliasName(alias).targetKeyId(currentArn)));
+        }
     }
 
     /**

@@ -357,7 +357,9 @@ public final class CaRollover {
             return Optional.empty();
         }
         String arn = previous.get();
-        Instant deletion = new KmsCaKeys(kms(arn), Arns.region(arn)).scheduleDeletion(arn);
+        KmsCaKeys keys = new KmsCaKeys(kms(arn), Arns.region(arn));
+        keys.moveAlias(service, arn, workspace.caKmsKey(service).orElseThrow());
+        Instant deletion = keys.scheduleDeletion(arn);
         delete(workspace.path(file));
         written.add(file);
         return Optional.of(new RetiredKey(arn, deletion));

@@ -102,6 +102,8 @@ class RotateKmsCaRolloverTest {
             assertEquals(List.of(newCa), Pem.certificates(dir.resolve(Workspace.clientCa("service-1"))));
             assertEquals(List.of(newCa), anchors(dir));
             assertEquals("Enabled", kms.key(nextArn).state());
+            assertEquals(List.of("alias/mtls/service-1-ca"), kms.key(nextArn).aliases(), "the alias moved to the live key");
+            assertEquals(List.of(), retired.aliases());
 
             int signs = kms.signCount(nextArn);
             FakeAwsCli.runOk(aws, "rotate", "--service", "service-1", "--workspace", dir.toString(), "--force");
