@@ -121,12 +121,14 @@ public final class FakeLambda {
     private final String accountId;
     private final LayerStore layers;
     private final FunctionStore functions;
+    private final LambdaQuotas quotas;
 
     FakeLambda(String region, String accountId, Clock clock, Supplier<URI> endpoint) {
         this.region = region;
         this.accountId = accountId;
         this.layers = new LayerStore(region, accountId, clock, endpoint);
         this.functions = new FunctionStore(region, accountId, clock, layers);
+        this.quotas = new LambdaQuotas(clock);
     }
 
     /** Where the layers of other accounts live, for functions of this account that use them. */
@@ -280,7 +282,25 @@ public final class FakeLambda {
         functions.completeAll();
     }
 
+    // ---- quotas
+
+    /**
+     * Enforces (or stops enforcing) Lambda's control-plane request quotas of this account's region
+     * on the wire: GetFunction 100 per second, GetPolicy 15, every other control-plane operation
+     * 15 together; Invoke is not counted. Each is a token bucket on the fake's clock holding one
+     * second's worth, full when switched on. A call over its quota is answered 429
+     * TooManyRequestsException, Reason CallerRateLimitExceeded, with a Retry-After header. Off by
+     * default. The seeding API here is never counted.
+     */
+    public void enforceQuotas(boolean on) {
+        quotas.enforce(on);
+    }
+
     // ---- for the wire operations
+
+    LambdaQuotas quotas() {
+        return quotas;
+    }
 
     LayerStore layerStore() {
         return layers;
