@@ -117,6 +117,14 @@ public final class FakeLambda {
         }
     }
 
+    /**
+     * A call the quotas counted: its operation, the quota's name in the Lambda developer guide
+     * (e.g. {@code GetFunction API requests}), when it was counted by the fake's clock, and whether
+     * it was admitted or refused with a 429.
+     */
+    public record CountedCall(String operation, String quota, java.time.Instant at, boolean admitted) {
+    }
+
     private final String region;
     private final String accountId;
     private final LayerStore layers;
@@ -294,6 +302,14 @@ public final class FakeLambda {
      */
     public void enforceQuotas(boolean on) {
         quotas.enforce(on);
+    }
+
+    /**
+     * Every call of this account's region the quotas counted since they were switched on, admitted
+     * or refused: what a test measures a client's rate by, per account-region.
+     */
+    public List<CountedCall> countedCalls() {
+        return quotas.counted();
     }
 
     // ---- for the wire operations

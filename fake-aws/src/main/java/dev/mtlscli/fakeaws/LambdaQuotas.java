@@ -3,8 +3,10 @@ package dev.mtlscli.fakeaws;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The control-plane quotas of one account's region ({@link LambdaQuota}), enforced only when a
@@ -13,6 +15,7 @@ import java.util.Optional;
  */
 final class LambdaQuotas {
     private final Map<LambdaQuota, QuotaBucket> buckets = new EnumMap<>(LambdaQuota.class);
+    private final List<FakeLambda.CountedCall> counted = new CopyOnWriteArrayList<>();
     private final Clock clock;
     private volatile boolean enforced;
 
@@ -28,7 +31,13 @@ final class LambdaQuotas {
                 buckets.put(quota, new QuotaBucket(clock, quota.perSecond()));
             }
         }
+        counted.clear();
         enforced = on;
+    }
+
+    /** The calls counted since the quotas were switched on, in the order they were counted. */
+    List<FakeLambda.CountedCall> counted() {
+        return List.copyOf(counted);
     }
 
     void admit(String operation) throws AwsError {
@@ -47,6 +56,7 @@ final class LambdaQuotas {
             return;
         }
         Optional<Duration> wait = bucket.tryTake();
+        counted.add(new FakeLambda.CountedCall(operation, quota.get().quotaName(), clock.instant(), wait.isEmpty()));
         if (wait.isPresent()) {
             throw LambdaErrors.callerRateLimitExceeded(wait.get());
         }

@@ -81,6 +81,12 @@ class LambdaQuotaWireTest {
         RecordedRequest recorded = aws.requests("UpdateFunctionConfiguration").get(0);
         assertEquals(429, recorded.status());
         assertEquals("TooManyRequestsException", recorded.errorType());
+        List<FakeLambda.CountedCall> counted = aws.lambda(EAST).countedCalls();
+        assertEquals(16, counted.size());
+        assertEquals(new FakeLambda.CountedCall("UpdateFunctionConfiguration", "Remainder of the control plane API requests",
+                clock.instant(), false), counted.get(15));
+        assertTrue(counted.subList(0, 15).stream().allMatch(FakeLambda.CountedCall::admitted));
+        assertEquals(List.of(), aws.lambda(WEST).countedCalls(), "each account-region counts its own");
     }
 
     @Test
@@ -111,6 +117,8 @@ class LambdaQuotaWireTest {
         for (int i = 0; i < 30; i++) {
             assertEquals(200, east.invoke(b -> b.functionName("orders")).statusCode());
         }
+        assertTrue(aws.lambda(EAST).countedCalls().stream().noneMatch(call -> call.operation().equals("Invoke")));
+        assertEquals(101, aws.lambda(EAST).countedCalls().stream().filter(call -> call.quota().equals("GetFunction API requests")).count());
     }
 
     @Test
