@@ -26,8 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * SigV4-signed with those credentials for the fake's region. Serves SSM Parameter Store
  * ({@link #ssm()}), ACM Private CA ({@link #acmPca()}), KMS ({@link #kms()}) and Lambda
  * ({@link #lambda()}), records every
- * request ({@link #requests()}), and injects faults ({@link #failNext}, {@link #delayNext},
- * {@link #latency}, {@link #throttleEvery}, {@link #holdRegion}).
+ * request ({@link #requests()}, each with the time it was answered), injects faults
+ * ({@link #failNext}, {@link #delayNext}, {@link #latency}, {@link #throttleEvery},
+ * {@link #holdRegion}), and enforces Lambda's control-plane quotas when asked
+ * ({@link #enforceLambdaQuotas}).
  *
  * <p>SSM, ACM PCA and KMS speak AWS JSON ({@code POST /}); Lambda speaks REST-JSON under its own path
  * prefixes ({@code /2018-10-31/} layers, {@code /2015-03-31/} functions, {@code /2017-03-31/}
