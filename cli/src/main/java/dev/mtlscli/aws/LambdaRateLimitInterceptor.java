@@ -10,7 +10,9 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * Takes a token of the {@link ControlPlaneRateLimiter} before each attempt of a Lambda call:
  * {@code beforeTransmission} runs once per attempt, after signing, so an SDK retry waits its turn
  * like a first attempt, and every caller of the client (a move, a listing, the waiter's polls) is
- * counted without knowing about it.
+ * counted without knowing about it. The wait comes after signing; it is at most the callers
+ * queued on the account-region divided by the rate (64 at 1 per second is about a minute), well
+ * inside the five minutes a SigV4 signature is accepted for.
  */
 final class LambdaRateLimitInterceptor implements ExecutionInterceptor {
     private final ControlPlaneRateLimiter limiter;
