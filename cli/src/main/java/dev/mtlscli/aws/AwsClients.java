@@ -39,6 +39,9 @@ public final class AwsClients implements AutoCloseable {
     private final Region region;
     private final AwsCredentialsProvider credentials;
     private final SdkHttpClient httpClient;
+    private final ControlPlaneRateLimiter limiter;
+    // null: the caller's own account, whose id is not looked up for this
+    private final String account;
     private final List<AutoCloseable> opened = new ArrayList<>();
     private SsmClient ssm;
     private LambdaClient lambda;
@@ -46,22 +49,37 @@ public final class AwsClients implements AutoCloseable {
     private StsClient sts;
     private final Map<Region, KmsClient> kms = new HashMap<>();
 
-    private AwsClients(AwsSettings settings, Region region, AwsCredentialsProvider credentials) {
+    private AwsClients(AwsSettings settings, Region region, AwsCredentialsProvider credentials,
+                       ControlPlaneRateLimiter limiter, String account) {
         this.settings = settings;
         this.region = region;
         this.credentials = credentials;
+        this.limiter = limiter;
+        this.account = account;
         this.httpClient = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(5))
                 .socketTimeout(Duration.ofSeconds(60))
                 .build();
     }
 
-    /** Resolves region and credentials; fails with one line naming what is missing. */
+    /**
+     * Resolves region and credentials; fails with one line naming what is missing. Lambda calls
+     * keep to the default rates ({@link LambdaRates#DEFAULT}).
+     */
     public static AwsClients connect(AwsSettings settings) {
+        return connect(settings, ControlPlaneRateLimiter.of(LambdaRates.DEFAULT));
+    }
+
+    /**
+     * As {@link #connect(AwsSettings)}, with the Lambda calls of these clients, and of those made
+     * from them for other accounts, counted by {@code limiter}: clients of the same run share one,
+     * so that an account-region is limited however many clients reach it.
+     */
+    public static AwsClients connect(AwsSettings settings, ControlPlaneRateLimiter limiter) {
         EndpointSecurity.check(settings, System.getenv());
         Region region = AwsRegions.resolve(settings.region(), settings.profile());
         AwsCredentialsProvider credentials = AwsCredentials.resolve(settings.profile());
-        return new AwsClients(settings, region, credentials);
+        return new AwsClients(settings, region, credentials, limiter, null);
     }
 
     /** The region a command would call, resolved and checked without credentials (for --dry-run). */
@@ -86,7 +104,9 @@ public final class AwsClients implements AutoCloseable {
      * first throttling backoff (100 ms instead of 1 s, still exponential to 20 s with jitter).
      * Adaptive mode was measured and rejected: its shared client-side rate limiter cut the send
      * rate at every 429 and a 500-function rotation with 5 % throttled calls took 50x the ideal
-     * time instead of 2x (docs/benchmarks.md, "Rotation of 500 functions").
+     * time instead of 2x (docs/benchmarks.md, "Rotation of 500 functions"). What keeps the calls
+     * under the quota is the fixed-rate {@link ControlPlaneRateLimiter} of this account-region;
+     * the retries are for the throttling other callers of the account cause.
      */
     public synchronized LambdaClient lambda() {
         if (lambda == null) {
@@ -94,7 +114,8 @@ public final class AwsClients implements AutoCloseable {
             builder.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                     .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(LAMBDA_THROTTLING_BASE_DELAY, LAMBDA_MAX_BACKOFF))
                     .maxAttempts(LAMBDA_MAX_ATTEMPTS)
-                    .build()));
+                    .build())
+                    .addExecutionInterceptor(new LambdaRateLimitInterceptor(limiter, account, region.id())));
             lambda = track(builder.build());
         }
         return lambda;
@@ -143,7 +164,7 @@ public final class AwsClients implements AutoCloseable {
                 .stsClient(sts())
                 .refreshRequest(request -> request.roleArn("arn:aws:iam::" + account + ":role/" + roleName).roleSessionName("mtls-cli"))
                 .build();
-        AwsClients clients = new AwsClients(settings, region, assumed);
+        AwsClients clients = new AwsClients(settings, region, assumed, limiter, account);
         clients.opened.add(assumed);
         return clients;
     }

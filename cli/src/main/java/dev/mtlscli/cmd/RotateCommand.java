@@ -6,6 +6,7 @@ import dev.mtlscli.rotation.FleetRotation;
 import dev.mtlscli.aws.AwsClients;
 import dev.mtlscli.aws.AwsSettings;
 import dev.mtlscli.aws.AwsNames;
+import dev.mtlscli.aws.ControlPlaneRateLimiter;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.layer.LayerLister;
 import dev.mtlscli.layer.ListedVersion;
@@ -71,6 +72,9 @@ public final class RotateCommand implements Callable<Integer> {
 
     @Mixin
     AwsOptions aws;
+
+    @Mixin
+    LambdaRateOptions lambdaRates;
 
     @Option(names = "--service", paramLabel = "NAME", required = true, description = "The service to rotate.")
     String service;
@@ -179,7 +183,7 @@ public final class RotateCommand implements Callable<Integer> {
         String payload = payload();
         PrintWriter out = spec.commandLine().getOut();
 
-        try (AwsClients clients = AwsClients.connect(aws.settings())) {
+        try (AwsClients clients = AwsClients.connect(aws.settings(), lambdaRates.limiter())) {
             RotationJournal journal = RotationJournal.forRegion(ws.directory(), service, layerName.replace("{service}", service),
                     clients.region().id(), Clock.systemUTC());
             FunctionMover mover = FunctionMover.withDefaultPolling(clients.lambda());
@@ -270,11 +274,12 @@ public final class RotateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<AwsSettings> targets = aws.settings().perRegion(CommaSeparated.elements(spec.commandLine(), "--regions", regions));
         List<AwsClients> opened = new ArrayList<>();
+        ControlPlaneRateLimiter limiter = lambdaRates.limiter();
         try {
             List<FleetRotation.HomeRegion> homes = new ArrayList<>();
             Map<String, AwsClients> byRegion = new LinkedHashMap<>();
             for (AwsSettings target : targets) {
-                AwsClients clients = AwsClients.connect(target);
+                AwsClients clients = AwsClients.connect(target, limiter);
                 opened.add(clients);
                 byRegion.put(clients.region().id(), clients);
                 homes.add(new FleetRotation.HomeRegion(clients.region().id(), clients.lambda(), clients.ssm()));

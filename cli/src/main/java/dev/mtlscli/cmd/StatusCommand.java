@@ -4,6 +4,7 @@ import dev.mtlscli.MtlsException;
 import dev.mtlscli.TerminalText;
 import dev.mtlscli.aws.Arns;
 import dev.mtlscli.aws.AwsClients;
+import dev.mtlscli.aws.ControlPlaneRateLimiter;
 import dev.mtlscli.aws.AwsSettings;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.rotation.FunctionInventory;
@@ -63,6 +64,12 @@ public final class StatusCommand implements Callable<Integer> {
     @Mixin
     AwsOptions aws;
 
+    @Mixin
+    LambdaRateOptions lambdaRates;
+
+    // one for the run: a region's clients, and those of its accounts, share its buckets
+    private ControlPlaneRateLimiter limiter;
+
     @Option(names = "--layer", paramLabel = "NAME",
             description = "Layer to inventory; repeatable (default: every layer whose name starts with --layer-prefix).")
     List<String> layers = new ArrayList<>();
@@ -85,6 +92,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         fleetAccounts.check();
+        limiter = lambdaRates.limiter();
         StatusQuery query = StatusQuery.of(layers, layerPrefix, renewBeforeDays, Instant.now());
         List<AwsSettings> targets = aws.settings().perRegion(CommaSeparated.elements(spec.commandLine(), "--regions", regions));
         boolean fleetView = targets.size() > 1 || fleetAccounts.any() || global.output == OutputFormat.prometheus;
@@ -101,7 +109,7 @@ public final class StatusCommand implements Callable<Integer> {
         for (AwsSettings target : targets) {
             RegionalStatus regional;
             // one region that cannot be read leaves a hole in the view, not no view at all
-            try (AwsClients clients = AwsClients.connect(target)) {
+            try (AwsClients clients = AwsClients.connect(target, limiter)) {
                 regional = RegionalStatus.read(clients.region().id(), inventory(clients, query));
             } catch (RuntimeException e) {
                 if (targets.size() == 1 && global.output == OutputFormat.text && !fleetAccounts.any()) {
@@ -148,7 +156,7 @@ public final class StatusCommand implements Callable<Integer> {
     private Integer single(StatusQuery query, AwsSettings settings) {
         StatusReport report;
         String region;
-        try (AwsClients clients = AwsClients.connect(settings)) {
+        try (AwsClients clients = AwsClients.connect(settings, limiter)) {
             region = clients.region().id();
             report = inventory(clients, query);
         }

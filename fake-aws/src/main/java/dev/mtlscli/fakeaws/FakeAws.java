@@ -26,8 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * SigV4-signed with those credentials for the fake's region. Serves SSM Parameter Store
  * ({@link #ssm()}), ACM Private CA ({@link #acmPca()}), KMS ({@link #kms()}) and Lambda
  * ({@link #lambda()}), records every
- * request ({@link #requests()}), and injects faults ({@link #failNext}, {@link #delayNext},
- * {@link #latency}, {@link #throttleEvery}, {@link #holdRegion}).
+ * request ({@link #requests()}, each with the time it was answered), injects faults
+ * ({@link #failNext}, {@link #delayNext}, {@link #latency}, {@link #throttleEvery},
+ * {@link #holdRegion}), and enforces Lambda's control-plane quotas when asked
+ * ({@link #enforceLambdaQuotas}).
  *
  * <p>SSM, ACM PCA and KMS speak AWS JSON ({@code POST /}); Lambda speaks REST-JSON under its own path
  * prefixes ({@code /2018-10-31/} layers, {@code /2015-03-31/} functions, {@code /2017-03-31/}
@@ -58,6 +60,7 @@ public final class FakeAws implements AutoCloseable {
     private final FakeIam iam = new FakeIam();
     private final Faults faults = new Faults();
     private final List<RecordedRequest> recorded = new CopyOnWriteArrayList<>();
+    private final Clock clock;
 
     /** One account's region: its Parameter Store, Private CA, Lambda and KMS, as separate as AWS keeps them. */
     private record Partition(FakeSsm ssm, FakeAcmPca acmPca, FakeLambda lambda, FakeKms kms) {
@@ -66,6 +69,7 @@ public final class FakeAws implements AutoCloseable {
     private FakeAws(List<String> regions, List<String> accounts, Clock clock) throws IOException {
         this.region = regions.get(0);
         this.accounts = List.copyOf(accounts);
+        this.clock = clock;
         Map<String, List<JsonTargetService>> jsonServices = new LinkedHashMap<>();
         Map<String, RestJsonService> lambdaServices = new LinkedHashMap<>();
         List<LayerStore> layerStores = new ArrayList<>();
@@ -101,14 +105,14 @@ public final class FakeAws implements AutoCloseable {
         FakeIdentities identities = new FakeIdentities();
         identities.addLongTerm(ACCESS_KEY_ID, SECRET_ACCESS_KEY, ACCOUNT_ID);
         SigV4Verifier verifier = new SigV4Verifier(identities, Set.copyOf(regions), clock);
-        JsonProtocolHandler handler = new JsonProtocolHandler(jsonServices, verifier, faults, recorded::add);
-        handler.sts(new StsQueryHandler(verifier, identities, iam, faults, clock, recorded::add));
+        JsonProtocolHandler handler = new JsonProtocolHandler(jsonServices, verifier, faults, this::record);
+        handler.sts(new StsQueryHandler(verifier, identities, iam, faults, clock, this::record));
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         this.executor = Executors.newCachedThreadPool(daemonThreads());
         server.createContext("/", handler);
-        RestJsonHandler lambdaHandler = new RestJsonHandler(lambdaServices, verifier, faults, recorded::add);
+        RestJsonHandler lambdaHandler = new RestJsonHandler(lambdaServices, verifier, faults, this::record);
         LambdaService.PATH_PREFIXES.forEach(prefix -> server.createContext(prefix, lambdaHandler));
-        server.createContext(LayerStore.CONTENT_PATH, new LayerContentHandler(layerStores, recorded::add));
+        server.createContext(LayerStore.CONTENT_PATH, new LayerContentHandler(layerStores, this::record));
         server.setExecutor(executor);
         server.start();
     }
@@ -139,7 +143,8 @@ public final class FakeAws implements AutoCloseable {
         return start(List.of(region), clock);
     }
 
-    private static FakeAws start(List<String> regions, Clock clock) {
+    /** {@link #startRegions} on a clock of the test's. */
+    static FakeAws start(List<String> regions, Clock clock) {
         return start(regions, List.of(ACCOUNT_ID), clock);
     }
 
@@ -251,7 +256,11 @@ public final class FakeAws implements AutoCloseable {
         return partition;
     }
 
-    /** Every request received so far, in the order they were answered. */
+    private void record(RecordedRequest request) {
+        recorded.add(request.at(clock.instant()));
+    }
+
+    /** Every request received so far, in the order they were answered, each with the time it was answered. */
     public List<RecordedRequest> requests() {
         return List.copyOf(recorded);
     }
@@ -307,6 +316,16 @@ public final class FakeAws implements AutoCloseable {
     /** {@link #throttleEvery(String, int)} for every operation, each counted on its own. */
     public void throttleEvery(int n) {
         faults.throttleEvery(null, n);
+    }
+
+    /**
+     * Enforces (true) or stops enforcing (false) Lambda's control-plane request quotas in every
+     * account and region served, each account-region with its own: GetFunction 100 requests per
+     * second, GetPolicy 15, all other control-plane operations 15 together, Invoke not counted
+     * (see {@link FakeLambda#enforceQuotas}). Off by default.
+     */
+    public void enforceLambdaQuotas(boolean on) {
+        partitions.values().forEach(partition -> partition.lambda().enforceQuotas(on));
     }
 
     /**

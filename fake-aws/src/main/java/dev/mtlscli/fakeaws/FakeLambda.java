@@ -117,16 +117,26 @@ public final class FakeLambda {
         }
     }
 
+    /**
+     * A call the quotas counted: its operation, the quota's name in the Lambda developer guide
+     * (e.g. {@code GetFunction API requests}), when it was counted by the fake's clock, and whether
+     * it was admitted or refused with a 429.
+     */
+    public record CountedCall(String operation, String quota, java.time.Instant at, boolean admitted) {
+    }
+
     private final String region;
     private final String accountId;
     private final LayerStore layers;
     private final FunctionStore functions;
+    private final LambdaQuotas quotas;
 
     FakeLambda(String region, String accountId, Clock clock, Supplier<URI> endpoint) {
         this.region = region;
         this.accountId = accountId;
         this.layers = new LayerStore(region, accountId, clock, endpoint);
         this.functions = new FunctionStore(region, accountId, clock, layers);
+        this.quotas = new LambdaQuotas(clock);
     }
 
     /** Where the layers of other accounts live, for functions of this account that use them. */
@@ -280,7 +290,33 @@ public final class FakeLambda {
         functions.completeAll();
     }
 
+    // ---- quotas
+
+    /**
+     * Enforces (or stops enforcing) Lambda's control-plane request quotas of this account's region
+     * on the wire: GetFunction 100 per second, GetPolicy 15, every other control-plane operation
+     * 15 together; Invoke is not counted. Each is a token bucket on the fake's clock holding one
+     * second's worth, full when switched on. A call over its quota is answered 429
+     * TooManyRequestsException, Reason CallerRateLimitExceeded, with a Retry-After header. Off by
+     * default. The seeding API here is never counted.
+     */
+    public void enforceQuotas(boolean on) {
+        quotas.enforce(on);
+    }
+
+    /**
+     * Every call of this account's region the quotas counted since they were switched on, admitted
+     * or refused: what a test measures a client's rate by, per account-region.
+     */
+    public List<CountedCall> countedCalls() {
+        return quotas.counted();
+    }
+
     // ---- for the wire operations
+
+    LambdaQuotas quotas() {
+        return quotas;
+    }
 
     LayerStore layerStore() {
         return layers;

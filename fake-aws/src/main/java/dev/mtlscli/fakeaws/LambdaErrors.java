@@ -1,5 +1,8 @@
 package dev.mtlscli.fakeaws;
 
+import java.time.Duration;
+import java.util.Map;
+
 /** The Lambda error types with the HTTP status the service model gives each. */
 final class LambdaErrors {
     private LambdaErrors() {
@@ -36,6 +39,18 @@ final class LambdaErrors {
 
     static AwsError throttled() {
         return new AwsError(429, "TooManyRequestsException", "Rate exceeded");
+    }
+
+    /**
+     * A call over a control-plane quota. The service model puts TooManyRequestsException's
+     * retryAfterSeconds in the Retry-After header and Reason in the body; Lambda answers
+     * {@code {"Reason":"CallerRateLimitExceeded","Type":"User","message":"Rate exceeded"}}. The
+     * header says, in whole seconds (at least 1), when the quota has room again.
+     */
+    static AwsError callerRateLimitExceeded(Duration untilRoom) {
+        long seconds = Math.max(1, (untilRoom.toNanos() + 999_999_999L) / 1_000_000_000L);
+        return new AwsError(429, "TooManyRequestsException", "Rate exceeded",
+                Map.of("Reason", "CallerRateLimitExceeded"), Map.of("Retry-After", Long.toString(seconds)));
     }
 
     static AwsError functionNotFound(String functionArn) {

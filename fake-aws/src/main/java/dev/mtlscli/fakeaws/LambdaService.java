@@ -34,10 +34,12 @@ final class LambdaService implements RestJsonService {
 
     private final LambdaLayerOperations layers;
     private final LambdaFunctionOperations functions;
+    private final LambdaQuotas quotas;
 
     LambdaService(FakeLambda lambda) {
         this.layers = new LambdaLayerOperations(lambda.layerStore());
         this.functions = new LambdaFunctionOperations(lambda.functionStore());
+        this.quotas = lambda.quotas();
     }
 
     @Override
@@ -62,6 +64,11 @@ final class LambdaService implements RestJsonService {
         } else if (operation.equals("Invoke")) {
             functions.checkRequestSize(bodyBytes);
         }
+    }
+
+    @Override
+    public void admit(String operation) throws AwsError {
+        quotas.admit(operation);
     }
 
     @Override

@@ -31,11 +31,20 @@ final class RestJsonHandler implements HttpHandler {
     private record Outcome(RestAnswer answer, String errorType) {
 
         static Outcome failure(int status, String type, String message) {
+            return failure(new AwsError(status, type, message));
+        }
+
+        static Outcome failure(AwsError error) {
             Map<String, Object> body = new LinkedHashMap<>();
             // a 4xx is the caller's fault, a 5xx the service's
-            body.put("Type", status < 500 ? "User" : "Service");
-            body.put("message", message);
-            return new Outcome(RestAnswer.json(status, body).withHeader("x-amzn-ErrorType", type), type);
+            body.put("Type", error.status() < 500 ? "User" : "Service");
+            body.put("message", error.getMessage());
+            body.putAll(error.fields());
+            RestAnswer answer = RestAnswer.json(error.status(), body).withHeader("x-amzn-ErrorType", error.type());
+            for (Map.Entry<String, String> header : error.headers().entrySet()) {
+                answer = answer.withHeader(header.getKey(), header.getValue());
+            }
+            return new Outcome(answer, error.type());
         }
     }
 
@@ -118,6 +127,7 @@ final class RestJsonHandler implements HttpHandler {
             faults.awaitRelease(region);
             faults.applyDelay(operation);
             faults.applyFailure(operation, service.throttle());
+            service.admit(operation);
             service.checkRequestSize(operation, request.body().length);
             if (service.rawBody(operation)) {
                 json = Map.of();
@@ -128,7 +138,7 @@ final class RestJsonHandler implements HttpHandler {
             return new Outcome(service.call(new RestCall(operation, routed.params(), query, request.headers(),
                     request.body(), json)), null);
         } catch (AwsError e) {
-            return Outcome.failure(e.status(), e.type(), e.getMessage());
+            return Outcome.failure(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Outcome.failure(500, "ServiceException", "fake-aws was stopped while delaying the answer.");

@@ -23,6 +23,13 @@ interface RestJsonService {
     default void checkRequestSize(String operation, long bodyBytes) throws AwsError {
     }
 
+    /**
+     * Refuses a call over the service's request-rate quota of the caller's account and region, as
+     * the service's front end does; admitted calls count against the quota.
+     */
+    default void admit(String operation) throws AwsError {
+    }
+
     /** The service's answer to a throttled call, e.g. 429 TooManyRequestsException for Lambda. */
     AwsError throttle();
 

@@ -45,6 +45,18 @@ final class LambdaWire {
                 .build();
     }
 
+    /** A client that never retries, signing for {@code region}: each call is one request, its answer as the fake gave it. */
+    static LambdaClient withoutRetries(FakeAws aws, String region) {
+        return LambdaClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(FakeAws.ACCESS_KEY_ID, FakeAws.SECRET_ACCESS_KEY)))
+                .region(Region.of(region))
+                .endpointOverride(aws.endpoint())
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
+    }
+
     /** A zip archive holding these entries (name to UTF-8 text). */
     static byte[] zip(Map<String, String> entries) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
