@@ -106,8 +106,8 @@ public final class RotateCommand implements Callable<Integer> {
     int canary;
 
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "" + RunOptions.DEFAULT_CONCURRENCY,
-            description = "Functions updated at the same time (default: ${DEFAULT-VALUE}; Lambda allows about 15 control-plane "
-                    + "writes per second per region).")
+            description = "Functions updated at the same time (default: ${DEFAULT-VALUE}); the calls themselves are paced by "
+                    + "--lambda-rate, under Lambda's 15 control-plane requests per second per account-region.")
     int concurrency;
 
     @Option(names = "--verify-invoke", description = "Invoke each moved function and require success; a failure moves it back and stops.")
