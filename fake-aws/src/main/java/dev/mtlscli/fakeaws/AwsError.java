@@ -1,5 +1,7 @@
 package dev.mtlscli.fakeaws;
 
+import java.util.Map;
+
 /**
  * An error answer as an AWS service gives it: an HTTP status, an error type (the {@code __type} of
  * the JSON body and the {@code x-amzn-ErrorType} header) and a message. Thrown by the operation
@@ -10,11 +12,21 @@ public final class AwsError extends Exception {
 
     private final int status;
     private final String type;
+    private final transient Map<String, Object> members;
 
     public AwsError(int status, String type, String message) {
+        this(status, type, message, Map.of());
+    }
+
+    /**
+     * An error whose body carries members beside the message, as DynamoDB's
+     * ConditionalCheckFailedException carries the item it checked (ReturnValuesOnConditionCheckFailure).
+     */
+    public AwsError(int status, String type, String message, Map<String, Object> members) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;
+        this.members = Map.copyOf(members);
     }
 
     /** A 400 answer, as most AWS client errors are. */
@@ -33,5 +45,10 @@ public final class AwsError extends Exception {
 
     public String type() {
         return type;
+    }
+
+    /** The body's members beside {@code __type} and {@code message}; usually none. */
+    public Map<String, Object> members() {
+        return members;
     }
 }
