@@ -6,7 +6,8 @@ public enum AwsService {
     LAMBDA("lambda", "Lambda"),
     ACM_PCA("acm-pca", "ACM PCA"),
     STS("sts", "STS"),
-    ORGANIZATIONS("organizations", "Organizations");
+    ORGANIZATIONS("organizations", "Organizations"),
+    DYNAMODB("dynamodb", "DynamoDB");
 
     private final String id;
     private final String displayName;
