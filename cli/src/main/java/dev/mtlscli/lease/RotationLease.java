@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -65,7 +66,7 @@ public final class RotationLease {
     public Lease acquire(LeaseScope scope, String holder, Duration ttl) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Optional<Map<String, AttributeValue>> current = read(scope);
-            Instant now = clock.instant();
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             if (current.isPresent()) {
                 Lease seen = lease(scope, current.get());
                 if (seen.heldAt(now)) {
@@ -114,7 +115,7 @@ public final class RotationLease {
      * @throws LeaseLostException when another holder took it (or it was removed)
      */
     public Lease renew(Lease lease, Duration ttl) {
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         try {
             AwsCalls.run(AwsService.DYNAMODB, "UpdateItem " + table, () -> dynamo.updateItem(b -> b.tableName(table)
                     .key(Map.of(KEY, AttributeValue.fromS(lease.scope())))
@@ -145,7 +146,7 @@ public final class RotationLease {
      * @return whether this holder's lease was released
      */
     public boolean release(Lease lease) {
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         try {
             AwsCalls.run(AwsService.DYNAMODB, "UpdateItem " + table, () -> dynamo.updateItem(b -> b.tableName(table)
                     .key(Map.of(KEY, AttributeValue.fromS(lease.scope())))
