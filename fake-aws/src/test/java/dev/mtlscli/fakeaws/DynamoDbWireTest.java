@@ -175,10 +175,10 @@ class DynamoDbWireTest {
         assertEquals("200", refused.item().get("expires").n());
         assertEquals("200", aws.dynamoDb().item(TABLE, "a").orElseThrow().get("expires").get("N"));
 
-        var old = dynamo.updateItem(b -> b.tableName(TABLE).key(key("new")).updateExpression("SET token = :t")
+        var old = dynamo.updateItem(b -> b.tableName(TABLE).key(key("new")).updateExpression("SET leaseToken = :t")
                 .expressionAttributeValues(Map.of(":t", n(1))).returnValues(ReturnValue.UPDATED_NEW));
-        assertEquals(Map.of("token", n(1)), old.attributes());
-        assertEquals(Map.of("scope", Map.of("S", "new"), "token", Map.of("N", "1")), aws.dynamoDb().item(TABLE, "new").orElseThrow());
+        assertEquals(Map.of("leaseToken", n(1)), old.attributes());
+        assertEquals(Map.of("scope", Map.of("S", "new"), "leaseToken", Map.of("N", "1")), aws.dynamoDb().item(TABLE, "new").orElseThrow());
     }
 
     @Test
