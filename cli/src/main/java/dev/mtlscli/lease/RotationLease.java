@@ -6,6 +6,8 @@ import dev.mtlscli.aws.AwsService;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 import java.time.Clock;
@@ -170,8 +172,17 @@ public final class RotationLease {
     }
 
     private Optional<Map<String, AttributeValue>> read(LeaseScope scope) {
-        var answer = AwsCalls.call(AwsService.DYNAMODB, "GetItem " + table, () -> dynamo.getItem(b -> b.tableName(table)
-                .key(Map.of(KEY, AttributeValue.fromS(scope.key()))).consistentRead(true)));
+        GetItemResponse answer;
+        try {
+            answer = AwsCalls.call(AwsService.DYNAMODB, "GetItem " + table, () -> dynamo.getItem(b -> b.tableName(table)
+                    .key(Map.of(KEY, AttributeValue.fromS(scope.key()))).consistentRead(true)));
+        } catch (MtlsException e) {
+            if (e.getCause() instanceof ResourceNotFoundException) {
+                throw new MtlsException("the lease table " + table + " was not found (DynamoDB ResourceNotFoundException); "
+                        + "a lease table has the string partition key '" + KEY + "' (docs/rotation.md, 'Two rotations at once')", e);
+            }
+            throw e;
+        }
         return answer.hasItem() && !answer.item().isEmpty() ? Optional.of(answer.item()) : Optional.empty();
     }
 

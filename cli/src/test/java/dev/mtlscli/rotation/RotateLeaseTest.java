@@ -254,6 +254,17 @@ class RotateLeaseTest {
     }
 
     @Test
+    void throttledLeaseCallsAreRetriedByTheSdkAndTheRotationGoesOn() {
+        for (String operation : List.of("GetItem", "PutItem", "UpdateItem")) {
+            aws.failNext(operation, 400, "ProvisionedThroughputExceededException");
+        }
+        rotate().assertExit(0, "rotate with throttled DynamoDB answers");
+        assertEquals(2, fleet.versions().size());
+        assertFalse(item().containsKey("holder"), "released");
+        assertTrue(aws.requests().stream().filter(r -> "ProvisionedThroughputExceededException".equals(r.errorType())).count() == 3);
+    }
+
+    @Test
     void aDryRunTakesNoLease() {
         rotate("--dry-run").assertExit(0, "dry run");
         assertTrue(aws.requests().stream().noneMatch(r -> "dynamodb".equals(r.service())), "no DynamoDB call");
