@@ -63,7 +63,7 @@ public final class LeaseOptions {
             List<LeaseScope> scopes = runClients.stream().map(c -> new LeaseScope(identity.account(), c.region().id(), layerName)).toList();
             RotationLease leases = new RotationLease((tableClients == null ? home : tableClients).dynamoDb(), table, Clock.systemUTC());
             LeaseKeeper keeper = LeaseKeeper.hold(leases, scopes, LeaseHolders.command(identity.arn()), TTL, Clock.systemUTC(),
-                    TTL.dividedBy(3));
+                    TTL.dividedBy(3)).releaseOnShutdown();
             for (AwsClients clients : runClients) {
                 clients.guardChanges(keeper::confirm);
             }

@@ -36,6 +36,7 @@ public final class LeaseKeeper implements AutoCloseable {
     private boolean renewing;
     private RuntimeException lastFailure;
     private LeaseLostException lost;
+    private Thread shutdownHook;
 
     private LeaseKeeper(RotationLease leases, Duration ttl, Clock clock, List<Lease> held, Duration renewEvery) {
         this.leases = leases;
@@ -83,6 +84,31 @@ public final class LeaseKeeper implements AutoCloseable {
             throw e;
         }
         return new LeaseKeeper(leases, ttl, clock, taken, renewEvery);
+    }
+
+    /**
+     * Releases the leases when the JVM is stopped (SIGINT, SIGTERM, SIGHUP) before {@link #close},
+     * so that a person who interrupts a run can start the next one at once instead of waiting
+     * out the lease; from then on no change is confirmed. SIGKILL runs no hook: that lease
+     * expires on its own.
+     */
+    public synchronized LeaseKeeper releaseOnShutdown() {
+        if (shutdownHook == null) {
+            shutdownHook = new Thread(this::shutDown, "lease-release");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
+        return this;
+    }
+
+    /** What the shutdown hook does: refuse every later change, then let the leases go. */
+    void shutDown() {
+        synchronized (this) {
+            if (lost == null) {
+                lost = new LeaseLostException("the run was stopped; its rotation lease was released before the next change "
+                        + "(run rotate again to resume)");
+            }
+        }
+        releaseAll();
     }
 
     /** The leases held, as last renewed. */
@@ -199,6 +225,25 @@ public final class LeaseKeeper implements AutoCloseable {
         if (renewer != null) {
             renewer.shutdownNow();
         }
+        Thread hook;
+        synchronized (this) {
+            hook = shutdownHook;
+        }
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                return; // the hook releases
+            }
+        }
+        RuntimeException failure = releaseAll();
+        if (failure != null) {
+            throw new MtlsException("the rotation lease could not be released (" + failure.getMessage()
+                    + "); it expires on its own within " + ttl.toSeconds() + " s");
+        }
+    }
+
+    private RuntimeException releaseAll() {
         RuntimeException failure = null;
         for (Lease lease : leases()) {
             try {
@@ -207,9 +252,6 @@ public final class LeaseKeeper implements AutoCloseable {
                 failure = e;
             }
         }
-        if (failure != null) {
-            throw new MtlsException("the rotation lease could not be released (" + failure.getMessage()
-                    + "); it expires on its own within " + ttl.toSeconds() + " s");
-        }
+        return failure;
     }
 }

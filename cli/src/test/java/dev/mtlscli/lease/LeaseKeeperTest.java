@@ -97,6 +97,18 @@ class LeaseKeeperTest {
     }
 
     @Test
+    void aRunStoppedByASignalReleasesItsLeasesAndConfirmsNoMoreChanges() {
+        LeaseKeeper keeper = hold("alice", EAST, WEST).releaseOnShutdown();
+        keeper.shutDown(); // what the JVM's shutdown hook runs on SIGINT or SIGTERM
+        assertEquals(null, leases.current(EAST).orElseThrow().holder());
+        assertEquals(null, leases.current(WEST).orElseThrow().holder());
+        LeaseLostException stopped = assertThrows(LeaseLostException.class, keeper::confirm);
+        assertTrue(stopped.getMessage().contains("the run was stopped"), stopped.getMessage());
+        keeper.close();
+        assertEquals(2, leases.acquire(EAST, "bob", TTL).token(), "the next run takes it at once");
+    }
+
+    @Test
     void aThrottledRenewalLetsTheRunGoOnOnlyWhileTheLeaseStandsForMoreThanHalfItsLife() {
         try (LeaseKeeper keeper = hold("alice", EAST)) {
             clock.advance(Duration.ofMinutes(1));
