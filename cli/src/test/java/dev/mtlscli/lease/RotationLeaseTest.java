@@ -108,6 +108,17 @@ class RotationLeaseTest {
     }
 
     @Test
+    void theScheduledRotatorAndACommandRunAreNamedSoThatTheNextHolderKnowsWhomItWaitsFor() {
+        leases.acquire(SCOPE, LeaseHolders.scheduledRotator("exec-1f2e"), TTL);
+        LeaseHeldException busy = assertThrows(LeaseHeldException.class,
+                () -> leases.acquire(SCOPE, LeaseHolders.command("arn:aws:sts::123456789012:assumed-role/ops/alice"), TTL));
+        assertTrue(busy.getMessage().contains("leased to scheduled rotator exec-1f2e since"), busy.getMessage());
+        String command = LeaseHolders.command("arn:aws:sts::123456789012:assumed-role/ops/alice");
+        assertTrue(command.startsWith("arn:aws:sts::123456789012:assumed-role/ops/alice on "), command);
+        assertTrue(command.endsWith(" pid " + ProcessHandle.current().pid()), command);
+    }
+
+    @Test
     void releaseFreesTheLeaseAndTheTokenKeepsCountingAcrossReleases() {
         Lease first = leases.acquire(SCOPE, "alice", TTL);
         assertTrue(leases.release(first));
