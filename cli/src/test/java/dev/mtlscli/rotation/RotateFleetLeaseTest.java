@@ -5,12 +5,18 @@ import dev.mtlscli.lease.LeaseScope;
 import dev.mtlscli.lease.RotationLease;
 import dev.mtlscli.testing.Cli;
 import dev.mtlscli.testing.FakeAwsCli;
+import dev.mtlscli.testing.PausingWriter;
 import dev.mtlscli.testing.Workspace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -100,6 +106,36 @@ class RotateFleetLeaseTest {
         }
         assertEquals("2", item("eu-west-1").get("token").get("N"));
         assertEquals("2", item("us-east-1").get("token").get("N"));
+    }
+
+    @Test
+    void aFleetRotationThatLosesOneRegionsLeaseStopsBeforeItsNextChangeInEveryRegion() throws Exception {
+        List<String> args = new ArrayList<>(List.of("rotate", "--service", "service-1", "--workspace", ws.root().toString(),
+                "--endpoint-url", aws.endpoint().toString(), "--regions", String.join(",", REGIONS), "--force",
+                "--lease-table", TABLE));
+        PausingWriter out = new PausingWriter("Plan ");
+        StringWriter err = new StringWriter();
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Cli.run(out, err, args.toArray(String[]::new)));
+        out.awaitPaused();
+        try {
+            // us-east-1's lease expired while the run stalled, and the scheduled rotator took it
+            dynamo.putItem(b -> b.tableName(TABLE).item(Map.of("scope", AttributeValue.fromS(scope("us-east-1").key()),
+                    "holder", AttributeValue.fromS("scheduled rotator exec-11"), "token", AttributeValue.fromN("2"),
+                    "acquiredAt", AttributeValue.fromN(Long.toString(Instant.now().toEpochMilli())),
+                    "expiresAt", AttributeValue.fromN(Long.toString(Instant.now().plusSeconds(300).toEpochMilli())))));
+        } finally {
+            out.resume();
+        }
+        assertEquals(1, run.get(), err + out.text());
+        List<String> lines = err.toString().lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), err.toString());
+        assertTrue(lines.get(0).contains("the lease of " + scope("us-east-1").key() + " (token 1) was lost: it is now leased to "
+                + "scheduled rotator exec-11"), lines.get(0));
+        for (String region : REGIONS) {
+            assertEquals(1, aws.lambda(region).layerVersions(LAYER).size(), "nothing published in " + region);
+        }
+        assertFalse(item("eu-west-1").containsKey("holder"), "the lease still held was released");
+        assertEquals(Map.of("S", "scheduled rotator exec-11"), item("us-east-1").get("holder"));
     }
 
     @Test
