@@ -10,6 +10,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.acmpca.AcmPcaClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.organizations.OrganizationsClient;
@@ -48,6 +49,8 @@ public final class AwsClients implements AutoCloseable {
     private AcmPcaClient acmPca;
     private StsClient sts;
     private final Map<Region, KmsClient> kms = new HashMap<>();
+    private DynamoDbClient dynamoDb;
+    private Runnable beforeChange;
 
     private AwsClients(AwsSettings settings, Region region, AwsCredentialsProvider credentials,
                        ControlPlaneRateLimiter limiter, String account) {
@@ -93,7 +96,7 @@ public final class AwsClients implements AutoCloseable {
 
     public synchronized SsmClient ssm() {
         if (ssm == null) {
-            ssm = track(configure(SsmClient.builder(), AwsService.SSM, RetryMode.STANDARD).build());
+            ssm = track(guarded(configure(SsmClient.builder(), AwsService.SSM, RetryMode.STANDARD)).build());
         }
         return ssm;
     }
@@ -116,14 +119,14 @@ public final class AwsClients implements AutoCloseable {
                     .maxAttempts(LAMBDA_MAX_ATTEMPTS)
                     .build())
                     .addExecutionInterceptor(new LambdaRateLimitInterceptor(limiter, account, region.id())));
-            lambda = track(builder.build());
+            lambda = track(guarded(builder).build());
         }
         return lambda;
     }
 
     public synchronized AcmPcaClient acmPca() {
         if (acmPca == null) {
-            acmPca = track(configure(AcmPcaClient.builder(), AwsService.ACM_PCA, RetryMode.STANDARD).build());
+            acmPca = track(guarded(configure(AcmPcaClient.builder(), AwsService.ACM_PCA, RetryMode.STANDARD)).build());
         }
         return acmPca;
     }
@@ -138,7 +141,7 @@ public final class AwsClients implements AutoCloseable {
      */
     public synchronized KmsClient kms(Region keyRegion) {
         return kms.computeIfAbsent(keyRegion,
-                r -> track(configure(KmsClient.builder(), AwsService.KMS, RetryMode.STANDARD).region(r).build()));
+                r -> track(guarded(configure(KmsClient.builder(), AwsService.KMS, RetryMode.STANDARD)).region(r).build()));
     }
 
     public synchronized StsClient sts() {
@@ -146,6 +149,26 @@ public final class AwsClients implements AutoCloseable {
             sts = track(configure(StsClient.builder(), AwsService.STS, RetryMode.STANDARD).build());
         }
         return sts;
+    }
+
+    /** DynamoDB, where the rotation lease is kept; never guarded by {@link #guardChanges}: it is the lease. */
+    public synchronized DynamoDbClient dynamoDb() {
+        if (dynamoDb == null) {
+            dynamoDb = track(configure(DynamoDbClient.builder(), AwsService.DYNAMODB, RetryMode.STANDARD).build());
+        }
+        return dynamoDb;
+    }
+
+    /**
+     * Runs {@code check} before every call of these clients' SSM, Lambda, ACM PCA and KMS (and of the
+     * clients {@link #inAccount} makes from them) that may change something; it throws to stop
+     * the call. Set before those clients are first used.
+     */
+    public synchronized void guardChanges(Runnable check) {
+        if (ssm != null || lambda != null || acmPca != null || !kms.isEmpty()) {
+            throw new IllegalStateException("guardChanges after a client was built");
+        }
+        this.beforeChange = check;
     }
 
     /** Organizations is global: its one endpoint is signed for us-east-1 whatever the command's region. */
@@ -165,6 +188,7 @@ public final class AwsClients implements AutoCloseable {
                 .refreshRequest(request -> request.roleArn("arn:aws:iam::" + account + ":role/" + roleName).roleSessionName("mtls-cli"))
                 .build();
         AwsClients clients = new AwsClients(settings, region, assumed, limiter, account);
+        clients.beforeChange = beforeChange;
         clients.opened.add(assumed);
         return clients;
     }
@@ -177,6 +201,13 @@ public final class AwsClients implements AutoCloseable {
         URI endpoint = settings.endpointOf(service);
         if (endpoint != null) {
             builder.endpointOverride(endpoint);
+        }
+        return builder;
+    }
+
+    private <B extends AwsClientBuilder<B, ?>> B guarded(B builder) {
+        if (beforeChange != null) {
+            builder.overrideConfiguration(builder.overrideConfiguration().toBuilder().addExecutionInterceptor(new ChangeGuard(beforeChange)).build());
         }
         return builder;
     }

@@ -7,7 +7,8 @@ public enum AwsService {
     ACM_PCA("acm-pca", "ACM PCA"),
     KMS("kms", "KMS"),
     STS("sts", "STS"),
-    ORGANIZATIONS("organizations", "Organizations");
+    ORGANIZATIONS("organizations", "Organizations"),
+    DYNAMODB("dynamodb", "DynamoDB");
 
     private final String id;
     private final String displayName;

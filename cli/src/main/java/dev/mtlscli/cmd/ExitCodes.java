@@ -7,6 +7,8 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** Done, but something needs attention, e.g. a certificate inside the warning window. */
     public static final int ATTENTION = 3;
+    /** Not started: another run holds the rotation lease of the service (rotate --lease-table). */
+    public static final int BUSY = 4;
 
     private ExitCodes() {
     }

@@ -2,6 +2,7 @@ package dev.mtlscli.cmd;
 
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.TerminalText;
+import dev.mtlscli.lease.LeaseHeldException;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,7 +29,8 @@ import java.io.UncheckedIOException;
                 "0:done",
                 "1:failed",
                 "2:usage error",
-                "3:done, but something needs attention (e.g. a certificate expires soon)"
+                "3:done, but something needs attention (e.g. a certificate expires soon)",
+                "4:busy: another run holds the rotation lease (rotate --lease-table); nothing was changed"
         })
 public final class MtlsCli implements Runnable {
 
@@ -70,7 +72,7 @@ public final class MtlsCli implements Runnable {
                 e.printStackTrace(err);
             }
             err.flush();
-            return ExitCodes.FAILED;
+            return e instanceof LeaseHeldException ? ExitCodes.BUSY : ExitCodes.FAILED;
         });
         commandLine.setParameterExceptionHandler((e, args) -> {
             CommandLine cmd = e.getCommandLine();

@@ -152,6 +152,9 @@ public final class RotateCommand implements Callable<Integer> {
     @Mixin
     AccountsOptions fleetAccounts;
 
+    @Mixin
+    LeaseOptions lease;
+
     @Option(names = "--global-concurrency", paramLabel = "N", defaultValue = "32",
             description = "With a fleet: functions updated at the same time in all accounts and regions together (default: ${DEFAULT-VALUE}).")
     int globalConcurrency;
@@ -183,7 +186,8 @@ public final class RotateCommand implements Callable<Integer> {
         String payload = payload();
         PrintWriter out = spec.commandLine().getOut();
 
-        try (AwsClients clients = AwsClients.connect(aws.settings(), lambdaRates.limiter())) {
+        try (AwsClients clients = AwsClients.connect(aws.settings(), lambdaRates.limiter());
+             LeaseOptions.Held held = dryRun ? null : lease.hold(List.of(clients), aws.settings(), layerName.replace("{service}", service))) {
             RotationJournal journal = RotationJournal.forRegion(ws.directory(), service, layerName.replace("{service}", service),
                     clients.region().id(), Clock.systemUTC());
             FunctionMover mover = FunctionMover.withDefaultPolling(clients.lambda());
@@ -252,6 +256,8 @@ public final class RotateCommand implements Callable<Integer> {
             json.put("materialStep", plan.materialStep().name());
             json(out, json);
             return afterCaStep(out, plan.materialStep());
+        } catch (RuntimeException e) {
+            throw lease.lostInstead(e);
         }
     }
 
@@ -275,6 +281,8 @@ public final class RotateCommand implements Callable<Integer> {
         List<AwsSettings> targets = aws.settings().perRegion(CommaSeparated.elements(spec.commandLine(), "--regions", regions));
         List<AwsClients> opened = new ArrayList<>();
         ControlPlaneRateLimiter limiter = lambdaRates.limiter();
+        LeaseOptions.Held held = null;
+        RuntimeException failure = null;
         try {
             List<FleetRotation.HomeRegion> homes = new ArrayList<>();
             Map<String, AwsClients> byRegion = new LinkedHashMap<>();
@@ -282,6 +290,9 @@ public final class RotateCommand implements Callable<Integer> {
                 AwsClients clients = AwsClients.connect(target, limiter);
                 opened.add(clients);
                 byRegion.put(clients.region().id(), clients);
+            }
+            held = lease.hold(List.copyOf(opened), aws.settings(), layerName.replace("{service}", service));
+            for (AwsClients clients : byRegion.values()) {
                 homes.add(new FleetRotation.HomeRegion(clients.region().id(), clients.lambda(), clients.ssm()));
             }
             AwsClients first = opened.get(0);
@@ -330,9 +341,23 @@ public final class RotateCommand implements Callable<Integer> {
                         + "; fix the cause and run rotate again to finish (the rest is done)");
             }
             return ExitCodes.OK;
+        } catch (RuntimeException e) {
+            failure = lease.lostInstead(e);
+            throw failure;
         } finally {
-            for (AwsClients clients : opened) {
-                clients.close();
+            try {
+                if (held != null) {
+                    held.close();
+                }
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
+            } finally {
+                for (AwsClients clients : opened) {
+                    clients.close();
+                }
             }
         }
     }

@@ -5,6 +5,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -65,6 +66,18 @@ public final class FakeAwsCli {
     public static SsmClient ssm(FakeAws aws) {
         return SsmClient.builder().endpointOverride(aws.endpoint()).region(Region.of(aws.region()))
                 .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    public static DynamoDbClient dynamoDb(FakeAws aws, String region) {
+        return DynamoDbClient.builder().endpointOverride(aws.endpoint()).region(Region.of(region))
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    /** A DynamoDB client that tries each call at most {@code attempts} times, for tests of throttling past the retries. */
+    public static DynamoDbClient dynamoDb(FakeAws aws, String region, int attempts) {
+        return DynamoDbClient.builder().endpointOverride(aws.endpoint()).region(Region.of(region))
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(attempts))).build();
     }
 
     public static StaticCredentialsProvider credentials() {

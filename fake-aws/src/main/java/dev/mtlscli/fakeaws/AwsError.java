@@ -12,7 +12,7 @@ public final class AwsError extends Exception {
 
     private final int status;
     private final String type;
-    private final Map<String, String> fields;
+    private final transient Map<String, Object> members;
     private final Map<String, String> headers;
 
     public AwsError(int status, String type, String message) {
@@ -20,15 +20,22 @@ public final class AwsError extends Exception {
     }
 
     /**
-     * An error whose model has members beyond the message: {@code fields} go into the JSON body,
-     * {@code headers} into the response headers (e.g. Lambda's TooManyRequestsException carries
-     * {@code Reason} in the body and {@code Retry-After} as a header).
+     * An error whose body carries members beside the message, as DynamoDB's
+     * ConditionalCheckFailedException carries the item it checked (ReturnValuesOnConditionCheckFailure).
      */
-    AwsError(int status, String type, String message, Map<String, String> fields, Map<String, String> headers) {
+    public AwsError(int status, String type, String message, Map<String, Object> members) {
+        this(status, type, message, members, Map.of());
+    }
+
+    /**
+     * An error whose model also places members in the response headers (e.g. Lambda's
+     * TooManyRequestsException carries {@code Reason} in the body and {@code Retry-After} as a header).
+     */
+    AwsError(int status, String type, String message, Map<String, ? extends Object> members, Map<String, String> headers) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;
-        this.fields = Map.copyOf(fields);
+        this.members = Map.<String, Object>copyOf(members);
         this.headers = Map.copyOf(headers);
     }
 
@@ -50,9 +57,9 @@ public final class AwsError extends Exception {
         return type;
     }
 
-    /** Members of the error's body beyond its type and message. */
-    Map<String, String> fields() {
-        return fields;
+    /** The body's members beside {@code __type} and {@code message}; usually none. */
+    public Map<String, Object> members() {
+        return members;
     }
 
     /** Response headers the error's model places there. */

@@ -24,14 +24,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #endpoint()} with {@code endpointOverride} and the {@link #ACCESS_KEY_ID} /
  * {@link #SECRET_ACCESS_KEY} credentials, talk to it in the real protocol. Every request must be
  * SigV4-signed with those credentials for the fake's region. Serves SSM Parameter Store
- * ({@link #ssm()}), ACM Private CA ({@link #acmPca()}), KMS ({@link #kms()}) and Lambda
- * ({@link #lambda()}), records every
+ * ({@link #ssm()}), ACM Private CA ({@link #acmPca()}), KMS ({@link #kms()}), DynamoDB
+ * ({@link #dynamoDb()}) and Lambda ({@link #lambda()}), records every
  * request ({@link #requests()}, each with the time it was answered), injects faults
  * ({@link #failNext}, {@link #delayNext}, {@link #latency}, {@link #throttleEvery},
  * {@link #holdRegion}), and enforces Lambda's control-plane quotas when asked
  * ({@link #enforceLambdaQuotas}).
  *
- * <p>SSM, ACM PCA and KMS speak AWS JSON ({@code POST /}); Lambda speaks REST-JSON under its own path
+ * <p>SSM, ACM PCA, KMS and DynamoDB speak AWS JSON ({@code POST /}); Lambda speaks REST-JSON under its own path
  * prefixes ({@code /2018-10-31/} layers, {@code /2015-03-31/} functions, {@code /2017-03-31/}
  * tags), which the server routes by longest prefix. A layer version's Content.Location points at
  * {@code /_content/} on the fake, where a plain unsigned GET downloads the archive.
@@ -63,7 +63,7 @@ public final class FakeAws implements AutoCloseable {
     private final Clock clock;
 
     /** One account's region: its Parameter Store, Private CA, Lambda and KMS, as separate as AWS keeps them. */
-    private record Partition(FakeSsm ssm, FakeAcmPca acmPca, FakeLambda lambda, FakeKms kms) {
+    private record Partition(FakeSsm ssm, FakeAcmPca acmPca, FakeLambda lambda, FakeKms kms, FakeDynamoDb dynamoDb) {
     }
 
     private FakeAws(List<String> regions, List<String> accounts, Clock clock) throws IOException {
@@ -77,11 +77,12 @@ public final class FakeAws implements AutoCloseable {
         for (String account : accounts) {
             for (String served : regions) {
                 Partition partition = new Partition(new FakeSsm(served, account, clock), new FakeAcmPca(served, account, clock),
-                        new FakeLambda(served, account, clock, this::endpoint), new FakeKms(served, account, clock));
+                        new FakeLambda(served, account, clock, this::endpoint), new FakeKms(served, account, clock),
+                        new FakeDynamoDb(served, account, clock));
                 String key = JsonProtocolHandler.key(account, served);
                 partitions.put(key, partition);
                 jsonServices.put(key, List.of(new SsmService(partition.ssm()), new AcmPcaService(partition.acmPca()),
-                        new KmsService(partition.kms()), organizations));
+                        new KmsService(partition.kms()), new DynamoDbService(partition.dynamoDb()), organizations));
                 lambdaServices.put(key, new LambdaService(partition.lambda()));
                 layerStores.add(partition.lambda().layerStore());
                 if (accounts.size() > 1) {
@@ -230,6 +231,21 @@ public final class FakeAws implements AutoCloseable {
     /** The KMS state of an account's region. */
     public FakeKms kms(String account, String servedRegion) {
         return partition(account, servedRegion).kms();
+    }
+
+    /** The DynamoDB state of the home region: tables (seeded with {@link FakeDynamoDb#createTable}) and their items. */
+    public FakeDynamoDb dynamoDb() {
+        return dynamoDb(region);
+    }
+
+    /** The DynamoDB state of one of the regions served, of the home account: each region has its own tables. */
+    public FakeDynamoDb dynamoDb(String servedRegion) {
+        return partition(ACCOUNT_ID, servedRegion).dynamoDb();
+    }
+
+    /** The DynamoDB state of an account's region. */
+    public FakeDynamoDb dynamoDb(String account, String servedRegion) {
+        return partition(account, servedRegion).dynamoDb();
     }
 
     /** The roles STS AssumeRole checks. */

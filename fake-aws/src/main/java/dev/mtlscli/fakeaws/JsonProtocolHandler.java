@@ -127,7 +127,9 @@ final class JsonProtocolHandler implements HttpHandler {
             }
             return new Answer(200, null, null, service.call(operation, input));
         } catch (AwsError e) {
-            return error(e.status(), e.type(), namespace, e.getMessage());
+            Answer answer = error(e.status(), e.type(), namespace, e.getMessage());
+            answer.body().putAll(e.members());
+            return answer;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return error(500, "InternalFailure", null, "fake-aws was stopped while delaying the answer.");

@@ -39,7 +39,7 @@ final class RestJsonHandler implements HttpHandler {
             // a 4xx is the caller's fault, a 5xx the service's
             body.put("Type", error.status() < 500 ? "User" : "Service");
             body.put("message", error.getMessage());
-            body.putAll(error.fields());
+            body.putAll(error.members());
             RestAnswer answer = RestAnswer.json(error.status(), body).withHeader("x-amzn-ErrorType", error.type());
             for (Map.Entry<String, String> header : error.headers().entrySet()) {
                 answer = answer.withHeader(header.getKey(), header.getValue());

@@ -82,7 +82,7 @@ class JsonProtocolTest {
 
     @Test
     void anUnknownTargetIsAnUnknownOperation() throws Exception {
-        HttpResponse<String> response = post(Map.of("X-Amz-Target", "DynamoDB_20120810.GetItem"), "{}");
+        HttpResponse<String> response = post(Map.of("X-Amz-Target", "Kinesis_20131202.PutRecord"), "{}");
 
         assertEquals(400, response.statusCode());
         assertEquals("UnknownOperationException", Json.parseObject(response.body()).get("__type"));
