@@ -10,6 +10,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.acmpca.AcmPcaClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -20,7 +21,9 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The SDK clients of one command run, built from {@link AwsSettings}: one region, one credential
@@ -41,6 +44,7 @@ public final class AwsClients implements AutoCloseable {
     private LambdaClient lambda;
     private AcmPcaClient acmPca;
     private StsClient sts;
+    private final Map<Region, KmsClient> kms = new HashMap<>();
 
     private AwsClients(AwsSettings settings, Region region, AwsCredentialsProvider credentials) {
         this.settings = settings;
@@ -101,6 +105,19 @@ public final class AwsClients implements AutoCloseable {
             acmPca = track(configure(AcmPcaClient.builder(), AwsService.ACM_PCA, RetryMode.STANDARD).build());
         }
         return acmPca;
+    }
+
+    public KmsClient kms() {
+        return kms(region);
+    }
+
+    /**
+     * KMS of a given region: a KMS key is used in its own region, which for a workspace's CA key
+     * need not be the region a command's Lambda calls go to.
+     */
+    public synchronized KmsClient kms(Region keyRegion) {
+        return kms.computeIfAbsent(keyRegion,
+                r -> track(configure(KmsClient.builder(), AwsService.KMS, RetryMode.STANDARD).region(r).build()));
     }
 
     public synchronized StsClient sts() {

@@ -5,6 +5,7 @@ public enum AwsService {
     SSM("ssm", "SSM"),
     LAMBDA("lambda", "Lambda"),
     ACM_PCA("acm-pca", "ACM PCA"),
+    KMS("kms", "KMS"),
     STS("sts", "STS"),
     ORGANIZATIONS("organizations", "Organizations");
 

@@ -32,6 +32,9 @@ public final class AwsOptions {
     @Option(names = "--acm-pca-endpoint-url", paramLabel = "URL", description = "Endpoint URL for ACM Private CA only.")
     String acmPcaEndpointUrl;
 
+    @Option(names = "--kms-endpoint-url", paramLabel = "URL", description = "Endpoint URL for KMS only.")
+    String kmsEndpointUrl;
+
     @Option(names = "--allow-insecure-endpoint",
             description = "Allow a plain http endpoint URL that is not loopback; passwords and signed requests then cross "
                     + "the network in clear text.")
@@ -42,6 +45,7 @@ public final class AwsOptions {
         put(endpoints, AwsService.SSM, ssmEndpointUrl, "--ssm-endpoint-url");
         put(endpoints, AwsService.LAMBDA, lambdaEndpointUrl, "--lambda-endpoint-url");
         put(endpoints, AwsService.ACM_PCA, acmPcaEndpointUrl, "--acm-pca-endpoint-url");
+        put(endpoints, AwsService.KMS, kmsEndpointUrl, "--kms-endpoint-url");
         return new AwsSettings(region, profile, endpointUrl == null ? null : uri(endpointUrl, "--endpoint-url"), endpoints,
                 allowInsecureEndpoint);
     }

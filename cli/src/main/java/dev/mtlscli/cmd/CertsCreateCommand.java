@@ -1,13 +1,17 @@
 package dev.mtlscli.cmd;
 
 import dev.mtlscli.MtlsException;
+import dev.mtlscli.aws.Arns;
+import dev.mtlscli.aws.AwsCalls;
 import dev.mtlscli.aws.AwsClients;
 import dev.mtlscli.aws.AwsNames;
+import dev.mtlscli.aws.AwsService;
 import dev.mtlscli.aws.AwsSettings;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.pki.AcmPcaIssuer;
 import dev.mtlscli.pki.Fingerprints;
 import dev.mtlscli.pki.KeyAlgorithm;
+import dev.mtlscli.pki.KmsSigningAlgorithm;
 import dev.mtlscli.spec.MtlsSpec;
 import dev.mtlscli.spec.ResolvedSpec;
 import dev.mtlscli.spec.SpecOverrides;
@@ -19,6 +23,7 @@ import dev.mtlscli.workspace.AcmPcaCaSource;
 import dev.mtlscli.workspace.CertsCreator;
 import dev.mtlscli.workspace.CreateResult;
 import dev.mtlscli.workspace.FileRole;
+import dev.mtlscli.workspace.KmsCaSource;
 import dev.mtlscli.workspace.WrittenFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,7 +47,9 @@ import java.util.concurrent.Callable;
         description = {
                 "Create root CAs, backend server certificates and Lambda client keystores/truststores.",
                 "Without --spec it creates the demo set (service-1 and service-2); 'mtls-cli certs spec' prints it.",
-                "Passwords are generated and written to passwords.json (0600) in the output; they are never printed."
+                "Passwords are generated and written to passwords.json (0600) in the output; they are never printed.",
+                "With --ca aws-kms each service's root CA key is an AWS KMS key that never leaves KMS: the workspace records its",
+                "ARN in ca/<service>/kms-key-arn instead of a ca.key, and every certificate is one KMS Sign call."
         })
 public final class CertsCreateCommand implements Callable<Integer> {
 
@@ -88,13 +95,34 @@ public final class CertsCreateCommand implements Callable<Integer> {
             description = "Also write the Lambda layer content (mtls/<service>/ stores and manifest.json) to DIR.")
     Path layerDir;
 
-    @Option(names = "--ca", paramLabel = "local|acm-pca", defaultValue = "local",
-            description = "Who signs the certificates: a new local root CA per service, or the ACM Private CA of --ca-arn "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ca", paramLabel = "local|acm-pca|aws-kms", defaultValue = "local",
+            description = "Who signs the certificates: a new local root CA per service, the ACM Private CA of --ca-arn, or a "
+                    + "root CA per service whose private key is an AWS KMS key that never leaves KMS (default: ${DEFAULT-VALUE}).")
     String ca;
 
     @Option(names = "--ca-arn", paramLabel = "ARN", description = "The ACM Private CA that issues every certificate (with --ca acm-pca).")
     String caArn;
+
+    @Option(names = "--kms-key-spec", paramLabel = "SPEC",
+            description = "With --ca aws-kms: the key spec of the KMS key made for each service's CA (alias alias/mtls/<service>-ca): "
+                    + "ECC_NIST_P256, ECC_NIST_P384, RSA_3072 or RSA_4096 (default: ECC_NIST_P256).")
+    String kmsKeySpec;
+
+    @Option(names = "--signer-role", paramLabel = "ARN",
+            description = "With --ca aws-kms: an IAM role the key policy allows kms:Sign (and kms:GetPublicKey, kms:DescribeKey), "
+                    + "e.g. the role of a rotator running in AWS; repeatable. The caller may always sign; the account "
+                    + "administers the key but cannot sign through that statement.")
+    List<String> signerRoles = new ArrayList<>();
+
+    @Option(names = "--kms-key-id", paramLabel = "KEY",
+            description = "With --ca aws-kms: adopt this existing asymmetric SIGN_VERIFY key (key id, key ARN, alias/NAME or alias "
+                    + "ARN) as the CA key of the spec's one service instead of making a key; its policy is left as it is.")
+    String kmsKeyId;
+
+    @Option(names = "--kms-signing-algorithm", paramLabel = "ALG",
+            description = "With --ca aws-kms: the KMS signing algorithm of the certificates, e.g. RSASSA_PSS_SHA_256 (default: "
+                    + "ECDSA with the curve's hash for an EC key, RSASSA_PKCS1_V1_5_SHA_256 for an RSA key).")
+    String kmsSigningAlgorithm;
 
     @Option(names = "--dry-run", description = "With --ca acm-pca: print the ACM PCA calls that would be made; call and write nothing.")
     boolean dryRun;
@@ -105,6 +133,7 @@ public final class CertsCreateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         boolean acmPca = usesAcmPca();
+        boolean awsKms = "aws-kms".equals(ca);
         MtlsSpec source = specFile == null ? SpecReader.demo() : SpecReader.read(specFile);
         ResolvedSpec resolved = SpecResolver.resolve(source,
                 new SpecOverrides(keyAlgorithm, validityDays, caValidityDays, storeType));
@@ -122,6 +151,8 @@ public final class CertsCreateCommand implements Callable<Integer> {
                 AcmPcaIssuer issuer = AcmPcaIssuer.connect(clients.acmPca(), caArn);
                 result = new CertsCreator(new SecureRandom(), new AcmPcaCaSource(issuer, caArn)).create(resolved, out, layerDir, force, passwords);
             }
+        } else if (awsKms) {
+            result = createWithKms(resolved, passwords);
         } else {
             result = new CertsCreator(new SecureRandom()).create(resolved, out, layerDir, force, passwords);
         }
@@ -147,6 +178,10 @@ public final class CertsCreateCommand implements Callable<Integer> {
     }
 
     private boolean usesAcmPca() {
+        boolean kmsOptions = kmsKeySpec != null || !signerRoles.isEmpty() || kmsKeyId != null || kmsSigningAlgorithm != null;
+        if (kmsOptions && !"aws-kms".equals(ca)) {
+            throw new MtlsException("--kms-key-spec, --signer-role, --kms-key-id and --kms-signing-algorithm need --ca aws-kms");
+        }
         switch (ca) {
             case "local":
                 if (caArn != null) {
@@ -164,9 +199,70 @@ public final class CertsCreateCommand implements Callable<Integer> {
                     throw new MtlsException("--ca-validity does not apply to --ca acm-pca: the private CA's own validity does");
                 }
                 return true;
+            case "aws-kms":
+                if (caArn != null) {
+                    throw new MtlsException("--ca-arn needs --ca acm-pca; with --ca aws-kms, --kms-key-id adopts an existing key");
+                }
+                if (dryRun) {
+                    throw new MtlsException("--dry-run applies to --ca acm-pca");
+                }
+                if (kmsKeyId != null && (kmsKeySpec != null || !signerRoles.isEmpty())) {
+                    throw new MtlsException("--kms-key-spec and --signer-role describe a key mtls-cli makes; an adopted key "
+                            + "(--kms-key-id) keeps its own spec and key policy");
+                }
+                return false;
             default:
-                throw new MtlsException("unknown --ca '" + ca + "' (expected local or acm-pca)");
+                throw new MtlsException("unknown --ca '" + ca + "' (expected local, acm-pca or aws-kms)");
         }
+    }
+
+    /**
+     * A root per service whose key is a KMS key. Every check that needs no KMS key made (the
+     * outputs, an adopted key and its algorithm) comes before the first one is made.
+     */
+    private CreateResult createWithKms(ResolvedSpec resolved, PasswordFile passwords) {
+        KmsSigningAlgorithm signing = kmsSigningAlgorithm == null ? null : KmsSigningAlgorithm.fromName(kmsSigningAlgorithm);
+        if (kmsKeyId != null) {
+            AwsNames.kmsKeyId(kmsKeyId);
+            if (resolved.services().size() != 1) {
+                throw new MtlsException("--kms-key-id adopts one key as the CA key of one service, and the spec has "
+                        + resolved.services().size() + " (" + String.join(", ", resolved.services().stream()
+                        .map(ResolvedSpec.Service::name).toList()) + "); give a spec with one service, or leave --kms-key-id out "
+                        + "to make a key per service");
+            }
+        }
+        AwsSettings settings = kmsSettings();
+        CertsCreator.checkOutputs(out, layerDir, force);
+        SecureRandom random = new SecureRandom();
+        try (AwsClients clients = AwsClients.connect(settings)) {
+            String region = clients.region().id();
+            KmsCaSource source;
+            if (kmsKeyId != null) {
+                source = KmsCaSource.adopted(clients.kms(), region, kmsKeyId, signing, random);
+            } else {
+                String caller = AwsCalls.call(AwsService.STS, "GetCallerIdentity", () -> clients.sts().getCallerIdentity().arn());
+                source = KmsCaSource.created(clients.kms(), region, kmsKeySpec == null ? "ECC_NIST_P256" : kmsKeySpec, caller,
+                        signerRoles, signing, random);
+            }
+            return new CertsCreator(random, source).create(resolved, out, layerDir, force, passwords);
+        }
+    }
+
+    /** The region of a --kms-key-id ARN unless --region says otherwise; a key is used in its own region only. */
+    private AwsSettings kmsSettings() {
+        AwsSettings settings = aws.settings();
+        String keyRegion = kmsKeyId != null && kmsKeyId.startsWith("arn:") ? Arns.region(kmsKeyId) : null;
+        if (keyRegion == null) {
+            return settings;
+        }
+        if (settings.region() == null) {
+            return settings.withRegion(keyRegion);
+        }
+        if (!settings.region().equals(keyRegion)) {
+            throw new MtlsException("the KMS key " + kmsKeyId + " is in " + keyRegion + ", not in --region " + settings.region()
+                    + "; a KMS key signs in its own region only");
+        }
+        return settings;
     }
 
     /** The CA's region unless --region says otherwise; a CA in another region than the one called cannot be reached. */

@@ -33,6 +33,7 @@ import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.workspace.ExistingWorkspace;
 import dev.mtlscli.workspace.WorkspaceLock;
 import picocli.CommandLine.Command;
+import software.amazon.awssdk.regions.Region;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -186,7 +187,8 @@ public final class RotateCommand implements Callable<Integer> {
             if (prune) {
                 return prune(clients, journal, out);
             }
-            WorkspaceMaterialSteps material = new WorkspaceMaterialSteps(ws.directory(), service, clients::acmPca, new SecureRandom());
+            WorkspaceMaterialSteps material = new WorkspaceMaterialSteps(ws.directory(), service, clients::acmPca,
+                    region -> clients.kms(Region.of(region)), new SecureRandom());
             RotationRequest request = new RotationRequest(service, layerName, Duration.ofDays(renewBeforeDays), force, functions,
                     functionTags, caRequest());
 
@@ -297,7 +299,8 @@ public final class RotateCommand implements Callable<Integer> {
                 json(out, Map.of("rolledBack", back.rolledBack(), "leftAlone", back.leftAlone()));
                 return back.leftAlone().isEmpty() ? ExitCodes.OK : ExitCodes.ATTENTION;
             }
-            WorkspaceMaterialSteps material = new WorkspaceMaterialSteps(ws.directory(), service, first::acmPca, new SecureRandom());
+            WorkspaceMaterialSteps material = new WorkspaceMaterialSteps(ws.directory(), service, first::acmPca,
+                    region -> first.kms(Region.of(region)), new SecureRandom());
             RotationRequest request = new RotationRequest(service, layerName, Duration.ofDays(renewBeforeDays), force, functions,
                     functionTags, RotationRequest.CaRolloverRequest.NONE);
             FleetRotation.Result result = rotation.run(request, material, kmsKeyId, canary, concurrency, globalConcurrency);

@@ -17,6 +17,7 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -53,6 +54,27 @@ final class CertificateBuilder {
             List<String> dnsNames,
             List<String> ipAddresses,
             SecureRandom random) {
+        ContentSigner signer;
+        try {
+            signer = new JcaContentSignerBuilder(issuerAlgorithm.signatureAlgorithm()).build(issuerKey);
+        } catch (OperatorCreationException e) {
+            throw new MtlsException("cannot build the certificate for " + subject + ": " + e.getMessage(), e);
+        }
+        return build(profile, subject, subjectKey, issuer, signer, notBefore, notAfter, dnsNames, ipAddresses, random);
+    }
+
+    /** The same, signed by {@code signer} (a key that is not in memory, such as a KMS key). */
+    static X509Certificate build(
+            CertificateProfile profile,
+            X500Name subject,
+            PublicKey subjectKey,
+            X509Certificate issuer,
+            ContentSigner signer,
+            Instant notBefore,
+            Instant notAfter,
+            List<String> dnsNames,
+            List<String> ipAddresses,
+            SecureRandom random) {
         try {
             X500Name issuerName = issuer == null ? subject : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
@@ -76,9 +98,8 @@ final class CertificateBuilder {
                     }
                 }
             }
-            var signer = new JcaContentSignerBuilder(issuerAlgorithm.signatureAlgorithm()).build(issuerKey);
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
-        } catch (CertIOException | GeneralSecurityException | OperatorCreationException e) {
+        } catch (CertIOException | GeneralSecurityException e) {
             throw new MtlsException("cannot build the certificate for " + subject + ": " + e.getMessage(), e);
         }
     }

@@ -6,9 +6,11 @@ import dev.mtlscli.workspace.ClientRenewal;
 import dev.mtlscli.workspace.ExistingWorkspace;
 import dev.mtlscli.workspace.WorkspaceIssuers;
 import software.amazon.awssdk.services.acmpca.AcmPcaClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -19,12 +21,20 @@ public final class WorkspaceMaterialSteps implements RotationRunner.Material {
     private final Path workspace;
     private final String service;
     private final Supplier<AcmPcaClient> acmPca;
+    private final Function<String, KmsClient> kms;
     private final SecureRandom random;
 
     public WorkspaceMaterialSteps(Path workspace, String service, Supplier<AcmPcaClient> acmPca, SecureRandom random) {
+        this(workspace, service, acmPca, null, random);
+    }
+
+    /** @param kms the KMS client of a region, for a service whose CA key is a KMS key */
+    public WorkspaceMaterialSteps(Path workspace, String service, Supplier<AcmPcaClient> acmPca, Function<String, KmsClient> kms,
+                                  SecureRandom random) {
         this.workspace = workspace;
         this.service = service;
         this.acmPca = acmPca;
+        this.kms = kms;
         this.random = random;
     }
 
@@ -33,7 +43,7 @@ public final class WorkspaceMaterialSteps implements RotationRunner.Material {
         // opened for each step: the previous one rewrote files and passwords
         ExistingWorkspace ws = ExistingWorkspace.open(workspace);
         switch (step) {
-            case RENEW -> new ClientRenewal(random).renew(ws, service, WorkspaceIssuers.current(ws, service, acmPca, random));
+            case RENEW -> new ClientRenewal(random).renew(ws, service, WorkspaceIssuers.current(ws, service, acmPca, kms, random));
             case CA_PREPARE -> new CaRollover(random).prepare(ws, service);
             case CA_ISSUE -> new CaRollover(random).issueFromNext(ws, service);
             case CA_COMPLETE -> new CaRollover(random).complete(ws, service);
@@ -52,6 +62,7 @@ public final class WorkspaceMaterialSteps implements RotationRunner.Material {
             return MaterialStep.NONE;
         }
         ExistingWorkspace ws = ExistingWorkspace.open(workspace);
+        CaRollover.requireLocal(ws, service); // before a plan is made that its first step would refuse
         CaRollover.State state = new CaRollover(random).state(ws, service);
         String clientCa = workspace.resolve("servers").resolve(service).resolve("client-ca.crt").toString();
         return switch (request) {

@@ -234,8 +234,13 @@ public final class CaRollover {
         }
     }
 
-    private static void requireLocal(ExistingWorkspace workspace, String service) {
+    /** Refuses, in one line, a service whose CA mtls-cli cannot roll over (ACM Private CA, a KMS key). */
+    public static void requireLocal(ExistingWorkspace workspace, String service) {
         workspace.select(List.of(service));
+        Optional<String> kmsKey = workspace.caKmsKey(service);
+        if (kmsKey.isPresent()) {
+            throw new MtlsException(service + ": the CA's key is KMS key " + kmsKey.get() + "; mtls-cli rolls over local CAs only");
+        }
         Optional<String> caArn = workspace.caArn(service);
         if (caArn.isEmpty() && WorkspaceIssuers.importedWithoutKey(workspace, service)) {
             return; // an imported CA whose key stayed behind: a rollover is how the workspace gets a CA of its own

@@ -7,8 +7,8 @@ import java.security.PrivateKey;
 import java.time.Instant;
 
 /**
- * Where the CA of each service comes from: a new local root per service, or one ACM Private CA
- * for all. Everything after issuance (stores, workspace, layers) is the same for both.
+ * Where the CA of each service comes from: a new local root per service, one ACM Private CA
+ * for all, or a KMS key per service. Everything after issuance (stores, workspace, layers) is the same for both.
  */
 public interface CaSource {
 
@@ -19,13 +19,18 @@ public interface CaSource {
     boolean keepsCaKey();
 
     /**
-     * @param caKey the CA's private key, for a local CA only (null for ACM PCA, whose key never
-     *              leaves AWS)
-     * @param caArn the ARN of the ACM Private CA, recorded in the workspace; null for a local CA
+     * @param caKey     the CA's private key, for a local CA only (null for ACM PCA and KMS, whose
+     *                  keys never leave AWS)
+     * @param caArn     the ARN of the ACM Private CA, recorded in the workspace; null otherwise
+     * @param kmsKeyArn the ARN of the KMS key that is the CA's key, recorded in the workspace; null otherwise
      */
-    record ServiceCa(CertificateIssuer issuer, PrivateKey caKey, String caArn) {
+    record ServiceCa(CertificateIssuer issuer, PrivateKey caKey, String caArn, String kmsKeyArn) {
         public ServiceCa(CertificateIssuer issuer, PrivateKey caKey) {
-            this(issuer, caKey, null);
+            this(issuer, caKey, null, null);
+        }
+
+        public ServiceCa(CertificateIssuer issuer, PrivateKey caKey, String caArn) {
+            this(issuer, caKey, caArn, null);
         }
     }
 }

@@ -152,7 +152,7 @@ public final class CertsCreator {
         KeyPair clientKeys = algorithm.generate(random);
         List<X509Certificate> clientChain = ca.issue(new LeafRequest(service.client().subject(), CertificateProfile.CLIENT,
                 clientKeys, service.client().validityDays(), List.of(), List.of()));
-        return new ServiceMaterial(service, ca.caCertificates(), serviceCa.caKey(), serviceCa.caArn(),
+        return new ServiceMaterial(service, ca.caCertificates(), serviceCa.caKey(), serviceCa.caArn(), serviceCa.kmsKeyArn(),
                 serverKeys.getPrivate(), serverChain, clientKeys.getPrivate(), clientChain);
     }
 

@@ -162,6 +162,26 @@ public final class ExistingWorkspace {
         }
     }
 
+    /**
+     * The ARN of the KMS key that is the service's CA key, as `certs create --ca aws-kms`
+     * recorded it; empty for any other CA.
+     */
+    public Optional<String> caKmsKey(String service) {
+        Path file = path(WorkspaceLayout.caKmsKey(service));
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        String arn = new String(read(WorkspaceLayout.caKmsKey(service)), StandardCharsets.US_ASCII).trim();
+        if (!arn.startsWith("arn:") || !arn.contains(":key/")) {
+            throw new MtlsException(file + ": expected the ARN of a KMS key (arn:aws:kms:REGION:ACCOUNT:key/ID), not '" + arn + "'");
+        }
+        try {
+            return Optional.of(AwsNames.kmsKeyId(arn));
+        } catch (MtlsException e) {
+            throw new MtlsException(file + ": " + e.getMessage());
+        }
+    }
+
     public List<X509Certificate> certificates(String relative) {
         String text = new String(read(relative), StandardCharsets.US_ASCII);
         List<X509Certificate> certificates = PemFiles.read(text, path(relative).toString(), null).certificates();

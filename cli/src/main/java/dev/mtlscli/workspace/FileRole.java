@@ -8,6 +8,8 @@ public enum FileRole {
     CA_KEY,
     /** With ACM Private CA: the CA's ARN, one line (ca/<service>/acm-pca-arn). */
     CA_ARN,
+    /** With a KMS CA: the ARN of the CA's KMS key, one line (ca/<service>/kms-key-arn). */
+    CA_KMS_KEY,
     /** From `certs import` without the CA's key: what was imported, so that rotate can say why it cannot renew. */
     CA_IMPORTED,
     SERVER_CERTIFICATE,

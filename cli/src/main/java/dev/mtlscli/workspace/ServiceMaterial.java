@@ -12,12 +12,14 @@ import java.util.List;
  * @param caCertificates the issuing CA's certificate first, up to the root
  * @param caKey          the CA's private key when it is ours to keep, else null
  * @param caArn          the ARN of the ACM Private CA that issued, else null
+ * @param kmsKeyArn      the ARN of the KMS key of the CA that issued, else null
  */
 record ServiceMaterial(
         ResolvedSpec.Service service,
         List<X509Certificate> caCertificates,
         PrivateKey caKey,
         String caArn,
+        String kmsKeyArn,
         PrivateKey serverKey,
         List<X509Certificate> serverChain,
         PrivateKey clientKey,

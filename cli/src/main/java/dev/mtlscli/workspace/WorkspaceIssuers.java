@@ -3,10 +3,14 @@ package dev.mtlscli.workspace;
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.pki.AcmPcaIssuer;
 import dev.mtlscli.pki.CertificateIssuer;
+import dev.mtlscli.aws.Arns;
 import dev.mtlscli.pki.KeyPairs;
+import dev.mtlscli.pki.KmsCertificateAuthority;
+import dev.mtlscli.pki.KmsKey;
 import dev.mtlscli.pki.LocalCertificateAuthority;
 import dev.mtlscli.store.PemFiles;
 import software.amazon.awssdk.services.acmpca.AcmPcaClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 import java.nio.file.Files;
 import java.security.KeyPair;
@@ -16,12 +20,14 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The CA that issues a service's certificates in an existing workspace: the local root kept in
- * ca/&lt;service&gt;/ (its key decrypted with its password from passwords.json), or the ACM
- * Private CA whose ARN `certs create --ca acm-pca` recorded.
+ * ca/&lt;service&gt;/ (its key decrypted with its password from passwords.json), the ACM
+ * Private CA whose ARN `certs create --ca acm-pca` recorded, or the root whose KMS key
+ * `certs create --ca aws-kms` recorded.
  */
 public final class WorkspaceIssuers {
     private WorkspaceIssuers() {
@@ -35,6 +41,20 @@ public final class WorkspaceIssuers {
      */
     public static CertificateIssuer current(ExistingWorkspace workspace, String service, Supplier<AcmPcaClient> acmPca,
                                             SecureRandom random) {
+        return current(workspace, service, acmPca, null, random);
+    }
+
+    /**
+     * The same, with KMS for a workspace whose CA key is a KMS key.
+     *
+     * @param kms gives the KMS client of a region (the key's), asked only for a KMS workspace;
+     *            null when none is available
+     */
+    public static CertificateIssuer current(ExistingWorkspace workspace, String service, Supplier<AcmPcaClient> acmPca,
+                                            Function<String, KmsClient> kms, SecureRandom random) {
+        if (workspace.caKmsKey(service).isPresent()) {
+            return kms(workspace, service, kms, random);
+        }
         Optional<String> caArn = workspace.caArn(service);
         if (caArn.isPresent()) {
             if (acmPca == null) {
@@ -44,6 +64,24 @@ public final class WorkspaceIssuers {
             return AcmPcaIssuer.connect(acmPca.get(), caArn.get());
         }
         return local(workspace, service, random);
+    }
+
+    /**
+     * The service's KMS CA: its root from ca/&lt;service&gt;/ca.crt, which must hold the public key
+     * of the recorded KMS key, and the key checked as when it was adopted ({@link KmsKey#connect}).
+     */
+    public static KmsCertificateAuthority kms(ExistingWorkspace workspace, String service, Function<String, KmsClient> kms,
+                                              SecureRandom random) {
+        String arn = workspace.caKmsKey(service).orElseThrow(() -> new MtlsException(service + ": the CA is not a KMS CA (the workspace has no "
+                + WorkspaceLayout.caKmsKey(service) + ")"));
+        if (kms == null) {
+            throw new MtlsException(service + ": the CA's key is KMS key " + arn
+                    + ", which needs AWS settings (--region, --profile) to issue new certificates");
+        }
+        String region = Arns.region(arn);
+        KmsKey key = KmsKey.connect(kms.apply(region), arn, region);
+        X509Certificate root = workspace.certificates(WorkspaceLayout.caCertificate(service)).get(0);
+        return KmsCertificateAuthority.connect(key, root, random, Clock.systemUTC());
     }
 
     /** Whether the service's CA is a local one: its key is in the workspace. */
@@ -59,6 +97,11 @@ public final class WorkspaceIssuers {
 
     /** The service's local CA; refused for a workspace of ACM Private CA. */
     public static LocalCertificateAuthority local(ExistingWorkspace workspace, String service, SecureRandom random) {
+        Optional<String> kmsKey = workspace.caKmsKey(service);
+        if (kmsKey.isPresent()) {
+            throw new MtlsException(service + ": the CA's key is KMS key " + kmsKey.get() + ", not a local key; its certificates "
+                    + "are renewed with mtls-cli rotate --service " + service);
+        }
         Optional<String> caArn = workspace.caArn(service);
         if (caArn.isPresent()) {
             throw new MtlsException(service + ": the CA is ACM Private CA " + caArn.get() + ", not a local CA");

@@ -28,6 +28,14 @@ public final class WorkspaceLayout {
     }
 
     /**
+     * With a KMS CA: the ARN of the KMS key that is the CA's private key, one line of text; the
+     * workspace has no ca.key.
+     */
+    public static String caKmsKey(String service) {
+        return "ca/" + service + "/kms-key-arn";
+    }
+
+    /**
      * Written by `certs import` when the CA's key was not imported: the workspace can publish
      * and move functions, but not issue from this CA (see {@link WorkspaceIssuers#local}).
      */

@@ -114,6 +114,11 @@ public final class WorkspaceRekey {
 
     /** Every refusal before a key is generated or a file copied, each in one line. */
     private static void refuseUnlessRekeyable(ExistingWorkspace workspace, String service, boolean newCa) {
+        Optional<String> kmsKey = workspace.caKmsKey(service);
+        if (kmsKey.isPresent()) {
+            throw new MtlsException(service + ": the CA's key is KMS key " + kmsKey.get()
+                    + "; certs rekey issues from local CAs only (renew with 'mtls-cli rotate --service " + service + " --force')");
+        }
         Optional<String> caArn = workspace.caArn(service);
         if (caArn.isPresent()) {
             throw new MtlsException(service + ": the certificates come from ACM Private CA " + caArn.get()

@@ -66,10 +66,10 @@ final class WorkspaceWriter {
             written.add(new WrittenFile(caKey, FileRole.CA_KEY, name));
         }
         if (material.caArn() != null) {
-            String caArn = WorkspaceLayout.caArn(name);
-            byte[] line = (material.caArn() + "\n").getBytes(StandardCharsets.US_ASCII);
-            SecureFiles.writePublic(root.resolve(caArn), out -> out.write(line));
-            written.add(new WrittenFile(caArn, FileRole.CA_ARN, name));
+            written.add(writeLine(WorkspaceLayout.caArn(name), material.caArn(), FileRole.CA_ARN, name));
+        }
+        if (material.kmsKeyArn() != null) {
+            written.add(writeLine(WorkspaceLayout.caKmsKey(name), material.kmsKeyArn(), FileRole.CA_KMS_KEY, name));
         }
 
         String serverCert = WorkspaceLayout.serverCertificate(name);
@@ -90,6 +90,12 @@ final class WorkspaceWriter {
                 material.clientChain(), passwords.get(keyStore));
         written.add(new WrittenFile(keyStore, FileRole.CLIENT_KEYSTORE, name));
         return written;
+    }
+
+    private WrittenFile writeLine(String file, String text, FileRole role, String service) {
+        byte[] line = (text + "\n").getBytes(StandardCharsets.US_ASCII);
+        SecureFiles.writePublic(root.resolve(file), out -> out.write(line));
+        return new WrittenFile(file, role, service);
     }
 
     /** A service's clients' truststore: its CA only, alias "&lt;service&gt;-ca". */

@@ -24,11 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #endpoint()} with {@code endpointOverride} and the {@link #ACCESS_KEY_ID} /
  * {@link #SECRET_ACCESS_KEY} credentials, talk to it in the real protocol. Every request must be
  * SigV4-signed with those credentials for the fake's region. Serves SSM Parameter Store
- * ({@link #ssm()}), ACM Private CA ({@link #acmPca()}) and Lambda ({@link #lambda()}), records every
+ * ({@link #ssm()}), ACM Private CA ({@link #acmPca()}), KMS ({@link #kms()}) and Lambda
+ * ({@link #lambda()}), records every
  * request ({@link #requests()}), and injects faults ({@link #failNext}, {@link #delayNext},
  * {@link #latency}, {@link #throttleEvery}, {@link #holdRegion}).
  *
- * <p>SSM and ACM PCA speak AWS JSON ({@code POST /}); Lambda speaks REST-JSON under its own path
+ * <p>SSM, ACM PCA and KMS speak AWS JSON ({@code POST /}); Lambda speaks REST-JSON under its own path
  * prefixes ({@code /2018-10-31/} layers, {@code /2015-03-31/} functions, {@code /2017-03-31/}
  * tags), which the server routes by longest prefix. A layer version's Content.Location points at
  * {@code /_content/} on the fake, where a plain unsigned GET downloads the archive.
@@ -58,8 +59,8 @@ public final class FakeAws implements AutoCloseable {
     private final Faults faults = new Faults();
     private final List<RecordedRequest> recorded = new CopyOnWriteArrayList<>();
 
-    /** One account's region: its Parameter Store, Private CA and Lambda, as separate as AWS keeps them. */
-    private record Partition(FakeSsm ssm, FakeAcmPca acmPca, FakeLambda lambda) {
+    /** One account's region: its Parameter Store, Private CA, Lambda and KMS, as separate as AWS keeps them. */
+    private record Partition(FakeSsm ssm, FakeAcmPca acmPca, FakeLambda lambda, FakeKms kms) {
     }
 
     private FakeAws(List<String> regions, List<String> accounts, Clock clock) throws IOException {
@@ -72,10 +73,11 @@ public final class FakeAws implements AutoCloseable {
         for (String account : accounts) {
             for (String served : regions) {
                 Partition partition = new Partition(new FakeSsm(served, account, clock), new FakeAcmPca(served, account, clock),
-                        new FakeLambda(served, account, clock, this::endpoint));
+                        new FakeLambda(served, account, clock, this::endpoint), new FakeKms(served, account, clock));
                 String key = JsonProtocolHandler.key(account, served);
                 partitions.put(key, partition);
-                jsonServices.put(key, List.of(new SsmService(partition.ssm()), new AcmPcaService(partition.acmPca()), organizations));
+                jsonServices.put(key, List.of(new SsmService(partition.ssm()), new AcmPcaService(partition.acmPca()),
+                        new KmsService(partition.kms()), organizations));
                 lambdaServices.put(key, new LambdaService(partition.lambda()));
                 layerStores.add(partition.lambda().layerStore());
                 if (accounts.size() > 1) {
@@ -88,6 +90,12 @@ public final class FakeAws implements AutoCloseable {
             partition.lambda().layerStores(layer -> {
                 Partition owner = partitions.get(JsonProtocolHandler.key(layer.account(), layer.region()));
                 return owner == null ? null : owner.lambda().layerStore();
+            });
+            // a key ARN of another account of the same region names that account's key; its policy decides
+            String served = partition.kms().region();
+            partition.kms().otherAccounts(account -> {
+                Partition owner = partitions.get(JsonProtocolHandler.key(account, served));
+                return owner == null ? null : owner.kms();
             });
         }
         FakeIdentities identities = new FakeIdentities();
@@ -202,6 +210,21 @@ public final class FakeAws implements AutoCloseable {
     /** The Lambda state of an account's region. */
     public FakeLambda lambda(String account, String servedRegion) {
         return partition(account, servedRegion).lambda();
+    }
+
+    /** The KMS state of the home region: keys (seeded with {@link FakeKms#createKey}), policies, what was signed. */
+    public FakeKms kms() {
+        return kms(region);
+    }
+
+    /** The KMS state of one of the regions served, of the home account: each region has its own keys. */
+    public FakeKms kms(String servedRegion) {
+        return partition(ACCOUNT_ID, servedRegion).kms();
+    }
+
+    /** The KMS state of an account's region. */
+    public FakeKms kms(String account, String servedRegion) {
+        return partition(account, servedRegion).kms();
     }
 
     /** The roles STS AssumeRole checks. */

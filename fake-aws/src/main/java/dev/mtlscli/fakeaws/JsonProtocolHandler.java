@@ -31,6 +31,9 @@ final class JsonProtocolHandler implements HttpHandler {
     /** The account of the request being answered, for a service whose answer depends on it (Organizations). */
     static final ThreadLocal<String> CALLER_ACCOUNT = new ThreadLocal<>();
 
+    /** Who signed the request being answered, for a service that decides by principal (KMS key policies). */
+    static final ThreadLocal<SigV4Verifier.Caller> CALLER = new ThreadLocal<>();
+
     private final Map<String, JsonTargetService> servicesByPrefix;
     private volatile StsQueryHandler sts;
     // the same services in every region the fake serves, each with its own state
@@ -96,6 +99,7 @@ final class JsonProtocolHandler implements HttpHandler {
             SigV4Verifier.Caller caller = verifier.verifyCaller(request, service.signingName(), service.global());
             region = caller.region();
             CALLER_ACCOUNT.set(caller.account());
+            CALLER.set(caller);
             Map<String, JsonTargetService> regional = servicesByRegion.get(key(caller.account(), caller.region()));
             if (!service.global()) {
                 if (regional == null) {

@@ -1,0 +1,107 @@
+package dev.mtlscli.pki;
+
+import dev.mtlscli.MtlsException;
+import dev.mtlscli.aws.KmsCalls;
+import dev.mtlscli.json.Json;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KeyUsageType;
+import software.amazon.awssdk.services.kms.model.NotFoundException;
+import software.amazon.awssdk.services.kms.model.Tag;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The KMS key of each service's CA, made by `certs create --ca aws-kms`: an asymmetric
+ * SIGN_VERIFY key tagged with its service, named by the alias alias/mtls/&lt;service&gt;-ca, with
+ * the key policy asked for. A run cut off after making a key (or run again) finds it by its alias
+ * and uses it instead of making another; an alias that names a key mtls-cli did not make for the
+ * service is refused, never taken over.
+ */
+public final class KmsCaKeys {
+    public static final String SERVICE_TAG = "mtls-cli:service";
+    /** The one name a key policy has in KMS. */
+    private static final String POLICY_NAME = "default";
+    /** The key specs `certs create` makes; an adopted key may also be RSA_2048. */
+    public static final List<String> KEY_SPECS = List.of("ECC_NIST_P256", "ECC_NIST_P384", "RSA_3072", "RSA_4096");
+
+    private final KmsClient client;
+    private final String region;
+
+    public KmsCaKeys(KmsClient client, String region) {
+        this.client = client;
+        this.region = region;
+    }
+
+    public static String alias(String service) {
+        return "alias/mtls/" + service + "-ca";
+    }
+
+    /** Checks a --kms-key-spec: one of {@link #KEY_SPECS}. */
+    public static String keySpec(String spec) {
+        if (!KEY_SPECS.contains(spec)) {
+            throw new MtlsException("unknown --kms-key-spec '" + spec + "' (expected one of " + String.join(", ", KEY_SPECS) + ")");
+        }
+        return spec;
+    }
+
+    /**
+     * The service's CA key, made if its alias names none yet; a key made earlier has its key
+     * policy set to {@code policy} if it differs.
+     */
+    public KmsKey keyFor(String service, String keySpec, Map<String, Object> policy) {
+        String alias = alias(service);
+        String policyJson = Json.write(policy);
+        Optional<KeyMetadata> existing = describe(alias);
+        if (existing.isPresent()) {
+            String arn = existing.get().arn();
+            requireOurs(service, alias, arn, keySpec, existing.get());
+            KmsKey key = KmsKey.connect(client, arn, region);
+            String current = KmsCalls.call("GetKeyPolicy", arn, region,
+                    () -> client.getKeyPolicy(b -> b.keyId(arn).policyName(POLICY_NAME)).policy());
+            if (!Json.parseObject(current.getBytes(StandardCharsets.UTF_8), "the key policy of " + arn).values()
+                    .equals(Json.parseObject(policyJson.getBytes(StandardCharsets.UTF_8), "the key policy").values())) {
+                KmsCalls.call("PutKeyPolicy", arn, region,
+                        () -> client.putKeyPolicy(b -> b.keyId(arn).policyName(POLICY_NAME).policy(policyJson)));
+            }
+            return key;
+        }
+        String arn = KmsCalls.call("CreateKey", alias, region, () -> client.createKey(b -> b
+                .keySpec(keySpec)
+                .keyUsage(KeyUsageType.SIGN_VERIFY)
+                .description("mtls-cli: the root CA key of service " + service)
+                .policy(policyJson)
+                .tags(Tag.builder().tagKey(SERVICE_TAG).tagValue(service).build()))).keyMetadata().arn();
+        KmsCalls.call("CreateAlias", arn, region, () -> client.createAlias(b -> b.aliasName(alias).targetKeyId(arn)));
+        return KmsKey.connect(client, arn, region);
+    }
+
+    private Optional<KeyMetadata> describe(String alias) {
+        try {
+            return Optional.of(client.describeKey(b -> b.keyId(alias)).keyMetadata());
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw KmsCalls.failure("DescribeKey", alias, region, e);
+        }
+    }
+
+    private void requireOurs(String service, String alias, String arn, String keySpec, KeyMetadata metadata) {
+        boolean tagged = KmsCalls.call("ListResourceTags", arn, region, () -> client.listResourceTags(b -> b.keyId(arn))).tags()
+                .stream().anyMatch(tag -> SERVICE_TAG.equals(tag.tagKey()) && service.equals(tag.tagValue()));
+        if (!tagged) {
+            throw new MtlsException(alias + " already names KMS key " + arn + ", which mtls-cli did not make for " + service
+                    + " (it has no tag " + SERVICE_TAG + "=" + service + "); adopt it with --kms-key-id " + alias
+                    + ", or remove the alias");
+        }
+        if (!keySpec.equals(metadata.keySpecAsString())) {
+            throw new MtlsException(alias + " names the " + metadata.keySpecAsString() + " key " + arn + " that an earlier run made "
+                    + "for " + service + ", not a " + keySpec + " key (--kms-key-spec); use it with --kms-key-spec "
+                    + metadata.keySpecAsString() + ", or schedule its deletion and remove the alias first");
+        }
+    }
+}
