@@ -30,11 +30,11 @@ import java.util.stream.Collectors;
  * java -cp cli/target/mtls-cli.jar:fake-aws/target/mtls-fake-aws-VERSION.jar bench/kms-ca/KmsCaBench.java \
  *     RUNS LATENCY_MS COUNT [COUNT ...]
  * </pre>
- * Each KMS run gets a fresh fake (a second run against the same one would find the aliases
- * `alias/mtls/<service>-ca` taken), started and stopped outside the timed region; each run of
- * either side writes a fresh workspace. One warm-up run of each side with 2 services comes first
- * and is not counted, so that class loading and the JIT of the first run do not fall on one
- * side. The calls are the fake's record of what the run sent it, by service and operation.
+ * Each KMS run gets a fresh fake (against the same one, a second run would find each service's
+ * key by its alias `alias/mtls/<service>-ca` and make none), started and stopped outside the
+ * timed region; each run of either side writes a fresh workspace. One warm-up run of each side
+ * with 2 services comes first and is not counted, so that class loading and the JIT of the first
+ * run do not fall on one side. The calls are the fake's record of what the run sent it, by service and operation.
  */
 public class KmsCaBench {
     /** A root CA, a server certificate and a client certificate per service. */
