@@ -129,14 +129,16 @@ public final class RotateCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int graceDays;
 
-    @Option(names = "--new-ca", description = "Roll the service's CA over (DESIGN.md decision 7): first a new CA beside the old one.")
+    @Option(names = "--new-ca", description = "Roll the service's CA over (DESIGN.md decision 7): first a new CA beside the old one "
+            + "(for a KMS CA, a new KMS key with the old key's spec and key policy).")
     boolean newCa;
 
     @Option(names = "--backend-trusts-new-ca", description = "With --new-ca: the backend has deployed the two-CA client bundle; "
             + "issue from the new CA.")
     boolean backendTrustsNewCa;
 
-    @Option(names = "--complete-ca-rollover", description = "Drop the old CA once every consumer is on material from the new one.")
+    @Option(names = "--complete-ca-rollover", description = "Drop the old CA once every consumer is on material from the new one; "
+            + "the KMS key of an old KMS CA is scheduled for deletion in 30 days (aws kms cancel-key-deletion undoes it).")
     boolean completeCaRollover;
 
     @Option(names = "--regions", paramLabel = "REGION[,REGION...]",
@@ -188,7 +190,7 @@ public final class RotateCommand implements Callable<Integer> {
                 return prune(clients, journal, out);
             }
             WorkspaceMaterialSteps material = new WorkspaceMaterialSteps(ws.directory(), service, clients::acmPca,
-                    region -> clients.kms(Region.of(region)), new SecureRandom());
+                    region -> clients.kms(Region.of(region)), notice -> text(out, notice), new SecureRandom());
             RotationRequest request = new RotationRequest(service, layerName, Duration.ofDays(renewBeforeDays), force, functions,
                     functionTags, caRequest());
 

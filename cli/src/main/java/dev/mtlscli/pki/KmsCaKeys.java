@@ -6,11 +6,13 @@ import dev.mtlscli.json.Json;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.KeyUsageType;
 import software.amazon.awssdk.services.kms.model.NotFoundException;
 import software.amazon.awssdk.services.kms.model.Tag;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +28,8 @@ public final class KmsCaKeys {
     public static final String SERVICE_TAG = "mtls-cli:service";
     /** The one name a key policy has in KMS. */
     private static final String POLICY_NAME = "default";
+    /** The longest pending window of ScheduleKeyDeletion. */
+    public static final int DELETION_WINDOW_DAYS = 30;
     /** The key specs `certs create` makes; an adopted key may also be RSA_2048. */
     public static final List<String> KEY_SPECS = List.of("ECC_NIST_P256", "ECC_NIST_P384", "RSA_3072", "RSA_4096");
 
@@ -78,6 +82,40 @@ public final class KmsCaKeys {
                 .tags(Tag.builder().tagKey(SERVICE_TAG).tagValue(service).build()))).keyMetadata().arn();
         KmsCalls.call("CreateAlias", arn, region, () -> client.createAlias(b -> b.aliasName(alias).targetKeyId(arn)));
         return KmsKey.connect(client, arn, region);
+    }
+
+    /**
+     * The key of a service's next CA during a rollover: a new key like the current one (its key
+     * spec and its key policy, so the same principals may sign), tagged with the service. It gets
+     * no alias: alias/mtls/&lt;service&gt;-ca keeps naming the key the service started with.
+     */
+    public KmsKey nextKey(String service, String currentArn) {
+        KeyMetadata current = KmsCalls.call("DescribeKey", currentArn, region,
+                () -> client.describeKey(b -> b.keyId(currentArn)).keyMetadata());
+        String policy = KmsCalls.call("GetKeyPolicy", currentArn, region,
+                () -> client.getKeyPolicy(b -> b.keyId(currentArn).policyName(POLICY_NAME)).policy());
+        String arn = KmsCalls.call("CreateKey", currentArn, region, () -> client.createKey(b -> b
+                .keySpec(current.keySpecAsString())
+                .keyUsage(KeyUsageType.SIGN_VERIFY)
+                .description("mtls-cli: the root CA key of service " + service + ", rolled over from " + currentArn)
+                .policy(policy)
+                .tags(Tag.builder().tagKey(SERVICE_TAG).tagValue(service).build()))).keyMetadata().arn();
+        return KmsKey.connect(client, arn, region);
+    }
+
+    /**
+     * Schedules the deletion of a replaced CA's key with the longest window KMS allows, so that a
+     * mistake can still be undone for a month; a key already scheduled keeps its date.
+     *
+     * @return when KMS will delete the key
+     */
+    public Instant scheduleDeletion(String arn) {
+        KeyMetadata metadata = KmsCalls.call("DescribeKey", arn, region, () -> client.describeKey(b -> b.keyId(arn)).keyMetadata());
+        if (metadata.keyState() == KeyState.PENDING_DELETION) {
+            return metadata.deletionDate();
+        }
+        return KmsCalls.call("ScheduleKeyDeletion", arn, region,
+                () -> client.scheduleKeyDeletion(b -> b.keyId(arn).pendingWindowInDays(DELETION_WINDOW_DAYS))).deletionDate();
     }
 
     private Optional<KeyMetadata> describe(String alias) {

@@ -1,6 +1,7 @@
 package dev.mtlscli.rotation;
 
 import dev.mtlscli.MtlsException;
+import dev.mtlscli.pki.KmsCaKeys;
 import dev.mtlscli.workspace.CaRollover;
 import dev.mtlscli.workspace.ClientRenewal;
 import dev.mtlscli.workspace.ExistingWorkspace;
@@ -10,6 +11,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.temporal.ChronoUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -22,19 +25,30 @@ public final class WorkspaceMaterialSteps implements RotationRunner.Material {
     private final String service;
     private final Supplier<AcmPcaClient> acmPca;
     private final Function<String, KmsClient> kms;
+    private final Consumer<String> notices;
     private final SecureRandom random;
 
     public WorkspaceMaterialSteps(Path workspace, String service, Supplier<AcmPcaClient> acmPca, SecureRandom random) {
         this(workspace, service, acmPca, null, random);
     }
 
-    /** @param kms the KMS client of a region, for a service whose CA key is a KMS key */
     public WorkspaceMaterialSteps(Path workspace, String service, Supplier<AcmPcaClient> acmPca, Function<String, KmsClient> kms,
                                   SecureRandom random) {
+        this(workspace, service, acmPca, kms, notice -> {
+        }, random);
+    }
+
+    /**
+     * @param kms     the KMS client of a region, for a service whose CA key is a KMS key
+     * @param notices told what a step did that the user must know, e.g. a KMS key scheduled for deletion
+     */
+    public WorkspaceMaterialSteps(Path workspace, String service, Supplier<AcmPcaClient> acmPca, Function<String, KmsClient> kms,
+                                  Consumer<String> notices, SecureRandom random) {
         this.workspace = workspace;
         this.service = service;
         this.acmPca = acmPca;
         this.kms = kms;
+        this.notices = notices;
         this.random = random;
     }
 
@@ -44,9 +58,12 @@ public final class WorkspaceMaterialSteps implements RotationRunner.Material {
         ExistingWorkspace ws = ExistingWorkspace.open(workspace);
         switch (step) {
             case RENEW -> new ClientRenewal(random).renew(ws, service, WorkspaceIssuers.current(ws, service, acmPca, kms, random));
-            case CA_PREPARE -> new CaRollover(random).prepare(ws, service);
-            case CA_ISSUE -> new CaRollover(random).issueFromNext(ws, service);
-            case CA_COMPLETE -> new CaRollover(random).complete(ws, service);
+            case CA_PREPARE -> new CaRollover(random, kms).prepare(ws, service);
+            case CA_ISSUE -> new CaRollover(random, kms).issueFromNext(ws, service);
+            case CA_COMPLETE -> new CaRollover(random, kms).complete(ws, service).retired().ifPresent(key -> notices.accept(
+                    "The old CA's KMS key " + key.arn() + " is scheduled for deletion on "
+                            + key.deletionDate().truncatedTo(ChronoUnit.SECONDS) + " ("
+                            + KmsCaKeys.DELETION_WINDOW_DAYS + " days); to keep it, run: " + key.howToCancel()));
             case NONE -> {
             }
         }
@@ -62,7 +79,7 @@ public final class WorkspaceMaterialSteps implements RotationRunner.Material {
             return MaterialStep.NONE;
         }
         ExistingWorkspace ws = ExistingWorkspace.open(workspace);
-        CaRollover.requireLocal(ws, service); // before a plan is made that its first step would refuse
+        CaRollover.requireRollable(ws, service); // before a plan is made that its first step would refuse
         CaRollover.State state = new CaRollover(random).state(ws, service);
         String clientCa = workspace.resolve("servers").resolve(service).resolve("client-ca.crt").toString();
         return switch (request) {

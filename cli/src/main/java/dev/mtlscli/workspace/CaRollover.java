@@ -1,10 +1,16 @@
 package dev.mtlscli.workspace;
 
 import dev.mtlscli.MtlsException;
+import dev.mtlscli.aws.Arns;
 import dev.mtlscli.pki.CertificateHost;
+import dev.mtlscli.pki.CertificateIssuer;
 import dev.mtlscli.pki.CertificateProfile;
 import dev.mtlscli.pki.KeyAlgorithm;
 import dev.mtlscli.pki.KeyPairs;
+import dev.mtlscli.pki.KmsCaKeys;
+import dev.mtlscli.pki.KmsCertificateAuthority;
+import dev.mtlscli.pki.KmsKey;
+import dev.mtlscli.pki.KmsSigningAlgorithm;
 import dev.mtlscli.pki.LeafRequest;
 import dev.mtlscli.pki.LocalCertificateAuthority;
 import dev.mtlscli.store.KeyStoreFiles;
@@ -14,6 +20,7 @@ import dev.mtlscli.store.SecureFiles;
 import dev.mtlscli.store.StoreType;
 import dev.mtlscli.workspace.ClientRenewal.ClientEntry;
 import dev.mtlscli.workspace.ClientRenewal.RenewedClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +33,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The rollover of a service's local root CA with an overlap (DESIGN.md, decision 7), in three
@@ -51,7 +60,9 @@ import java.util.function.Consumer;
  * truststore hold only the new CA.</li>
  * </ol>
  * Where a service stands is read from the files ({@link #state}), so a rotation cut off at any
- * point is finished by running the same step again. Only local CAs roll over here: the CA of an
+ * point is finished by running the same step again. Local CAs and KMS CAs roll over here: the
+ * next CA of a KMS CA is a new KMS key (ca/&lt;service&gt;/next/kms-key-arn), and completing the
+ * rollover schedules the deletion of the replaced key, never deletes it at once. The CA of an
  * ACM Private CA workspace is rolled over in ACM Private CA itself.
  */
 public final class CaRollover {
@@ -74,20 +85,41 @@ public final class CaRollover {
      * @param newCa   the CA replacing it (the service's only CA after complete)
      * @param written the workspace files this call wrote or removed, in order; empty when it found its work done
      * @param client  the client identity this call issued, if it issued one
+     * @param retired the replaced CA's KMS key whose deletion complete scheduled, if it did
      */
     public record Step(String service, State state, X509Certificate oldCa, X509Certificate newCa, List<String> written,
-                       Optional<RenewedClient> client) {
+                       Optional<RenewedClient> client, Optional<RetiredKey> retired) {
         public Step {
             written = List.copyOf(new LinkedHashSet<>(written));
+        }
+
+        public Step(String service, State state, X509Certificate oldCa, X509Certificate newCa, List<String> written,
+                    Optional<RenewedClient> client) {
+            this(service, state, oldCa, newCa, written, client, Optional.empty());
+        }
+    }
+
+    /** A replaced CA's KMS key, scheduled for deletion on {@code deletionDate} unless cancelled. */
+    public record RetiredKey(String arn, Instant deletionDate) {
+        /** How to keep the key after all (a cancelled deletion leaves it disabled, as KMS does). */
+        public String howToCancel() {
+            return "aws kms cancel-key-deletion --key-id " + arn + " (then aws kms enable-key --key-id " + arn + ")";
         }
     }
 
     private final SecureRandom random;
     private final ClientRenewal renewal;
+    private final Function<String, KmsClient> kms;
 
     public CaRollover(SecureRandom random) {
+        this(random, null);
+    }
+
+    /** @param kms the KMS client of a region, for a service whose CA key is a KMS key; null when there is none */
+    public CaRollover(SecureRandom random, Function<String, KmsClient> kms) {
         this.random = random;
         this.renewal = new ClientRenewal(random);
+        this.kms = kms;
     }
 
     /** The truststore alias of a service's next CA while both are trusted. */
@@ -136,7 +168,7 @@ public final class CaRollover {
      * @param caValidityDays the next CA's validity; 0 for as long as the current CA's
      */
     public Step prepare(ExistingWorkspace workspace, String service, int caValidityDays) {
-        requireLocal(workspace, service);
+        requireRollable(workspace, service);
         synchronized (workspace) {
             State state = state(workspace, service);
             if (state == State.ISSUED_FROM_NEXT) {
@@ -148,6 +180,8 @@ public final class CaRollover {
             X509Certificate nextCa;
             if (Files.isRegularFile(workspace.path(WorkspaceLayout.nextCaCertificate(service)))) {
                 nextCa = nextCa(workspace, service).rootCertificate();
+            } else if (workspace.caKmsKey(service).isPresent()) {
+                nextCa = createNextKmsCa(workspace, service, oldCa, caValidityDays, written);
             } else {
                 nextCa = createNextCa(workspace, service, oldCa, caValidityDays, written);
             }
@@ -169,7 +203,7 @@ public final class CaRollover {
      * the next CA is not issued again.
      */
     public Step issueFromNext(ExistingWorkspace workspace, String service) {
-        requireLocal(workspace, service);
+        requireRollable(workspace, service);
         synchronized (workspace) {
             State state = state(workspace, service);
             if (state == State.NONE) {
@@ -177,7 +211,7 @@ public final class CaRollover {
                         + "truststore must carry the next CA before anything is issued from it); run the prepare step first");
             }
             boolean moving = Files.isRegularFile(workspace.path(WorkspaceLayout.nextCaCertificate(service)));
-            LocalCertificateAuthority newCa = moving ? nextCa(workspace, service) : WorkspaceIssuers.local(workspace, service, random);
+            CertificateIssuer newCa = moving ? nextCa(workspace, service) : currentCa(workspace, service);
             X509Certificate oldCa = oldCa(workspace, service);
             List<String> written = new ArrayList<>();
 
@@ -206,7 +240,7 @@ public final class CaRollover {
      * ca/&lt;service&gt;/previous/ goes. Without a rollover under way it does nothing.
      */
     public Step complete(ExistingWorkspace workspace, String service) {
-        requireLocal(workspace, service);
+        requireRollable(workspace, service);
         synchronized (workspace) {
             State state = state(workspace, service);
             X509Certificate current = workspace.certificates(WorkspaceLayout.caCertificate(service)).get(0);
@@ -225,21 +259,21 @@ public final class CaRollover {
             }, written);
             writeIfChanged(workspace, WorkspaceLayout.serverClientCa(service), List.of(current), written);
             removeNextLeftovers(workspace, service, written);
+            Optional<RetiredKey> retired = retirePreviousKmsKey(workspace, service, written);
             Path previous = workspace.path(WorkspaceLayout.previousCaCertificate(service));
             delete(previous);
             delete(previous.getParent());
             written.add(WorkspaceLayout.previousCaCertificate(service));
             OwnedFiles.wrote(workspace.directory(), written);
-            return new Step(service, State.NONE, oldCa, current, written, Optional.empty());
+            return new Step(service, State.NONE, oldCa, current, written, Optional.empty(), retired);
         }
     }
 
-    /** Refuses, in one line, a service whose CA mtls-cli cannot roll over (ACM Private CA, a KMS key). */
-    public static void requireLocal(ExistingWorkspace workspace, String service) {
+    /** Refuses, in one line, a service whose CA mtls-cli cannot roll over: one of ACM Private CA. */
+    public static void requireRollable(ExistingWorkspace workspace, String service) {
         workspace.select(List.of(service));
-        Optional<String> kmsKey = workspace.caKmsKey(service);
-        if (kmsKey.isPresent()) {
-            throw new MtlsException(service + ": the CA's key is KMS key " + kmsKey.get() + "; mtls-cli rolls over local CAs only");
+        if (workspace.caKmsKey(service).isPresent()) {
+            return;
         }
         Optional<String> caArn = workspace.caArn(service);
         if (caArn.isEmpty() && WorkspaceIssuers.importedWithoutKey(workspace, service)) {
@@ -252,6 +286,19 @@ public final class CaRollover {
         }
     }
 
+    private KmsClient kms(String arn) {
+        if (kms == null) {
+            throw new IllegalStateException("a rollover of the KMS CA with key " + arn + " was asked for without a KMS client");
+        }
+        return kms.apply(Arns.region(arn));
+    }
+
+    /** The service's current CA, which issues when a rollover is not under way. */
+    private CertificateIssuer currentCa(ExistingWorkspace workspace, String service) {
+        return workspace.caKmsKey(service).isPresent() ? WorkspaceIssuers.kms(workspace, service, kms, random)
+                : WorkspaceIssuers.local(workspace, service, random);
+    }
+
     /** The CA being replaced: the service's CA, or once the next one took its place, the kept certificate. */
     private static X509Certificate oldCa(ExistingWorkspace workspace, String service) {
         String file = Files.isRegularFile(workspace.path(WorkspaceLayout.previousCaCertificate(service)))
@@ -259,8 +306,61 @@ public final class CaRollover {
         return workspace.certificates(file).get(0);
     }
 
-    private LocalCertificateAuthority nextCa(ExistingWorkspace workspace, String service) {
+    private CertificateIssuer nextCa(ExistingWorkspace workspace, String service) {
+        Optional<String> nextKmsKey = workspace.kmsKeyArn(WorkspaceLayout.nextCaKmsKey(service));
+        if (nextKmsKey.isPresent()) {
+            String arn = nextKmsKey.get();
+            KmsKey key = KmsKey.connect(kms(arn), arn, Arns.region(arn));
+            return KmsCertificateAuthority.connect(key, workspace.certificates(WorkspaceLayout.nextCaCertificate(service)).get(0),
+                    random, Clock.systemUTC());
+        }
         return WorkspaceIssuers.load(workspace, WorkspaceLayout.nextCaCertificate(service), WorkspaceLayout.nextCaKey(service), random);
+    }
+
+    /**
+     * The next CA of a KMS CA: a new key like the current one ({@link KmsCaKeys#nextKey}), whose
+     * ARN is written before the certificate, so that a run cut off in between signs with that key
+     * when run again instead of making another.
+     */
+    private X509Certificate createNextKmsCa(ExistingWorkspace workspace, String service, X509Certificate oldCa, int caValidityDays,
+                                            List<String> written) {
+        String arnFile = WorkspaceLayout.nextCaKmsKey(service);
+        SecureFiles.createDirectory(workspace.path(arnFile).getParent(), SecureFiles.PRIVATE_DIR);
+        Optional<String> recorded = workspace.kmsKeyArn(arnFile);
+        KmsKey next;
+        if (recorded.isPresent()) {
+            next = KmsKey.connect(kms(recorded.get()), recorded.get(), Arns.region(recorded.get()));
+        } else {
+            String current = workspace.caKmsKey(service).orElseThrow();
+            String region = Arns.region(current);
+            next = new KmsCaKeys(kms(current), region).nextKey(service, current);
+            byte[] line = (next.arn() + "\n").getBytes(StandardCharsets.US_ASCII);
+            SecureFiles.writePublic(workspace.path(arnFile), out -> out.write(line));
+            written.add(arnFile);
+        }
+        int days = caValidityDays > 0 ? caValidityDays : Math.max(CertificateFacts.validityDays(oldCa), longestLeaf(workspace, service) + 1);
+        KmsCertificateAuthority ca = KmsCertificateAuthority.createRoot(next, next.signingAlgorithm(KmsSigningAlgorithm.of(oldCa)),
+                CertificateFacts.nextGeneration(oldCa), days, Instant.now(), random);
+        PemFiles.writeCertificates(workspace.path(WorkspaceLayout.nextCaCertificate(service)), List.of(ca.rootCertificate()));
+        written.add(WorkspaceLayout.nextCaCertificate(service));
+        return ca.rootCertificate();
+    }
+
+    /**
+     * Once the old CA is trusted no more: the deletion of its KMS key is scheduled (30 days),
+     * then the file naming it goes. Run again, a key already scheduled keeps its date.
+     */
+    private Optional<RetiredKey> retirePreviousKmsKey(ExistingWorkspace workspace, String service, List<String> written) {
+        String file = WorkspaceLayout.previousCaKmsKey(service);
+        Optional<String> previous = workspace.kmsKeyArn(file);
+        if (previous.isEmpty()) {
+            return Optional.empty();
+        }
+        String arn = previous.get();
+        Instant deletion = new KmsCaKeys(kms(arn), Arns.region(arn)).scheduleDeletion(arn);
+        delete(workspace.path(file));
+        written.add(file);
+        return Optional.of(new RetiredKey(arn, deletion));
     }
 
     /** Password first, then the key, then the certificate: a next/ca.crt always has its key and password. */
@@ -322,7 +422,7 @@ public final class CaRollover {
     }
 
     /** A new server key and certificate like the current one (subject, subjectAltNames, validity length, key type). */
-    void issueServer(ExistingWorkspace workspace, String service, LocalCertificateAuthority ca, List<String> written) {
+    void issueServer(ExistingWorkspace workspace, String service, CertificateIssuer ca, List<String> written) {
         X509Certificate template = workspace.certificates(WorkspaceLayout.serverCertificate(service)).get(0);
         KeyPair keys = KeyAlgorithm.of(template.getPublicKey()).generate(random);
         List<X509Certificate> chain = ca.issue(new LeafRequest(CertificateFacts.subject(template), CertificateProfile.SERVER,
@@ -338,23 +438,19 @@ public final class CaRollover {
     /**
      * The next CA becomes the service's CA. Each write is atomic and a re-run picks up where a
      * cut-off one stopped: previous/ca.crt is written once; next/ca.crt goes only after ca.crt
-     * and ca.key are the next CA's, and until it goes the state reads PREPARED.
+     * and ca.key (or kms-key-arn) are the next CA's, and until it goes the state reads PREPARED.
      */
-    private void moveIntoPlace(ExistingWorkspace workspace, String service, LocalCertificateAuthority next, List<String> written) {
+    private void moveIntoPlace(ExistingWorkspace workspace, String service, CertificateIssuer next, List<String> written) {
         String previous = WorkspaceLayout.previousCaCertificate(service);
         if (!Files.isRegularFile(workspace.path(previous))) {
             SecureFiles.createDirectory(workspace.path(previous).getParent(), SecureFiles.PRIVATE_DIR);
             PemFiles.writeCertificates(workspace.path(previous), workspace.certificates(WorkspaceLayout.caCertificate(service)));
             written.add(previous);
         }
-        writeIfChanged(workspace, WorkspaceLayout.caCertificate(service), List.of(next.rootCertificate()), written);
-        String keyFile = WorkspaceLayout.caKey(service);
-        if (!holdsKey(workspace, keyFile, next.rootCertificate())) {
-            PasswordFile passwords = WorkspacePasswords.withNewPassword(workspace, keyFile, random);
-            PemFiles.writeEncryptedPrivateKey(workspace.path(keyFile), next.keyPair().getPrivate(), passwords.get(keyFile), random);
-            workspace.writePasswords(passwords);
-            written.add(keyFile);
-            written.add(WorkspaceLayout.passwords());
+        if (next instanceof KmsCertificateAuthority kmsNext) {
+            moveKmsKeyIntoPlace(workspace, service, kmsNext, written);
+        } else {
+            moveKeyIntoPlace(workspace, service, (LocalCertificateAuthority) next, written);
         }
         Path imported = workspace.path(WorkspaceLayout.caImported(service));
         if (Files.exists(imported)) {
@@ -365,7 +461,43 @@ public final class CaRollover {
         written.add(WorkspaceLayout.nextCaCertificate(service));
     }
 
-    /** Once next/ca.crt is gone: the next CA's key, its directory and its password. */
+    /** The replaced key's ARN is kept in previous/ (written before kms-key-arn changes) until complete retires the key. */
+    private static void moveKmsKeyIntoPlace(ExistingWorkspace workspace, String service, KmsCertificateAuthority next,
+                                            List<String> written) {
+        String previousKey = WorkspaceLayout.previousCaKmsKey(service);
+        Optional<String> current = workspace.caKmsKey(service);
+        if (!Files.isRegularFile(workspace.path(previousKey)) && current.isPresent() && !current.get().equals(next.keyArn())) {
+            writeArn(workspace, previousKey, current.get(), written);
+        }
+        writeIfChanged(workspace, WorkspaceLayout.caCertificate(service), List.of(next.rootCertificate()), written);
+        if (!current.equals(Optional.of(next.keyArn()))) {
+            writeArn(workspace, WorkspaceLayout.caKmsKey(service), next.keyArn(), written);
+        }
+    }
+
+    private static void writeArn(ExistingWorkspace workspace, String file, String arn, List<String> written) {
+        byte[] line = (arn + "\n").getBytes(StandardCharsets.US_ASCII);
+        SecureFiles.writePublic(workspace.path(file), out -> out.write(line));
+        written.add(file);
+    }
+
+    private void moveKeyIntoPlace(ExistingWorkspace workspace, String service, LocalCertificateAuthority next, List<String> written) {
+        writeIfChanged(workspace, WorkspaceLayout.caCertificate(service), List.of(next.rootCertificate()), written);
+        String keyFile = WorkspaceLayout.caKey(service);
+        if (!holdsKey(workspace, keyFile, next.rootCertificate())) {
+            PasswordFile passwords = WorkspacePasswords.withNewPassword(workspace, keyFile, random);
+            PemFiles.writeEncryptedPrivateKey(workspace.path(keyFile), next.keyPair().getPrivate(), passwords.get(keyFile), random);
+            workspace.writePasswords(passwords);
+            written.add(keyFile);
+            written.add(WorkspaceLayout.passwords());
+        }
+    }
+
+    /**
+     * Once next/ca.crt is gone: the next CA's key, its directory and its password. The ARN of a
+     * next KMS key goes only once it is the service's key: one that a prepare cut off before
+     * next/ca.crt made is kept for the next prepare, never forgotten while it exists in KMS.
+     */
     private static void removeNextLeftovers(ExistingWorkspace workspace, String service, List<String> written) {
         if (Files.isRegularFile(workspace.path(WorkspaceLayout.nextCaCertificate(service)))) {
             return;
@@ -374,6 +506,14 @@ public final class CaRollover {
         if (Files.exists(key)) {
             delete(key);
             written.add(WorkspaceLayout.nextCaKey(service));
+        }
+        Optional<String> nextKmsKey = workspace.kmsKeyArn(WorkspaceLayout.nextCaKmsKey(service));
+        if (nextKmsKey.isPresent()) {
+            if (!nextKmsKey.equals(workspace.caKmsKey(service))) {
+                return;
+            }
+            delete(workspace.path(WorkspaceLayout.nextCaKmsKey(service)));
+            written.add(WorkspaceLayout.nextCaKmsKey(service));
         }
         delete(key.getParent());
         if (WorkspacePasswords.has(workspace, WorkspaceLayout.nextCaKey(service))) {

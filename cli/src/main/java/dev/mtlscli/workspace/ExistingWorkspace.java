@@ -167,11 +167,16 @@ public final class ExistingWorkspace {
      * recorded it; empty for any other CA.
      */
     public Optional<String> caKmsKey(String service) {
-        Path file = path(WorkspaceLayout.caKmsKey(service));
+        return kmsKeyArn(WorkspaceLayout.caKmsKey(service));
+    }
+
+    /** The KMS key ARN a file of the workspace holds (one line), empty when there is no such file. */
+    public Optional<String> kmsKeyArn(String relative) {
+        Path file = path(relative);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
-        String arn = new String(read(WorkspaceLayout.caKmsKey(service)), StandardCharsets.US_ASCII).trim();
+        String arn = new String(read(relative), StandardCharsets.US_ASCII).trim();
         if (!arn.startsWith("arn:") || !arn.contains(":key/")) {
             throw new MtlsException(file + ": expected the ARN of a KMS key (arn:aws:kms:REGION:ACCOUNT:key/ID), not '" + arn + "'");
         }

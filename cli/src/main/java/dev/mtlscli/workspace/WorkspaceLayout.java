@@ -52,6 +52,19 @@ public final class WorkspaceLayout {
         return "ca/" + service + "/next/ca.key";
     }
 
+    /** During the rollover of a KMS CA: the ARN of the next CA's KMS key. */
+    public static String nextCaKmsKey(String service) {
+        return "ca/" + service + "/next/kms-key-arn";
+    }
+
+    /**
+     * During the rollover of a KMS CA, once the next CA issued: the replaced CA's key, whose
+     * deletion is scheduled when the rollover completes.
+     */
+    public static String previousCaKmsKey(String service) {
+        return "ca/" + service + "/previous/kms-key-arn";
+    }
+
     /**
      * During a CA rollover, once the next CA issued the service's certificates: the replaced CA's
      * certificate, still trusted until the rollover completes. Its key is gone.
