@@ -3,9 +3,10 @@
 # KMS"): the same spec of COUNT services created both ways in the same run, interleaved, the KMS
 # side against the loopback fake AWS with LATENCY_MS added to every KMS call. Runs
 # bench/kms-ca/KmsCaBench.java in-process on the shaded jar with the launcher's JVM flags and
-# prints its RESULT lines, then a table of medians: wall time of each side, and the KMS calls per
-# service and per certificate (a root, a server and a client certificate per service) from the
-# fake's record of the requests. Not a test: it prints figures, and exits 1 if a run failed.
+# prints its RESULT lines, then a table of medians: wall and CPU time of each side (the CPU time
+# of the whole JVM, the fake's included), and the KMS calls per service and per certificate (a
+# root, a server and a client certificate per service) from the fake's record of the requests.
+# Not a test: it prints figures, and exits 1 if a run failed.
 #
 # Usage: bench/kms-ca.sh [RUNS] [COUNT ...]     (default RUNS=3, COUNT 2 50)
 #   LATENCY_MS=20 (default) sets the latency per KMS call; SKIP_BUILD=1 uses cli/target/mtls-cli.jar
@@ -47,14 +48,15 @@ minmax() { grep . | sort -g | awk 'NR == 1 { min = $1 } { max = $1 } END { print
 values() { grep "^RESULT side=$1 services=$2 " "$work/out.txt" | field "$3"; }
 
 echo
-echo "| services | local CA wall ms (median, min–max) | KMS CA wall ms (median, min–max) | KMS − local ms | KMS calls | per service | per certificate | Sign per certificate | calls × latency ms |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| services | local CA wall ms (median, min–max) | KMS CA wall ms (median, min–max) | KMS − local ms | CPU ms local / KMS | KMS calls | per service | per certificate | Sign per certificate | calls × latency ms |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for count in "${counts[@]}"; do
   local_med=$(values local "$count" wall_ms | median)
   kms_med=$(values kms "$count" wall_ms | median)
   diff=$(awk -v a="$local_med" -v b="$kms_med" 'BEGIN { if (a == "n/a" || b == "n/a") print "n/a"; else printf "%.0f", b - a }')
-  printf '| %s | %s (%s) | %s (%s) | %s | %s | %s | %s | %s | %s |\n' "$count" \
+  printf '| %s | %s (%s) | %s (%s) | %s | %s / %s | %s | %s | %s | %s | %s |\n' "$count" \
     "$local_med" "$(values local "$count" wall_ms | minmax)" "$kms_med" "$(values kms "$count" wall_ms | minmax)" "$diff" \
+    "$(values local "$count" cpu_ms | median)" "$(values kms "$count" cpu_ms | median)" \
     "$(values kms "$count" kms_calls | median)" "$(values kms "$count" kms_per_service | median)" \
     "$(values kms "$count" kms_per_certificate | median)" "$(values kms "$count" sign_per_certificate | median)" \
     "$(values kms "$count" serial_latency_ms | median)"

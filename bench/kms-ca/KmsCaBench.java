@@ -79,7 +79,12 @@ public class KmsCaBench {
         System.exit(exit);
     }
 
-    record Result(String side, int services, int latencyMs, int exit, double wallMs, Map<String, Integer> calls) {
+    /**
+     * @param cpuMs the CPU time of the whole JVM during the run: the CLI's, and on the KMS side
+     *              also the fake's (its signatures, JSON and SigV4 checks), which a real KMS would
+     *              spend elsewhere. Less disturbed than the wall time by other load on the machine.
+     */
+    record Result(String side, int services, int latencyMs, int exit, double wallMs, double cpuMs, Map<String, Integer> calls) {
         int total(String service) {
             return calls.entrySet().stream().filter(e -> e.getKey().startsWith(service + ":")).mapToInt(Map.Entry::getValue).sum();
         }
@@ -93,9 +98,9 @@ public class KmsCaBench {
             String byOperation = calls.isEmpty() ? "-"
                     : calls.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
             return String.format(Locale.ROOT,
-                    "RESULT side=%s services=%d run=%d latency_ms=%d exit=%d wall_ms=%.0f calls=%d kms_calls=%d sign=%d "
+                    "RESULT side=%s services=%d run=%d latency_ms=%d exit=%d wall_ms=%.0f cpu_ms=%.0f calls=%d kms_calls=%d sign=%d "
                             + "kms_per_service=%.2f kms_per_certificate=%.2f sign_per_certificate=%.2f serial_latency_ms=%d by_operation=%s",
-                    side, services, run, latencyMs, exit, wallMs, all, kms, calls.getOrDefault("kms:Sign", 0),
+                    side, services, run, latencyMs, exit, wallMs, cpuMs, all, kms, calls.getOrDefault("kms:Sign", 0),
                     (double) kms / services, (double) kms / certificates, (double) calls.getOrDefault("kms:Sign", 0) / certificates,
                     (long) delayed * latencyMs, byOperation);
         }
@@ -104,22 +109,31 @@ public class KmsCaBench {
     /** One `certs create`, timed from its start to its return; a KMS run against a fresh fake. */
     static Result run(String side, Path spec, Path out, int services, int latencyMs) {
         if (side.equals("local")) {
+            long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             int exit = quiet(() -> MtlsCli.run("certs", "create", "--spec", spec.toString(), "--out", out.toString()));
-            return new Result(side, services, latencyMs, exit, (System.nanoTime() - t0) / 1e6, Map.of());
+            double wallMs = (System.nanoTime() - t0) / 1e6;
+            return new Result(side, services, latencyMs, exit, wallMs, (processCpuNanos() - cpu0) / 1e6, Map.of());
         }
         try (FakeAws aws = FakeAws.start()) {
             aws.latency(Duration.ofMillis(latencyMs));
+            long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             int exit = quiet(() -> MtlsCli.run("certs", "create", "--ca", "aws-kms", "--spec", spec.toString(),
                     "--out", out.toString(), "--region", aws.region(), "--endpoint-url", aws.endpoint().toString()));
             double wallMs = (System.nanoTime() - t0) / 1e6;
+            double cpuMs = (processCpuNanos() - cpu0) / 1e6;
             Map<String, Integer> calls = new TreeMap<>();
             for (RecordedRequest r : aws.requests()) {
                 calls.merge(r.service() + ":" + r.operation() + (r.succeeded() ? "" : "(" + r.errorType() + ")"), 1, Integer::sum);
             }
-            return new Result(side, services, latencyMs, exit, wallMs, calls);
+            return new Result(side, services, latencyMs, exit, wallMs, cpuMs, calls);
         }
+    }
+
+    static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class)
+                .getProcessCpuTime();
     }
 
     /** A spec of COUNT services, service-001 on backend-service-001.example and so on. */
