@@ -6,11 +6,13 @@ import dev.mtlscli.aws.AwsCalls;
 import dev.mtlscli.aws.AwsClients;
 import dev.mtlscli.aws.AwsNames;
 import dev.mtlscli.aws.AwsService;
+import dev.mtlscli.aws.KmsCaKeyPolicy;
 import dev.mtlscli.aws.AwsSettings;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.pki.AcmPcaIssuer;
 import dev.mtlscli.pki.Fingerprints;
 import dev.mtlscli.pki.KeyAlgorithm;
+import dev.mtlscli.pki.KmsCaKeys;
 import dev.mtlscli.pki.KmsSigningAlgorithm;
 import dev.mtlscli.spec.MtlsSpec;
 import dev.mtlscli.spec.ResolvedSpec;
@@ -52,6 +54,7 @@ import java.util.concurrent.Callable;
                 "ARN in ca/<service>/kms-key-arn instead of a ca.key, and every certificate is one KMS Sign call."
         })
 public final class CertsCreateCommand implements Callable<Integer> {
+    private static final String DEFAULT_KMS_KEY_SPEC = "ECC_NIST_P256";
 
     @Spec
     CommandSpec spec;
@@ -124,7 +127,8 @@ public final class CertsCreateCommand implements Callable<Integer> {
                     + "ECDSA with the curve's hash for an EC key, RSASSA_PKCS1_V1_5_SHA_256 for an RSA key).")
     String kmsSigningAlgorithm;
 
-    @Option(names = "--dry-run", description = "With --ca acm-pca: print the ACM PCA calls that would be made; call and write nothing.")
+    @Option(names = "--dry-run", description = "With --ca acm-pca or aws-kms: print the ACM PCA or KMS calls that would be made; "
+            + "call and write nothing.")
     boolean dryRun;
 
     @Mixin
@@ -152,6 +156,9 @@ public final class CertsCreateCommand implements Callable<Integer> {
                 result = new CertsCreator(new SecureRandom(), new AcmPcaCaSource(issuer, caArn)).create(resolved, out, layerDir, force, passwords);
             }
         } else if (awsKms) {
+            if (dryRun) {
+                return printKmsPlan(resolved);
+            }
             result = createWithKms(resolved, passwords);
         } else {
             result = new CertsCreator(new SecureRandom()).create(resolved, out, layerDir, force, passwords);
@@ -188,7 +195,7 @@ public final class CertsCreateCommand implements Callable<Integer> {
                     throw new MtlsException("--ca-arn needs --ca acm-pca");
                 }
                 if (dryRun) {
-                    throw new MtlsException("--dry-run applies to --ca acm-pca; a local run calls nothing");
+                    throw new MtlsException("--dry-run applies to --ca acm-pca and aws-kms; a local run calls nothing");
                 }
                 return false;
             case "acm-pca":
@@ -202,9 +209,6 @@ public final class CertsCreateCommand implements Callable<Integer> {
             case "aws-kms":
                 if (caArn != null) {
                     throw new MtlsException("--ca-arn needs --ca acm-pca; with --ca aws-kms, --kms-key-id adopts an existing key");
-                }
-                if (dryRun) {
-                    throw new MtlsException("--dry-run applies to --ca acm-pca");
                 }
                 if (kmsKeyId != null && (kmsKeySpec != null || !signerRoles.isEmpty())) {
                     throw new MtlsException("--kms-key-spec and --signer-role describe a key mtls-cli makes; an adopted key "
@@ -221,16 +225,7 @@ public final class CertsCreateCommand implements Callable<Integer> {
      * outputs, an adopted key and its algorithm) comes before the first one is made.
      */
     private CreateResult createWithKms(ResolvedSpec resolved, PasswordFile passwords) {
-        KmsSigningAlgorithm signing = kmsSigningAlgorithm == null ? null : KmsSigningAlgorithm.fromName(kmsSigningAlgorithm);
-        if (kmsKeyId != null) {
-            AwsNames.kmsKeyId(kmsKeyId);
-            if (resolved.services().size() != 1) {
-                throw new MtlsException("--kms-key-id adopts one key as the CA key of one service, and the spec has "
-                        + resolved.services().size() + " (" + String.join(", ", resolved.services().stream()
-                        .map(ResolvedSpec.Service::name).toList()) + "); give a spec with one service, or leave --kms-key-id out "
-                        + "to make a key per service");
-            }
-        }
+        KmsSigningAlgorithm signing = checkKmsOptions(resolved);
         AwsSettings settings = kmsSettings();
         CertsCreator.checkOutputs(out, layerDir, force);
         SecureRandom random = new SecureRandom();
@@ -241,11 +236,43 @@ public final class CertsCreateCommand implements Callable<Integer> {
                 source = KmsCaSource.adopted(clients.kms(), region, kmsKeyId, signing, random);
             } else {
                 String caller = AwsCalls.call(AwsService.STS, "GetCallerIdentity", () -> clients.sts().getCallerIdentity().arn());
-                source = KmsCaSource.created(clients.kms(), region, kmsKeySpec == null ? "ECC_NIST_P256" : kmsKeySpec, caller,
-                        signerRoles, signing, random);
+                source = KmsCaSource.created(clients.kms(), region, keySpec(), caller, signerRoles, signing, random);
             }
             return new CertsCreator(random, source).create(resolved, out, layerDir, force, passwords);
         }
+    }
+
+    private String keySpec() {
+        return kmsKeySpec == null ? DEFAULT_KMS_KEY_SPEC : kmsKeySpec;
+    }
+
+    /** What can be checked without calling AWS, so that bad options call nothing; the signing algorithm asked for, or null. */
+    private KmsSigningAlgorithm checkKmsOptions(ResolvedSpec resolved) {
+        KmsSigningAlgorithm signing = kmsSigningAlgorithm == null ? null : KmsSigningAlgorithm.fromName(kmsSigningAlgorithm);
+        if (kmsKeyId == null) {
+            KmsCaKeys.keySpec(keySpec());
+            if (signing != null) {
+                signing.requireFits(keySpec());
+            }
+            signerRoles.forEach(KmsCaKeyPolicy::signerRole);
+            return signing;
+        }
+        AwsNames.kmsKeyId(kmsKeyId);
+        if (resolved.services().size() != 1) {
+            throw new MtlsException("--kms-key-id adopts one key as the CA key of one service, and the spec has "
+                    + resolved.services().size() + " (" + String.join(", ", resolved.services().stream()
+                    .map(ResolvedSpec.Service::name).toList()) + "); give a spec with one service, or leave --kms-key-id out "
+                    + "to make a key per service");
+        }
+        return signing;
+    }
+
+    /** The same checks as a run, then its calls; nothing is called. */
+    private int printKmsPlan(ResolvedSpec resolved) {
+        KmsSigningAlgorithm signing = checkKmsOptions(resolved);
+        Plans.print(spec.commandLine().getOut(), global.output, AwsClients.region(kmsSettings()),
+                KmsCaPlan.calls(kmsKeyId, keySpec(), signerRoles, signing == null ? null : signing.name(), resolved));
+        return ExitCodes.OK;
     }
 
     /** The region of a --kms-key-id ARN unless --region says otherwise; a key is used in its own region only. */

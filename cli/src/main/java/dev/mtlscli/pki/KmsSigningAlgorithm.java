@@ -89,6 +89,14 @@ public enum KmsSigningAlgorithm {
         };
     }
 
+    /** Refuses, in one line, a key spec KMS does not sign with it for. */
+    public void requireFits(String keySpec) {
+        if (!fits(keySpec)) {
+            throw new MtlsException("the signing algorithm " + this + " does not fit a " + keySpec + " key (it signs with "
+                    + usual(keySpec) + (keySpec.startsWith("RSA") ? " or another RSA algorithm" : "") + ")");
+        }
+    }
+
     /** The usual algorithm for a key spec: ECDSA with the curve's hash, RSA PKCS #1 v1.5 with SHA-256 as local CAs sign. */
     public static KmsSigningAlgorithm usual(String keySpec) {
         return switch (keySpec) {

@@ -1,6 +1,5 @@
 package dev.mtlscli.workspace;
 
-import dev.mtlscli.MtlsException;
 import dev.mtlscli.aws.KmsCaKeyPolicy;
 import dev.mtlscli.pki.KmsCaKeys;
 import dev.mtlscli.pki.KmsCertificateAuthority;
@@ -41,9 +40,8 @@ public final class KmsCaSource implements CaSource {
                                       KmsSigningAlgorithm signingAlgorithm, SecureRandom random) {
         KmsCaKeys.keySpec(keySpec);
         signerRoles.forEach(KmsCaKeyPolicy::signerRole);
-        if (signingAlgorithm != null && !signingAlgorithm.fits(keySpec)) {
-            throw new MtlsException("the signing algorithm " + signingAlgorithm + " does not fit a " + keySpec + " key (it signs with "
-                    + KmsSigningAlgorithm.usual(keySpec) + (keySpec.startsWith("RSA") ? " or another RSA algorithm" : "") + ")");
+        if (signingAlgorithm != null) {
+            signingAlgorithm.requireFits(keySpec);
         }
         KmsCaKeys keys = new KmsCaKeys(kms, region);
         return new KmsCaSource(service -> keys.keyFor(service, keySpec, KmsCaKeyPolicy.document(service, callerArn, signerRoles)),

@@ -129,11 +129,11 @@ class CertsCreateKmsBadInputTest {
     }
 
     @Test
-    void aSigningAlgorithmThatDoesNotFitTheKeySpecIsRefusedBeforeAKeyIsMade() {
+    void aSigningAlgorithmThatDoesNotFitTheKeySpecIsRefusedBeforeAnyCall() {
         aws.clearRequests();
         refused("the signing algorithm ECDSA_SHA_256 does not fit a RSA_3072 key", "--kms-key-spec", "RSA_3072",
                 "--kms-signing-algorithm", "ECDSA_SHA_256");
-        assertEquals(List.of(), aws.requests("CreateKey"));
+        assertEquals(List.of(), aws.requests());
     }
 
     @Test
@@ -186,15 +186,17 @@ class CertsCreateKmsBadInputTest {
                         "an adopted key (--kms-key-id) keeps its own"),
                 Arguments.of(List.of("--ca-arn", "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/"
                         + "11111111-2222-3333-4444-555555555555"), "--ca-arn needs --ca acm-pca"),
-                Arguments.of(List.of("--dry-run"), "--dry-run applies to --ca acm-pca"));
+                Arguments.of(List.of("--dry-run", "--kms-key-spec", "RSA_4096", "--kms-signing-algorithm", "ECDSA_SHA_384"),
+                        "the signing algorithm ECDSA_SHA_384 does not fit a RSA_4096 key"),
+                Arguments.of(List.of("--dry-run", "--kms-key-id", "alias/no such"), "invalid KMS key 'alias/no such'"));
     }
 
     @ParameterizedTest
     @MethodSource("optionsThatDoNotGoTogether")
-    void badOptionsAreRefusedBeforeAnyKeyIsMade(List<String> extra, String expected) {
+    void badOptionsAreRefusedBeforeAnyCall(List<String> extra, String expected) {
         aws.clearRequests();
         refused(expected, extra.toArray(String[]::new));
-        assertEquals(List.of(), aws.requests("CreateKey"));
+        assertEquals(List.of(), aws.requests());
     }
 
     @Test

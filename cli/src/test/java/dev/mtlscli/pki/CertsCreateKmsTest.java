@@ -199,6 +199,22 @@ class CertsCreateKmsTest {
     }
 
     @Test
+    void dryRunPrintsTheKmsCallsAndCallsNothing() {
+        aws.clearRequests();
+        Path out = temp.resolve("ws-dry");
+
+        Cli.Result result = FakeAwsCli.runOk(aws, "certs", "create", "--ca", "aws-kms", "--signer-role", SIGNER, "--dry-run",
+                "--kms-key-spec", "RSA_3072", "--out", out.toString());
+
+        assertEquals(List.of(), aws.requests());
+        assertFalse(Files.exists(out));
+        assertTrue(result.out().contains("kms CreateKey alias/mtls/service-1-ca"), result.out());
+        assertTrue(result.out().contains("RSA_3072 SIGN_VERIFY"), result.out());
+        assertTrue(result.out().contains(SIGNER), result.out());
+        assertTrue(result.out().contains("kms Sign (MessageType DIGEST) x3 alias/mtls/service-2-ca"), result.out());
+    }
+
+    @Test
     void theStoresWorkAgainstNginx() throws Exception {
         Tool.require("nginx");
         try (NginxBackends nginx = NginxBackends.start(temp.resolve("nginx"), List.of(

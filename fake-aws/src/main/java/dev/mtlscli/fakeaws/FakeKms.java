@@ -146,6 +146,10 @@ public final class FakeKms {
 
     /** Schedules a key's deletion in this many days, as ScheduleKeyDeletion does. */
     public synchronized void scheduleDeletion(String keyId, int pendingWindowInDays) {
+        if (pendingWindowInDays < KmsLifecycleOperations.MIN_PENDING_WINDOW_DAYS
+                || pendingWindowInDays > KmsLifecycleOperations.MAX_PENDING_WINDOW_DAYS) {
+            throw new IllegalArgumentException("KMS waits 7 to 30 days before deleting a key, not " + pendingWindowInDays);
+        }
         scheduleDeletion(existing(keyId), pendingWindowInDays);
     }
 
@@ -208,7 +212,11 @@ public final class FakeKms {
     /** The key {@code ref} names in this KMS; NotFoundException as KMS words it otherwise. */
     synchronized KmsKey find(KmsKeyRef ref) throws AwsError {
         purgeDeleted();
-        boolean here = ref.account().equals(accountId) && ref.region().equals(region);
+        if (!ref.region().equals(region)) {
+            // what KMS answers for a key ARN of another region than the endpoint's
+            throw KmsErrors.notFound("Invalid arn " + ref.region());
+        }
+        boolean here = ref.account().equals(accountId);
         if (ref.alias()) {
             Alias alias = here ? aliases.get(ref.name()) : null;
             if (alias == null) {
@@ -238,6 +246,36 @@ public final class FakeKms {
         }
         Instant now = clock.instant();
         aliases.put(aliasName, new Alias(aliasName, aliasArn(aliasName), key.keyId, now, now));
+    }
+
+    /** The alias of this name, or NotFoundException as KMS words it. */
+    synchronized Alias alias(String aliasName) throws AwsError {
+        purgeDeleted();
+        Alias alias = aliases.get(aliasName);
+        if (alias == null) {
+            throw KmsErrors.notFound("Alias " + aliasArn(aliasName) + " is not found.");
+        }
+        return alias;
+    }
+
+    /** Points an existing alias at another key. */
+    synchronized void updateAlias(Alias alias, KmsKey key) {
+        aliases.put(alias.name(), new Alias(alias.name(), alias.arn(), key.keyId, alias.creationDate(), clock.instant()));
+    }
+
+    synchronized void deleteAlias(Alias alias) {
+        aliases.remove(alias.name());
+    }
+
+    /** The key an alias points at. */
+    synchronized KmsKey target(Alias alias) {
+        return keys.get(alias.targetKeyId());
+    }
+
+    /** Every key, in the order created. */
+    synchronized List<KmsKey> allKeys() {
+        purgeDeleted();
+        return List.copyOf(keys.values());
     }
 
     /** The aliases, in the order created; only those of one key when {@code key} is not null. */

@@ -1,8 +1,13 @@
 package dev.mtlscli.fakeaws;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
-/** The KMS operations that make and describe keys and set who may use them: CreateKey, DescribeKey, Put/GetKeyPolicy. */
+/**
+ * The KMS operations that make, list and describe keys and set who may use them: CreateKey,
+ * ListKeys, DescribeKey, PutKeyPolicy, GetKeyPolicy.
+ */
 final class KmsKeyOperations {
     private final KmsKeyAccess access;
 
@@ -21,13 +26,13 @@ final class KmsKeyOperations {
             throw KmsErrors.notInEnum(specName, "keySpec", KmsKeySpec.API_VALUES);
         }
         String usage = KmsArgs.enumValue(input, "KeyUsage", KmsKeySpec.USAGES, "ENCRYPT_DECRYPT");
-        String origin = KmsArgs.enumValue(input, "Origin", java.util.List.of("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM",
+        String origin = KmsArgs.enumValue(input, "Origin", List.of("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM",
                 "EXTERNAL_KEY_STORE"), "AWS_KMS");
         KmsKeySpec spec = KmsKeySpec.byName(specName);
         if (spec == null || !origin.equals("AWS_KMS") || JsonArgs.flag(input, "MultiRegion")
                 || JsonArgs.optionalString(input, "CustomKeyStoreId") != null) {
             throw KmsErrors.unsupported("fake-aws KMS makes single-Region AWS_KMS keys of "
-                    + java.util.Arrays.toString(KmsKeySpec.values()) + " only.");
+                    + Arrays.toString(KmsKeySpec.values()) + " only.");
         }
         if (!spec.allows(usage)) {
             throw AwsError.validation("KeyUsage " + usage + " is not compatible with KeySpec " + spec);
@@ -49,6 +54,18 @@ final class KmsKeyOperations {
     Map<String, Object> describeKey(Map<String, Object> input) throws AwsError {
         return access.onKey(input, "kms:DescribeKey",
                 (holder, key) -> JsonOutput.ordered("KeyMetadata", KmsOutput.keyMetadata(key)));
+    }
+
+    /** The account's keys in this region; IAM decides who may list them, so no key policy is read. */
+    Map<String, Object> listKeys(Map<String, Object> input) throws AwsError {
+        KmsArgs.Page<KmsKey> page = KmsArgs.page(input, access.state().allKeys(), 100, 1000);
+        Map<String, Object> output = JsonOutput.ordered("Keys", page.items().stream()
+                .map(key -> (Object) JsonOutput.ordered("KeyId", key.keyId, "KeyArn", key.arn)).toList(),
+                "Truncated", page.nextMarker() != null);
+        if (page.nextMarker() != null) {
+            output.put("NextMarker", page.nextMarker());
+        }
+        return output;
     }
 
     Map<String, Object> putKeyPolicy(Map<String, Object> input) throws AwsError {

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 record KmsKeyRef(boolean alias, String name, String account, String region) {
     private static final Pattern KEY_ID = Pattern.compile(
             "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}");
-    static final Pattern ALIAS_NAME = Pattern.compile("alias/[a-zA-Z0-9:/_-]+");
+    static final Pattern ALIAS_NAME = Pattern.compile("alias/[a-zA-Z0-9/_-]+");
     private static final int MAX_LENGTH = 2048;
 
     /** Reads {@code keyId} for a call to the KMS of {@code region} in {@code account}. */

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The KMS operations that name and label keys: CreateAlias, ListAliases, TagResource, UntagResource, ListResourceTags. */
+/**
+ * The KMS operations that name and label keys: CreateAlias, UpdateAlias, DeleteAlias, ListAliases,
+ * TagResource, UntagResource, ListResourceTags.
+ */
 final class KmsLabelOperations {
     private static final String RESERVED_ALIASES = "alias/aws/";
 
@@ -36,6 +39,42 @@ final class KmsLabelOperations {
             state.authorize(key, "kms:CreateAlias", KmsKeyAccess.caller());
             key.requireNotPendingDeletion();
             state.createAlias(aliasName, key);
+        }
+        return JsonOutput.ordered();
+    }
+
+    /** Points an alias at another key of the same type and usage, as a CA rollover to a new key needs. */
+    Map<String, Object> updateAlias(Map<String, Object> input) throws AwsError {
+        String aliasName = JsonArgs.requiredString(input, "AliasName");
+        FakeKms state = access.state();
+        KmsKeyRef target = access.ref(input, "TargetKeyId");
+        if (target.alias()) {
+            throw AwsError.validation("TargetKeyId must be a key ID or key ARN, not an alias: " + target.name());
+        }
+        synchronized (state) {
+            FakeKms.Alias alias = state.alias(aliasName);
+            KmsKey current = state.target(alias);
+            KmsKey next = state.find(target);
+            state.authorize(current, "kms:UpdateAlias", KmsKeyAccess.caller());
+            state.authorize(next, "kms:UpdateAlias", KmsKeyAccess.caller());
+            next.requireNotPendingDeletion();
+            if (!current.usage.equals(next.usage) || current.spec.asymmetric() != next.spec.asymmetric()
+                    || current.spec.hmac() != next.spec.hmac()) {
+                throw AwsError.validation("Alias " + alias.arn() + " points at a " + current.spec + " key for "
+                        + current.usage + "; it cannot point at a " + next.spec + " key for " + next.usage + ".");
+            }
+            state.updateAlias(alias, next);
+        }
+        return JsonOutput.ordered();
+    }
+
+    Map<String, Object> deleteAlias(Map<String, Object> input) throws AwsError {
+        String aliasName = JsonArgs.requiredString(input, "AliasName");
+        FakeKms state = access.state();
+        synchronized (state) {
+            FakeKms.Alias alias = state.alias(aliasName);
+            state.authorize(state.target(alias), "kms:DeleteAlias", KmsKeyAccess.caller());
+            state.deleteAlias(alias);
         }
         return JsonOutput.ordered();
     }

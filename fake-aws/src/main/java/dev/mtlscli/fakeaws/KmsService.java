@@ -41,6 +41,8 @@ final class KmsService implements JsonTargetService {
         switch (operation) {
             case "CreateKey":
                 return keys.createKey(input);
+            case "ListKeys":
+                return keys.listKeys(input);
             case "DescribeKey":
                 return keys.describeKey(input);
             case "PutKeyPolicy":
@@ -55,6 +57,10 @@ final class KmsService implements JsonTargetService {
                 return signatures.verify(input);
             case "CreateAlias":
                 return labels.createAlias(input);
+            case "UpdateAlias":
+                return labels.updateAlias(input);
+            case "DeleteAlias":
+                return labels.deleteAlias(input);
             case "ListAliases":
                 return labels.listAliases(input);
             case "TagResource":

@@ -174,6 +174,38 @@ class KmsKeysWireTest {
     }
 
     @Test
+    void anAliasMovesToAKeyOfTheSameKindAndIsDeleted() {
+        KeyMetadata old = signingKey();
+        KeyMetadata next = signingKey();
+        KeyMetadata symmetric = kms.createKey(b -> { }).keyMetadata();
+        kms.createAlias(b -> b.aliasName("alias/mtls/svc-ca").targetKeyId(old.keyId()));
+
+        kms.updateAlias(b -> b.aliasName("alias/mtls/svc-ca").targetKeyId(next.arn()));
+        assertEquals(next.arn(), kms.describeKey(b -> b.keyId("alias/mtls/svc-ca")).keyMetadata().arn());
+        KmsException otherKind = assertThrows(KmsException.class,
+                () -> kms.updateAlias(b -> b.aliasName("alias/mtls/svc-ca").targetKeyId(symmetric.keyId())));
+        assertEquals("ValidationException", otherKind.awsErrorDetails().errorCode());
+        assertThrows(NotFoundException.class,
+                () -> kms.updateAlias(b -> b.aliasName("alias/none").targetKeyId(next.keyId())));
+
+        kms.deleteAlias(b -> b.aliasName("alias/mtls/svc-ca"));
+        assertThrows(NotFoundException.class, () -> kms.describeKey(b -> b.keyId("alias/mtls/svc-ca")));
+        assertThrows(NotFoundException.class, () -> kms.deleteAlias(b -> b.aliasName("alias/mtls/svc-ca")));
+        assertEquals(List.of(), aws.kms().key(next.keyId()).aliases());
+    }
+
+    @Test
+    void listKeysListsTheAccountsKeysOverPages() {
+        List<String> made = List.of(signingKey().arn(), signingKey().arn(), signingKey().arn());
+
+        List<String> listed = kms.listKeysPaginator(b -> b.limit(2)).keys().stream()
+                .map(software.amazon.awssdk.services.kms.model.KeyListEntry::keyArn).toList();
+
+        assertEquals(made, listed);
+        assertTrue(kms.listKeys(b -> b.limit(2)).truncated());
+    }
+
+    @Test
     void tagsAreAddedReplacedListedAndRemoved() {
         KeyMetadata key = signingKey();
         kms.tagResource(b -> b.keyId(key.keyId()).tags(

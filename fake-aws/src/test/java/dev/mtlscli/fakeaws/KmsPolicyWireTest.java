@@ -138,6 +138,19 @@ class KmsPolicyWireTest {
     }
 
     @Test
+    void aConditionalAllowDoesNotAllowAndAConditionalDenyDenies() {
+        String conditionalAllow = key(policy(statement("Allow", "\"" + HOME_USER + "\"", "\"kms:PutKeyPolicy\""),
+                "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + HOME_USER + "\"},\"Action\":\"kms:Sign\","
+                        + "\"Resource\":\"*\",\"Condition\":{\"Bool\":{\"aws:MultiFactorAuthPresent\":\"true\"}}}"));
+        String conditionalDeny = key(policy(statement("Allow", "\"" + HOME_USER + "\"", "\"kms:*\""),
+                "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"kms:Sign\",\"Resource\":\"*\","
+                        + "\"Condition\":{\"StringNotEquals\":{\"aws:SourceVpce\":\"vpce-1\"}}}"));
+
+        assertThrows(KmsException.class, () -> sign(kms, conditionalAllow), "the fake does not evaluate conditions");
+        assertThrows(KmsException.class, () -> sign(kms, conditionalDeny));
+    }
+
+    @Test
     void aPolicyThatLocksOutItsSetterIsRefusedUnlessBypassed() {
         String lockout = policy(statement("Allow", "[\"" + SIGNER_ROLE + "\"]", "\"kms:*\""));
         KmsException e = assertThrows(KmsException.class, () -> key(lockout));

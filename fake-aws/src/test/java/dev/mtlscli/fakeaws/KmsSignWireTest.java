@@ -102,6 +102,19 @@ class KmsSignWireTest {
         assertFalse(KmsWire.verifies(publicKey, algorithm, "other".getBytes(StandardCharsets.UTF_8),
                 raw.signature().asByteArray()));
         assertEquals(2, aws.kms().signCount(arn));
+        assertTrue(kms.verify(v -> v.keyId(arn).message(SdkBytes.fromByteArray(MESSAGE)).signature(digest.signature())
+                .signingAlgorithm(algorithm)).signatureValid());
+        assertThrows(KmsInvalidSignatureException.class, () -> kms.verify(v -> v.keyId(arn)
+                .message(SdkBytes.fromUtf8String("other")).signature(raw.signature()).signingAlgorithm(algorithm)));
+    }
+
+    @Test
+    void aDryRunSignIsCheckedButSignsNothing() {
+        String arn = signingKey("ECC_NIST_P256");
+        KmsException e = assertThrows(KmsException.class, () -> kms.sign(b -> b.keyId(arn).dryRun(true)
+                .message(SdkBytes.fromByteArray(MESSAGE)).signingAlgorithm(SigningAlgorithmSpec.ECDSA_SHA_256)));
+        assertEquals("DryRunOperationException", e.awsErrorDetails().errorCode());
+        assertEquals(0, aws.kms().signCount(arn));
     }
 
     @Test
