@@ -225,8 +225,7 @@ public final class CertsCreateCommand implements Callable<Integer> {
      * outputs, an adopted key and its algorithm) comes before the first one is made.
      */
     private CreateResult createWithKms(ResolvedSpec resolved, PasswordFile passwords) {
-        KmsSigningAlgorithm signing = kmsSigningAlgorithm == null ? null : KmsSigningAlgorithm.fromName(kmsSigningAlgorithm);
-        checkAdoption(resolved);
+        KmsSigningAlgorithm signing = checkKmsOptions(resolved);
         AwsSettings settings = kmsSettings();
         CertsCreator.checkOutputs(out, layerDir, force);
         SecureRandom random = new SecureRandom();
@@ -237,16 +236,26 @@ public final class CertsCreateCommand implements Callable<Integer> {
                 source = KmsCaSource.adopted(clients.kms(), region, kmsKeyId, signing, random);
             } else {
                 String caller = AwsCalls.call(AwsService.STS, "GetCallerIdentity", () -> clients.sts().getCallerIdentity().arn());
-                source = KmsCaSource.created(clients.kms(), region, kmsKeySpec == null ? DEFAULT_KMS_KEY_SPEC : kmsKeySpec, caller,
-                        signerRoles, signing, random);
+                source = KmsCaSource.created(clients.kms(), region, keySpec(), caller, signerRoles, signing, random);
             }
             return new CertsCreator(random, source).create(resolved, out, layerDir, force, passwords);
         }
     }
 
-    private void checkAdoption(ResolvedSpec resolved) {
+    private String keySpec() {
+        return kmsKeySpec == null ? DEFAULT_KMS_KEY_SPEC : kmsKeySpec;
+    }
+
+    /** What can be checked without calling AWS, so that bad options call nothing; the signing algorithm asked for, or null. */
+    private KmsSigningAlgorithm checkKmsOptions(ResolvedSpec resolved) {
+        KmsSigningAlgorithm signing = kmsSigningAlgorithm == null ? null : KmsSigningAlgorithm.fromName(kmsSigningAlgorithm);
         if (kmsKeyId == null) {
-            return;
+            KmsCaKeys.keySpec(keySpec());
+            if (signing != null) {
+                signing.requireFits(keySpec());
+            }
+            signerRoles.forEach(KmsCaKeyPolicy::signerRole);
+            return signing;
         }
         AwsNames.kmsKeyId(kmsKeyId);
         if (resolved.services().size() != 1) {
@@ -255,19 +264,14 @@ public final class CertsCreateCommand implements Callable<Integer> {
                     .map(ResolvedSpec.Service::name).toList()) + "); give a spec with one service, or leave --kms-key-id out "
                     + "to make a key per service");
         }
+        return signing;
     }
 
     /** The same checks as a run, then its calls; nothing is called. */
     private int printKmsPlan(ResolvedSpec resolved) {
-        String keySpec = kmsKeySpec == null ? DEFAULT_KMS_KEY_SPEC : KmsCaKeys.keySpec(kmsKeySpec);
-        KmsSigningAlgorithm signing = kmsSigningAlgorithm == null ? null : KmsSigningAlgorithm.fromName(kmsSigningAlgorithm);
-        if (signing != null && kmsKeyId == null) {
-            signing.requireFits(keySpec);
-        }
-        signerRoles.forEach(KmsCaKeyPolicy::signerRole);
-        checkAdoption(resolved);
+        KmsSigningAlgorithm signing = checkKmsOptions(resolved);
         Plans.print(spec.commandLine().getOut(), global.output, AwsClients.region(kmsSettings()),
-                KmsCaPlan.calls(kmsKeyId, keySpec, signerRoles, signing == null ? null : signing.name(), resolved));
+                KmsCaPlan.calls(kmsKeyId, keySpec(), signerRoles, signing == null ? null : signing.name(), resolved));
         return ExitCodes.OK;
     }
 
