@@ -2,6 +2,11 @@ package dev.mtlscli.cmd;
 
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.TerminalText;
+import dev.mtlscli.aws.Arns;
+import dev.mtlscli.aws.AwsClients;
+import dev.mtlscli.aws.AwsNames;
+import dev.mtlscli.aws.AwsSettings;
+import dev.mtlscli.pki.KmsKey;
 import dev.mtlscli.importing.ImportRequest;
 import dev.mtlscli.importing.ImportedService;
 import dev.mtlscli.importing.MaterialImporter;
@@ -26,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 @Command(name = "import",
@@ -79,6 +85,11 @@ public final class CertsImportCommand implements Callable<Integer> {
                 description = "The CA's private key (PEM), so that rotate can renew locally; it is stored encrypted under a generated password.")
         Path caKey;
 
+        @Option(names = "--ca-kms-key-id", paramLabel = "KEY",
+                description = "Instead of --ca-key: the AWS KMS key (key id, key ARN, alias/NAME or alias ARN) that is the CA's private "
+                        + "key; the CA certificate must hold its public key. The workspace records its ARN, as certs create --ca aws-kms does.")
+        String caKmsKeyId;
+
         @Option(names = "--ca-key-password-file", paramLabel = "FILE", description = "The password of an encrypted --ca-key (first line).")
         Path caKeyPasswordFile;
 
@@ -121,6 +132,9 @@ public final class CertsImportCommand implements Callable<Integer> {
             description = "Format of the workspace's stores: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     StoreType storeType;
 
+    @Mixin
+    AwsOptions aws;
+
     private char[] common;
     private boolean commonRead;
 
@@ -132,17 +146,33 @@ public final class CertsImportCommand implements Callable<Integer> {
         }
         List<ImportRequest.ServiceSource> sourcesList = new ArrayList<>();
         for (ServiceOptions service : services) {
+            if (service.caKey != null && service.caKmsKeyId != null) {
+                throw new MtlsException(service.name + ": give the CA's key once, --ca-key (a local key) or --ca-kms-key-id (a KMS key)");
+            }
+        }
+        for (ServiceOptions service : services) {
             sourcesList.add(new ImportRequest.ServiceSource(service.name, service.keyStore,
                     password(service.keyStorePasswordFile, service.keyStorePasswordEnv, "the keystore " + service.keyStore,
                             "--keystore-password-file"),
                     service.alias, service.serverCertificate, service.caCertificate, service.caKey,
-                    service.caKey == null ? null : caKeyPassword(service)));
+                    service.caKey == null ? null : caKeyPassword(service), service.caKmsKeyId));
         }
         char[] trustStorePassword = trustStore == null ? null
                 : password(trustStorePasswordFile, trustStorePasswordEnv, "the truststore " + trustStore, "--truststore-password-file");
         Instant now = Instant.now();
-        MaterialImporter.Result result = new MaterialImporter(new SecureRandom(), now)
-                .importInto(new ImportRequest(sourcesList, trustStore, trustStorePassword, storeType), out, layerDir, force);
+        ImportRequest request = new ImportRequest(sourcesList, trustStore, trustStorePassword, storeType);
+        MaterialImporter.Result result;
+        List<String> kmsKeyIds = services.stream().map(service -> service.caKmsKeyId).filter(Objects::nonNull).toList();
+        if (kmsKeyIds.isEmpty()) {
+            result = new MaterialImporter(new SecureRandom(), now).importInto(request, out, layerDir, force);
+        } else {
+            kmsKeyIds.forEach(AwsNames::kmsKeyId);
+            try (AwsClients clients = AwsClients.connect(kmsSettings(kmsKeyIds))) {
+                String region = clients.region().id();
+                result = new MaterialImporter(new SecureRandom(), now, keyId -> KmsKey.connect(clients.kms(), keyId, region))
+                        .importInto(request, out, layerDir, force);
+            }
+        }
 
         PrintWriter err = spec.commandLine().getErr();
         result.plan().warnings().forEach(warning -> err.println("warning: " + TerminalText.escape(warning)));
@@ -155,6 +185,25 @@ public final class CertsImportCommand implements Callable<Integer> {
         }
         stdout.flush();
         return ExitCodes.OK;
+    }
+
+    /** The region of the --ca-kms-key-id ARNs unless --region says otherwise; a KMS key signs in its own region only. */
+    private AwsSettings kmsSettings(List<String> keyIds) {
+        AwsSettings settings = aws.settings();
+        for (String keyId : keyIds) {
+            if (!keyId.startsWith("arn:")) {
+                continue;
+            }
+            String keyRegion = Arns.region(keyId);
+            if (settings.region() == null) {
+                settings = settings.withRegion(keyRegion);
+            } else if (!settings.region().equals(keyRegion)) {
+                throw new MtlsException("the KMS key " + keyId + " is in " + keyRegion + ", not in "
+                        + (aws.settings().region() == null ? "the region of the other keys, " : "--region ") + settings.region()
+                        + "; a KMS key signs in its own region only");
+            }
+        }
+        return settings;
     }
 
     /** An encrypted CA key's password: its own, else the common one; a clear key needs none. */
@@ -206,6 +255,8 @@ public final class CertsImportCommand implements Callable<Integer> {
             stdout.printf("  ca       %s%n", line(ca, now));
             stdout.printf("           %s%n", service.hasCaKey()
                     ? "key imported, encrypted: " + WorkspaceLayout.caKey(service.name())
+                    : service.caKmsKeyArn() != null
+                    ? "key in KMS: " + TerminalText.escape(service.caKmsKeyArn()) + " (" + WorkspaceLayout.caKmsKey(service.name()) + ")"
                     : "key not imported: rotate cannot renew locally (rotate --new-ca, or certs create --ca acm-pca)");
             stdout.printf("  backend  %s%n", line(service.serverCertificate(), now));
             stdout.printf("           from %s, issued by %s%n", TerminalText.escape(service.serverSource()),
@@ -222,9 +273,17 @@ public final class CertsImportCommand implements Callable<Integer> {
             result.layerFiles().forEach(file -> stdout.printf("  %s%n", file));
         }
         // the imported keys are still in the old stores and layer versions, under their old password
-        boolean allKeys = result.plan().services().stream().allMatch(ImportedService::hasCaKey);
-        stdout.printf("%nThe imported private keys are still in the old stores and layer versions; give them new ones now: "
-                + "mtls-cli certs rekey --workspace %s%s%n", TerminalText.escape(result.directory()), allKeys ? "" : " --new-ca");
+        List<ImportedService> kms = result.plan().services().stream().filter(service -> service.caKmsKeyArn() != null).toList();
+        if (kms.size() < result.plan().services().size()) {
+            boolean allKeys = result.plan().services().stream().allMatch(ImportedService::canIssue);
+            stdout.printf("%nThe imported private keys are still in the old stores and layer versions; give them new ones now: "
+                    + "mtls-cli certs rekey --workspace %s%s%n", TerminalText.escape(result.directory()), allKeys ? "" : " --new-ca");
+        }
+        for (ImportedService service : kms) {
+            stdout.printf("%n%s: the imported client key is still in the old stores and layer versions; renew it through KMS now: "
+                    + "mtls-cli rotate --workspace %s --service %s --force%n", service.name(), TerminalText.escape(result.directory()),
+                    service.name());
+        }
         stdout.printf("Next: mtls-cli layer publish --workspace %s%n", TerminalText.escape(result.directory()));
     }
 
@@ -251,6 +310,7 @@ public final class CertsImportCommand implements Callable<Integer> {
             node.put("client", certificate(service.clientCertificate(), now));
             node.put("ca", certificate(service.caChain().get(0), now));
             node.put("caKeyImported", service.hasCaKey());
+            node.put("caKmsKeyArn", service.caKmsKeyArn());
             node.put("server", certificate(service.serverCertificate(), now));
             node.put("serverSource", service.serverSource());
             node.put("trusts", certificate(service.serverRoot(), now));

@@ -1,6 +1,8 @@
 package dev.mtlscli.importing;
 
 import dev.mtlscli.MtlsException;
+import dev.mtlscli.pki.KmsCertificateAuthority;
+import dev.mtlscli.pki.KmsKey;
 import dev.mtlscli.pki.CertificateHost;
 import dev.mtlscli.pki.ChainBuilder;
 import dev.mtlscli.pki.ChainVerifier;
@@ -12,10 +14,13 @@ import dev.mtlscli.store.PemFiles;
 
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -23,6 +28,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads and checks what `certs import` is given, before anything is written: every refusal
@@ -38,9 +44,19 @@ public final class ImportAnalyzer {
     private static final Duration SOON = Duration.ofDays(30);
 
     private final Instant now;
+    private final Function<String, KmsKey> kmsKeys;
 
     public ImportAnalyzer(Instant now) {
+        this(now, null);
+    }
+
+    /**
+     * @param kmsKeys connects to a KMS key by the id --ca-kms-key-id gives (checked as
+     *                {@link KmsKey#connect} checks it); null when no AWS settings are at hand
+     */
+    public ImportAnalyzer(Instant now, Function<String, KmsKey> kmsKeys) {
         this.now = now;
+        this.kmsKeys = kmsKeys;
     }
 
     public ImportPlan analyze(ImportRequest request) {
@@ -151,6 +167,7 @@ public final class ImportAnalyzer {
                     + ") did not issue the client certificate " + subject(leaf) + " (issued by " + subject(issuingCa) + ")");
         }
         PrivateKey caKey = source.caKey() == null ? null : caKey(source, issuingCa, caChain);
+        String caKmsKeyArn = source.caKmsKeyId() == null ? null : caKmsKey(source, issuingCa, caChain);
         checkClientCertificate(name, leaf, warnings);
 
         Server server = server(source, trusted, caChain, candidates);
@@ -167,7 +184,8 @@ public final class ImportAnalyzer {
         }
         checkServerCertificate(name, server.certificate(), warnings);
         return new ImportedService(name, alias, key, clientChain, caChain, caKey, serverChain, server.source(),
-                CertificateHost.of(server.certificate(), name + ": the backend's certificate " + subject(server.certificate())));
+                CertificateHost.of(server.certificate(), name + ": the backend's certificate " + subject(server.certificate())),
+                caKmsKeyArn);
     }
 
     private static String alias(InputStore keyStore, String wanted, String where) {
@@ -209,6 +227,31 @@ public final class ImportAnalyzer {
                     + subject(issuingCa) + "); mtls-cli issues from root CAs only, import without --ca-key");
         }
         return key;
+    }
+
+    /**
+     * The KMS key that is the issuing CA's key, checked as rotate will use it
+     * ({@link KmsCertificateAuthority#connect}): the CA certificate holds the key's public key and
+     * the key signs with the algorithm the CA certificate is signed with.
+     */
+    private String caKmsKey(ImportRequest.ServiceSource source, X509Certificate issuingCa, List<X509Certificate> caChain) {
+        String name = source.name();
+        if (source.caKey() != null) {
+            throw new MtlsException(name + ": give the CA's key once, --ca-key (a local key) or --ca-kms-key-id (a KMS key)");
+        }
+        if (kmsKeys == null) {
+            throw new MtlsException(name + ": --ca-kms-key-id needs AWS settings (--region, --profile) to read the KMS key");
+        }
+        if (caChain.size() > 1) {
+            throw new MtlsException(name + ": the CA that issued the client certificate, " + subject(issuingCa)
+                    + ", is an intermediate CA; --ca-kms-key-id adopts the KMS key of a root CA");
+        }
+        try {
+            KmsKey key = kmsKeys.apply(source.caKmsKeyId());
+            return KmsCertificateAuthority.connect(key, issuingCa, new SecureRandom(), Clock.fixed(now, ZoneOffset.UTC)).keyArn();
+        } catch (MtlsException e) {
+            throw new MtlsException(name + ": " + e.getMessage(), e);
+        }
     }
 
     private record Server(X509Certificate certificate, Collection<X509Certificate> candidates, String source) {

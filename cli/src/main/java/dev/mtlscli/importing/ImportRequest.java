@@ -28,8 +28,14 @@ public record ImportRequest(List<ServiceSource> services, Path trustStore, char[
      *                          keystore or the truststore
      * @param caKey             the CA's private key (PEM, clear or encrypted); null to import
      *                          without it, and renew through a CA rollover or ACM Private CA
+     * @param caKmsKeyId        the KMS key (id, ARN, alias/NAME) that is the CA's private key,
+     *                          instead of {@code caKey}; null when the CA's key is not in KMS
      */
     public record ServiceSource(String name, Path keyStore, char[] keyStorePassword, String alias, Path serverCertificate,
-                                Path caCertificate, Path caKey, char[] caKeyPassword) {
+                                Path caCertificate, Path caKey, char[] caKeyPassword, String caKmsKeyId) {
+        public ServiceSource(String name, Path keyStore, char[] keyStorePassword, String alias, Path serverCertificate,
+                             Path caCertificate, Path caKey, char[] caKeyPassword) {
+            this(name, keyStore, keyStorePassword, alias, serverCertificate, caCertificate, caKey, caKeyPassword, null);
+        }
     }
 }

@@ -75,6 +75,12 @@ public final class ImportWriter {
             String caKey = WorkspaceLayout.caKey(name);
             PemFiles.writeEncryptedPrivateKey(root.resolve(caKey), service.caKey(), passwords.get(caKey), random);
             written.add(new WrittenFile(caKey, FileRole.CA_KEY, name));
+        } else if (service.caKmsKeyArn() != null) {
+            // the same record `certs create --ca aws-kms` writes, so rotate, inspect and status treat both alike
+            String record = WorkspaceLayout.caKmsKey(name);
+            byte[] line = (service.caKmsKeyArn() + "\n").getBytes(StandardCharsets.US_ASCII);
+            SecureFiles.writePublic(root.resolve(record), out -> out.write(line));
+            written.add(new WrittenFile(record, FileRole.CA_KMS_KEY, name));
         } else {
             String record = WorkspaceLayout.caImported(name);
             byte[] text = ("imported by mtls-cli certs import without the key of " + service.caChain().get(0).getSubjectX500Principal().getName()

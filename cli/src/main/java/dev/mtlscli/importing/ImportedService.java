@@ -12,6 +12,7 @@ import java.util.List;
  * @param caKey         the issuing CA's key; null when it was not imported
  * @param serverChain   the backend's certificate, then its CAs up to the root
  * @param serverSource  where the backend's certificate came from, for the report
+ * @param caKmsKeyArn   the ARN of the KMS key that is the issuing CA's key; null when the CA's key is not in KMS
  */
 public record ImportedService(
         String name,
@@ -22,7 +23,14 @@ public record ImportedService(
         PrivateKey caKey,
         List<X509Certificate> serverChain,
         String serverSource,
-        String host) {
+        String host,
+        String caKmsKeyArn) {
+
+    public ImportedService(String name, String keyStoreAlias, PrivateKey clientKey, List<X509Certificate> clientChain,
+                           List<X509Certificate> caChain, PrivateKey caKey, List<X509Certificate> serverChain, String serverSource,
+                           String host) {
+        this(name, keyStoreAlias, clientKey, clientChain, caChain, caKey, serverChain, serverSource, host, null);
+    }
 
     public ImportedService {
         clientChain = List.copyOf(clientChain);
@@ -45,5 +53,10 @@ public record ImportedService(
 
     public boolean hasCaKey() {
         return caKey != null;
+    }
+
+    /** Whether the CA can issue again: its key was imported, or it is a KMS key. */
+    public boolean canIssue() {
+        return caKey != null || caKmsKeyArn != null;
     }
 }
