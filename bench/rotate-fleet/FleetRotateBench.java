@@ -1,3 +1,4 @@
+import dev.mtlscli.aws.LambdaRates;
 import dev.mtlscli.cmd.MtlsCli;
 import dev.mtlscli.fakeaws.FakeAws;
 import dev.mtlscli.fakeaws.FakeLambda;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,17 +19,23 @@ import java.util.Map;
 /**
  * Benchmark of a fleet rotation (docs/benchmarks.md, "Rotation of a fleet"; bench/rotate-fleet.sh
  * runs it): REGIONS x ACCOUNTS account-regions (the publishing account and ACCOUNTS-1 member
- * accounts reached through an assumed role) with FUNCTIONS consumers each, every call of the
- * timed `rotate` delayed by LATENCY ms and every THROTTLE_EVERY-th call of each operation
- * throttled. Not a test: it prints one RESULT line and exits 1 only when a reachable function is
- * left inconsistent.
+ * accounts reached through an assumed role) with FUNCTIONS consumers each, Lambda's control-plane
+ * quotas enforced in each account-region, every call of the timed `rotate` delayed by LATENCY ms
+ * and every THROTTLE_EVERY-th call of each operation throttled. Not a test: it prints one RESULT
+ * line and exits 1 when a reachable function is left inconsistent or, with the limiter on,
+ * Lambda's quota answered any call 429.
  *
  * <pre>
  * java -cp cli/target/mtls-cli.jar bench/rotate-fleet/FleetRotateBench.java \
- *     REGIONS ACCOUNTS FUNCTIONS CONCURRENCY GLOBAL LATENCY_MS THROTTLE_EVERY UNREACHABLE_ACCOUNTS
+ *     REGIONS ACCOUNTS FUNCTIONS CONCURRENCY GLOBAL LATENCY_MS THROTTLE_EVERY UNREACHABLE_ACCOUNTS [LAMBDA_RATE]
  * </pre>
- * The ideal wall time is calls x latency / effective concurrency, where the effective concurrency
- * is min(GLOBAL, reachable account-regions x CONCURRENCY).
+ * LAMBDA_RATE is rotate's --lambda-rate (default the command's, 10); GetFunction keeps the
+ * command's default rate. The ideal wall time is the larger of the latency bound, calls x latency
+ * / effective concurrency (min(GLOBAL, reachable account-regions x CONCURRENCY)), and the quota
+ * bound: account-regions run side by side, so it is the busiest account-region's calls, as
+ * Lambda's quota counted them, over the limiter's rate (control plane and GetFunction each on its
+ * own bucket: the slower one). It leaves out the injected throttles, which never reach the quota
+ * but each cost the limiter a token.
  */
 public class FleetRotateBench {
     static final String ROLE = "mtls-rotation";
@@ -41,6 +49,8 @@ public class FleetRotateBench {
         int latencyMs = Integer.parseInt(args[5]);
         int throttleEvery = Integer.parseInt(args[6]);
         int unreachable = Integer.parseInt(args[7]);
+        int lambdaRate = args.length > 8 ? Integer.parseInt(args[8]) : LambdaRates.DEFAULT.controlPlanePerSecond();
+        int getFunctionRate = LambdaRates.DEFAULT.getFunctionPerSecond();
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true"); // see bench/rotate/RotateBench.java
         }
@@ -81,9 +91,11 @@ public class FleetRotateBench {
             aws.latency(Duration.ofMillis(latencyMs));
             aws.throttleEvery(throttleEvery);
             aws.clearRequests();
+            aws.enforceLambdaQuotas(true);
             List<String> rotate = new ArrayList<>(List.of("rotate", "--service", "service-1", "--workspace", ws.toString(), "--force",
                     "--endpoint-url", endpoint, "--regions", String.join(",", regions), "--role-name", ROLE,
-                    "--concurrency", String.valueOf(concurrency), "--global-concurrency", String.valueOf(global)));
+                    "--concurrency", String.valueOf(concurrency), "--global-concurrency", String.valueOf(global),
+                    "--lambda-rate", String.valueOf(lambdaRate), "--lambda-get-function-rate", String.valueOf(getFunctionRate)));
             if (!members.isEmpty()) {
                 rotate.addAll(List.of("--accounts", String.join(",", members)));
             }
@@ -100,6 +112,30 @@ public class FleetRotateBench {
             aws.latency(Duration.ZERO);
             aws.throttleEvery(0);
             List<RecordedRequest> requests = aws.requests();
+            // per account-region: what its quota counted (control plane, GetFunction, refused, most control-plane in 1 s)
+            long quota429 = 0, busiestControlPlane = 0, busiestGetFunction = 0;
+            int controlPlaneMax1s = 0;
+            List<String> allAccounts = new ArrayList<>(List.of(FakeAws.ACCOUNT_ID));
+            allAccounts.addAll(members);
+            for (String region : regions) {
+                for (String account : allAccounts) {
+                    List<Instant> controlPlane = new ArrayList<>();
+                    long getFunction = 0;
+                    for (FakeLambda.CountedCall c : aws.lambda(account, region).countedCalls()) {
+                        if (!c.admitted()) {
+                            quota429++;
+                        } else if (c.quota().equals("GetFunction API requests")) {
+                            getFunction++;
+                        } else if (c.quota().equals("Remainder of the control plane API requests")) {
+                            controlPlane.add(c.at());
+                        }
+                    }
+                    busiestControlPlane = Math.max(busiestControlPlane, controlPlane.size());
+                    busiestGetFunction = Math.max(busiestGetFunction, getFunction);
+                    controlPlaneMax1s = Math.max(controlPlaneMax1s, most1s(controlPlane));
+                }
+            }
+            aws.enforceLambdaQuotas(false);
             long throttled = requests.stream().filter(r -> r.errorType() != null && r.errorType().contains("Throttl")
                     || r.errorType() != null && r.errorType().contains("TooManyRequests")).count();
 
@@ -130,13 +166,34 @@ public class FleetRotateBench {
             }
             int targets = reachable.size() * regions.size();
             int effective = Math.min(global, targets * concurrency);
-            double idealMs = (double) requests.size() * latencyMs / effective;
-            stdout.printf(Locale.ROOT, "RESULT regions=%d accounts=%d functions=%d exit=%d wall_ms=%d calls=%d throttled=%d "
-                            + "effective_concurrency=%d ideal_ms=%.0f ratio=%.2f converged=%d/%d inconsistent=%d untouched_unreachable=%d%n",
-                    regionCount, accountCount, functions * regionCount * accountCount, exit, wallMs, requests.size(), throttled,
-                    effective, idealMs, wallMs / idealMs, converged, regionCount * accountCount, inconsistent, untouched);
-            System.exit(inconsistent == 0 ? 0 : 1);
+            double latencyBoundMs = (double) requests.size() * latencyMs / effective;
+            int cpRate = lambdaRate > 0 ? lambdaRate : 15; // a limit turned off is bounded by the quota itself
+            double quotaBoundMs = 1000.0 * Math.max((double) busiestControlPlane / cpRate, (double) busiestGetFunction / getFunctionRate);
+            double quota15BoundMs = 1000.0 * Math.max(busiestControlPlane / 15.0, busiestGetFunction / 100.0);
+            double idealMs = Math.max(latencyBoundMs, quotaBoundMs);
+            stdout.printf(Locale.ROOT, "RESULT regions=%d accounts=%d functions=%d lambda_rate=%d exit=%d wall_ms=%d calls=%d "
+                            + "throttled=%d quota_429=%d busiest_control_plane_calls=%d busiest_get_function_calls=%d "
+                            + "control_plane_max_1s=%d effective_concurrency=%d latency_bound_ms=%.0f quota_bound_ms=%.0f "
+                            + "quota15_bound_ms=%.0f ideal_ms=%.0f ratio=%.2f converged=%d/%d inconsistent=%d untouched_unreachable=%d%n",
+                    regionCount, accountCount, functions * regionCount * accountCount, lambdaRate, exit, wallMs, requests.size(),
+                    throttled - quota429, quota429, busiestControlPlane, busiestGetFunction, controlPlaneMax1s, effective,
+                    latencyBoundMs, quotaBoundMs, quota15BoundMs, idealMs, wallMs / idealMs, converged, regionCount * accountCount,
+                    inconsistent, untouched);
+            System.exit(inconsistent == 0 && (quota429 == 0 || lambdaRate == 0) ? 0 : 1);
         }
+    }
+
+    /** The most calls in any window [t, t + 1 s) that starts at a call. */
+    private static int most1s(List<Instant> times) {
+        List<Instant> sorted = times.stream().sorted().toList();
+        int most = 0;
+        for (int first = 0, last = 0; last < sorted.size(); last++) {
+            while (!sorted.get(first).plusSeconds(1).isAfter(sorted.get(last))) {
+                first++;
+            }
+            most = Math.max(most, last - first + 1);
+        }
+        return most;
     }
 
     private static void quiet(java.util.function.IntSupplier command) {

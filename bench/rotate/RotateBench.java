@@ -1,3 +1,4 @@
+import dev.mtlscli.aws.LambdaRates;
 import dev.mtlscli.cmd.MtlsCli;
 import dev.mtlscli.fakeaws.FakeAws;
 import dev.mtlscli.fakeaws.FakeLambda;
@@ -26,25 +27,33 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Benchmark of `mtls-cli rotate` on a fleet of consumer functions in the loopback fake AWS, with
- * a latency added to every call and a share of the calls throttled (docs/benchmarks.md,
- * "Rotation of 500 functions"; bench/rotate.sh runs it). Not a test: it prints figures, and exits
- * 1 only when the rotation failed or a function is left inconsistent (not on the new version,
- * its other layers or their order changed, or its last update not Successful; a function without
- * the service's layer changed at all).
+ * Lambda's control-plane quotas enforced, a latency added to every call and a share of the calls
+ * throttled (docs/benchmarks.md, "Rotation of 500 functions"; bench/rotate.sh runs it). Not a
+ * test: it prints figures, and exits 1 only when the rotation failed, a function is left
+ * inconsistent (not on the new version, its other layers or their order changed, or its last
+ * update not Successful; a function without the service's layer changed at all), or, with the
+ * client-side limiter on, Lambda's quota answered any call 429.
  *
  * <pre>
  * java [-XX:+UseSerialGC -XX:TieredStopAtLevel=1] -cp cli/target/mtls-cli.jar bench/rotate/RotateBench.java \
- *     [functions] [concurrency] [latencyMs] [throttleEvery] [completeAfterReads]
+ *     [functions] [concurrency] [latencyMs] [throttleEvery] [completeAfterReads] [lambdaRate] [getFunctionRate]
  * </pre>
  * Defaults: 500 functions, the command's default concurrency (not passed), 20 ms, every 20th call
- * of each operation throttled (5%), updates seen Successful on the 2nd read (the fake's default).
- * A concurrency of 0 also means "the command's default". {@code -Dbench.profile=MS} samples the
- * rotation's threads every MS milliseconds and prints where their time went.
+ * of each operation throttled (5%), updates seen Successful on the 2nd read (the fake's default),
+ * the command's default rates ({@link LambdaRates#DEFAULT}), always passed as --lambda-rate and
+ * --lambda-get-function-rate so that MTLS_LAMBDA_RATE in the environment cannot make the CLI
+ * and the ideal disagree. A concurrency of 0 also means "the command's default"; a rate of 0 turns
+ * that limit off (then the quota answers 429s and the SDK retries them). {@code -Dbench.profile=MS}
+ * samples the rotation's threads every MS milliseconds and prints where their time went.
  *
- * <p>Set-up (workspace, first publish, the fleet) runs without latency or throttling; only the
- * `rotate` call is timed, from its start to its return, with latency and throttling on. The
- * ideal is calls x latency / concurrency: every call of the rotation made {@code concurrency} at
- * a time with nothing but the fake's latency in between.
+ * <p>Set-up (workspace, first publish, the fleet) runs without latency, throttling or quotas;
+ * only the `rotate` call is timed, from its start to its return, with all three on. The ideal is
+ * the larger of two bounds: the latency bound, calls x latency / concurrency (every call made
+ * {@code concurrency} at a time with nothing but the fake's latency in between), and the quota
+ * bound, the calls Lambda's quota counted in each class over the limiter's rate for that class
+ * (control plane, GetFunction; the classes' buckets are separate, so the slower one bounds).
+ * The quota bound leaves out the injected throttles, which never reach the quota but each cost
+ * the limiter a token too.
  */
 public class RotateBench {
     static final String SERVICE = "service-1";
@@ -58,6 +67,8 @@ public class RotateBench {
         int latencyMs = intArg(args, 2, 20);
         int throttleEvery = intArg(args, 3, 20);
         int completeAfterReads = intArg(args, 4, 1);
+        int lambdaRate = intArg(args, 5, LambdaRates.DEFAULT.controlPlanePerSecond());
+        int getFunctionRate = intArg(args, 6, LambdaRates.DEFAULT.getFunctionPerSecond());
         int concurrency = concurrencyArg > 0 ? concurrencyArg : RunOptions.DEFAULT_CONCURRENCY;
         long profileMs = Long.getLong("bench.profile", 0);
 
@@ -115,14 +126,18 @@ public class RotateBench {
             aws.latency(Duration.ofMillis(latencyMs));
             aws.throttleEvery(throttleEvery);
             aws.clearRequests();
+            aws.enforceLambdaQuotas(true);
             List<String> rotate = new ArrayList<>(List.of("rotate", "--service", SERVICE, "--workspace", ws.toString(),
-                    "--force", "--region", region, "--endpoint-url", endpoint));
+                    "--force", "--region", region, "--endpoint-url", endpoint,
+                    "--lambda-rate", String.valueOf(lambdaRate), "--lambda-get-function-rate", String.valueOf(getFunctionRate)));
             if (concurrencyArg > 0) {
                 rotate.addAll(List.of("--concurrency", String.valueOf(concurrencyArg)));
             }
-            log("rotate: " + String.join(" ", rotate.subList(0, 3)) + " --force"
+            log("rotate: " + String.join(" ", rotate.subList(0, 3)) + " --force --lambda-rate " + lambdaRate
+                    + " --lambda-get-function-rate " + getFunctionRate
                     + (concurrencyArg > 0 ? " --concurrency " + concurrencyArg : "") + " (" + latencyMs + " ms per call, "
-                    + (throttleEvery > 0 ? "every " + throttleEvery + "th call of each operation throttled" : "no throttling") + ")");
+                    + (throttleEvery > 0 ? "every " + throttleEvery + "th call of each operation throttled" : "no throttling")
+                    + ", Lambda's quotas enforced)");
             Sampler sampler = profileMs > 0 ? Sampler.start(profileMs) : null;
             ByteArrayOutputStream captured = new ByteArrayOutputStream();
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -144,6 +159,8 @@ public class RotateBench {
             aws.latency(Duration.ZERO);
             aws.throttleEvery(0);
             List<RecordedRequest> requests = aws.requests();
+            List<FakeLambda.CountedCall> counted = aws.lambda().countedCalls();
+            aws.enforceLambdaQuotas(false);
             if (rotateExit != 0) {
                 stdout.println(captured.toString(StandardCharsets.UTF_8));
                 log("rotate exited " + rotateExit);
@@ -192,6 +209,10 @@ public class RotateBench {
             if (movedLines != functions) {
                 problems.add("the journal has " + movedLines + " function-moved line(s), expected " + functions);
             }
+            QuotaFigures quota = QuotaFigures.of(counted, firstAt.get("published"));
+            if (quota.refused() > 0 && lambdaRate > 0 && getFunctionRate > 0) {
+                problems.add("Lambda's quota answered " + quota.refused() + " call(s) 429 with the client-side limiter on");
+            }
 
             // ---- the calls
             Map<String, long[]> byOperation = new TreeMap<>(); // total, throttled, other errors, delayed by the latency
@@ -216,15 +237,23 @@ public class RotateBench {
                 }
             }
             long beforeFleetCalls = delayed - fleetCalls;
+            long injected = throttled - quota.refused(); // the fake's injected throttles never reach the quota
             double wallMs = wallNanos / 1e6;
-            double idealMs = (double) delayed * latencyMs / concurrency;
+            double latencyBoundMs = (double) delayed * latencyMs / concurrency;
+            // a limit turned off (0) is bounded by the quota itself
+            int cpRate = lambdaRate > 0 ? lambdaRate : QuotaFigures.CONTROL_PLANE_QUOTA;
+            int gfRate = getFunctionRate > 0 ? getFunctionRate : QuotaFigures.GET_FUNCTION_QUOTA;
+            double quotaBoundMs = quota.boundMs(cpRate, gfRate);
+            double quota15BoundMs = quota.boundMs(QuotaFigures.CONTROL_PLANE_QUOTA, QuotaFigures.GET_FUNCTION_QUOTA);
+            double idealMs = Math.max(latencyBoundMs, quotaBoundMs);
             double ratio = idealMs > 0 ? wallMs / idealMs : Double.NaN;
             double planMs = between(started, firstAt.get("planned"));
             double renewMs = between(firstAt.get("planned"), firstAt.get("material-ready"));
             double publishMs = between(firstAt.get("material-ready"), firstAt.get("published"));
             double moveMs = between(firstAt.get("published"), firstAt.get("completed"));
             double afterMs = between(firstAt.get("completed"), returned);
-            double fleetIdealMs = (double) fleetCalls * latencyMs / concurrency;
+            double fleetLatencyBoundMs = (double) fleetCalls * latencyMs / concurrency;
+            double fleetIdealMs = Math.max(fleetLatencyBoundMs, quota.fleetBoundMs(cpRate, gfRate));
 
             PrintStream out = stdout;
             out.println();
@@ -235,13 +264,19 @@ public class RotateBench {
                     throttleEvery > 0 ? String.format(Locale.ROOT, "every %dth call of each operation (%.1f%%)", throttleEvery,
                             100.0 / throttleEvery) : "none");
             out.printf(Locale.ROOT, "update seen done after   %d read(s) InProgress%n", completeAfterReads);
+            out.printf(Locale.ROOT, "Lambda's quotas          enforced (control plane %d/s, GetFunction %d/s); the CLI's limiter at %s and %s%n",
+                    QuotaFigures.CONTROL_PLANE_QUOTA, QuotaFigures.GET_FUNCTION_QUOTA,
+                    lambdaRate > 0 ? lambdaRate + "/s" : "off", getFunctionRate > 0 ? getFunctionRate + "/s" : "off");
             out.printf(Locale.ROOT, "rotate exit code         %d%n", rotateExit);
             out.printf(Locale.ROOT, "wall time                %.0f ms%n", wallMs);
             out.printf(Locale.ROOT, "  plan                   %.0f ms (ListLayerVersions, GetLayerVersion + download, ListFunctions pages, policy)%n", planMs);
             out.printf(Locale.ROOT, "  renew                  %.0f ms (new key, certificate, keystore; no AWS call)%n", renewMs);
             out.printf(Locale.ROOT, "  publish                %.0f ms (SSM password version, PublishLayerVersion, grants)%n", publishMs);
-            out.printf(Locale.ROOT, "  move the fleet         %.0f ms (ideal %.0f ms: %d calls x %d ms / %d, ratio %.2f)%n", moveMs,
-                    fleetIdealMs, fleetCalls, latencyMs, concurrency, fleetIdealMs > 0 ? moveMs / fleetIdealMs : Double.NaN);
+            out.printf(Locale.ROOT, "  move the fleet         %.0f ms (ideal %.0f ms: the larger of %d calls x %d ms / %d = %.0f ms and "
+                            + "%d control-plane, %d GetFunction calls at %d/s, %d/s = %.0f ms; ratio %.2f)%n", moveMs,
+                    fleetIdealMs, fleetCalls, latencyMs, concurrency, fleetLatencyBoundMs, quota.fleetControlPlane(),
+                    quota.fleetGetFunction(), cpRate, gfRate, quota.fleetBoundMs(cpRate, gfRate),
+                    fleetIdealMs > 0 ? moveMs / fleetIdealMs : Double.NaN);
             out.printf(Locale.ROOT, "  after                  %.0f ms (journal, summary, clients closed)%n", afterMs);
             out.printf(Locale.ROOT, "CPU time of the JVM      %.0f ms (the CLI and the fake together, %d CPUs: %.0f%% of them)%n",
                     cpuNanos / 1e6, Runtime.getRuntime().availableProcessors(),
@@ -251,7 +286,16 @@ public class RotateBench {
                     c[3] == 0 ? "  (no latency)" : ""));
             out.printf(Locale.ROOT, "  %-24s %5d  %9d%n", "all", calls, throttled);
             out.printf(Locale.ROOT, "calls per function       %.2f in the fleet phase%n", (double) fleetCalls / functions);
-            out.printf(Locale.ROOT, "ideal                    %.0f ms (%d calls x %d ms / %d)%n", idealMs, delayed, latencyMs, concurrency);
+            out.printf(Locale.ROOT, "throttled                %d injected by the fake, %d answered 429 by Lambda's quota%n", injected,
+                    quota.refused());
+            out.printf(Locale.ROOT, "the quota counted        %d control-plane calls (most in any 1 s: %d), %d GetFunction (most in any 1 s: %d)%n",
+                    quota.controlPlane(), quota.controlPlaneMax1s(), quota.getFunction(), quota.getFunctionMax1s());
+            out.printf(Locale.ROOT, "latency bound            %.0f ms (%d calls x %d ms / %d)%n", latencyBoundMs, delayed, latencyMs, concurrency);
+            out.printf(Locale.ROOT, "quota bound              %.0f ms (%d control-plane calls / %d/s, %d GetFunction / %d/s: the larger); "
+                            + "at Lambda's own %d/s and %d/s %.0f ms%n", quotaBoundMs, quota.controlPlane(), cpRate, quota.getFunction(), gfRate,
+                    QuotaFigures.CONTROL_PLANE_QUOTA, QuotaFigures.GET_FUNCTION_QUOTA, quota15BoundMs);
+            out.printf(Locale.ROOT, "ideal                    %.0f ms (the larger bound: the %s)%n", idealMs,
+                    quotaBoundMs >= latencyBoundMs ? "quota" : "latency");
             out.printf(Locale.ROOT, "ratio wall / ideal       %.2f%n", ratio);
             out.printf(Locale.ROOT, "inconsistent functions   %d%n", inconsistent.size());
             inconsistent.stream().limit(20).forEach(s -> out.println("  " + s));
@@ -263,16 +307,76 @@ public class RotateBench {
                 sampler.print(out);
             }
             // one line for bench/rotate.sh
-            out.printf(Locale.ROOT, "RESULT functions=%d concurrency=%d latency_ms=%d throttle_every=%d exit=%d wall_ms=%.0f "
-                            + "plan_ms=%.0f renew_ms=%.0f publish_ms=%.0f move_ms=%.0f calls=%d fleet_calls=%d before_fleet_calls=%d "
-                            + "throttled=%d ideal_ms=%.0f ratio=%.2f fleet_ideal_ms=%.0f cpu_ms=%.0f inconsistent=%d%n",
-                    functions, concurrency, latencyMs, throttleEvery, rotateExit, wallMs, planMs, renewMs, publishMs, moveMs,
-                    calls, fleetCalls, beforeFleetCalls, throttled, idealMs, ratio, fleetIdealMs, cpuNanos / 1e6, inconsistent.size());
+            out.printf(Locale.ROOT, "RESULT functions=%d concurrency=%d latency_ms=%d throttle_every=%d lambda_rate=%d get_function_rate=%d "
+                            + "exit=%d wall_ms=%.0f plan_ms=%.0f renew_ms=%.0f publish_ms=%.0f move_ms=%.0f calls=%d fleet_calls=%d "
+                            + "before_fleet_calls=%d throttled=%d quota_429=%d control_plane_calls=%d control_plane_max_1s=%d "
+                            + "get_function_calls=%d get_function_max_1s=%d latency_bound_ms=%.0f quota_bound_ms=%.0f "
+                            + "quota15_bound_ms=%.0f ideal_ms=%.0f ratio=%.2f fleet_ideal_ms=%.0f cpu_ms=%.0f inconsistent=%d%n",
+                    functions, concurrency, latencyMs, throttleEvery, lambdaRate, getFunctionRate, rotateExit, wallMs, planMs, renewMs,
+                    publishMs, moveMs, calls, fleetCalls, beforeFleetCalls, injected, quota.refused(), quota.controlPlane(),
+                    quota.controlPlaneMax1s(), quota.getFunction(), quota.getFunctionMax1s(), latencyBoundMs, quotaBoundMs,
+                    quota15BoundMs, idealMs, ratio, fleetIdealMs, cpuNanos / 1e6, inconsistent.size());
             exit = inconsistent.isEmpty() && problems.isEmpty() && rotateExit == 0 ? 0 : 1;
         } finally {
             deleteTree(temp);
         }
         System.exit(exit);
+    }
+
+    /**
+     * What Lambda's quota counted in the account-region (FakeLambda.countedCalls): the calls of
+     * each class, the most admitted in any one second (a window [t, t + 1 s) starting at a call),
+     * the calls refused with a 429, and the same classes from the fleet phase on.
+     */
+    record QuotaFigures(long controlPlane, long getFunction, int controlPlaneMax1s, int getFunctionMax1s, long refused,
+                        long fleetControlPlane, long fleetGetFunction) {
+        static final int CONTROL_PLANE_QUOTA = 15;
+        static final int GET_FUNCTION_QUOTA = 100;
+        static final String GET_FUNCTION = "GetFunction API requests";
+        static final String CONTROL_PLANE = "Remainder of the control plane API requests";
+
+        /** GetPolicy, which has a quota of its own, is left out: rotate makes no such call. */
+        static QuotaFigures of(List<FakeLambda.CountedCall> counted, Instant fleetFrom) {
+            List<Instant> cp = new ArrayList<>();
+            List<Instant> gf = new ArrayList<>();
+            long refused = 0, fleetCp = 0, fleetGf = 0;
+            for (FakeLambda.CountedCall c : counted) {
+                if (!c.admitted()) {
+                    refused++; // retried, and then counted again once admitted
+                    continue;
+                }
+                boolean inFleetPhase = fleetFrom != null && !c.at().isBefore(fleetFrom);
+                if (c.quota().equals(GET_FUNCTION)) {
+                    gf.add(c.at());
+                    fleetGf += inFleetPhase ? 1 : 0;
+                } else if (c.quota().equals(CONTROL_PLANE)) {
+                    cp.add(c.at());
+                    fleetCp += inFleetPhase ? 1 : 0;
+                }
+            }
+            return new QuotaFigures(cp.size(), gf.size(), most1s(cp), most1s(gf), refused, fleetCp, fleetGf);
+        }
+
+        static int most1s(List<Instant> times) {
+            List<Instant> sorted = times.stream().sorted().toList();
+            int most = 0;
+            for (int first = 0, last = 0; last < sorted.size(); last++) {
+                while (!sorted.get(first).plusSeconds(1).isAfter(sorted.get(last))) {
+                    first++;
+                }
+                most = Math.max(most, last - first + 1);
+            }
+            return most;
+        }
+
+        /** The classes' buckets are separate: the slower class bounds the run. */
+        double boundMs(int controlPlanePerSecond, int getFunctionPerSecond) {
+            return 1000.0 * Math.max((double) controlPlane / controlPlanePerSecond, (double) getFunction / getFunctionPerSecond);
+        }
+
+        double fleetBoundMs(int controlPlanePerSecond, int getFunctionPerSecond) {
+            return 1000.0 * Math.max((double) fleetControlPlane / controlPlanePerSecond, (double) fleetGetFunction / getFunctionPerSecond);
+        }
     }
 
     static long processCpuNanos() {
