@@ -10,6 +10,7 @@ import dev.mtlscli.testing.LayerZips;
 import dev.mtlscli.testing.NginxBackends;
 import dev.mtlscli.testing.Pem;
 import dev.mtlscli.testing.SampleMaterial;
+import dev.mtlscli.testing.Tls;
 import dev.mtlscli.testing.Tool;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -17,17 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedKeyManager;
-import javax.net.ssl.X509KeyManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -35,8 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
-import java.security.Principal;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -274,57 +265,14 @@ class MigrateFromSampleGuideIT {
 
     private static HttpClient sampleClient(SampleMaterial sample, int n) throws Exception {
         char[] password = SampleMaterial.PASSWORD.toCharArray();
-        KeyStore keyStore = load(sample.file("client_keystore_" + n + ".jks"), password);
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(keyStore, password);
-        // JSSE would send no certificate at all, since nginx asks for one issued by the new CA; an
-        // attacker holding the old key presents it anyway, and that is what nginx must refuse
-        X509KeyManager loaded = (X509KeyManager) keys.getKeyManagers()[0];
-        X509ExtendedKeyManager presentsItAnyway = new X509ExtendedKeyManager() {
-            @Override
-            public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-                return "lambda";
-            }
-
-            @Override
-            public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-                return "lambda";
-            }
-
-            @Override
-            public String[] getClientAliases(String keyType, Principal[] issuers) {
-                return new String[] {"lambda"};
-            }
-
-            @Override
-            public String[] getServerAliases(String keyType, Principal[] issuers) {
-                return null;
-            }
-
-            @Override
-            public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-                return null;
-            }
-
-            @Override
-            public X509Certificate[] getCertificateChain(String alias) {
-                return loaded.getCertificateChain(alias);
-            }
-
-            @Override
-            public PrivateKey getPrivateKey(String alias) {
-                return loaded.getPrivateKey(alias);
-            }
-        };
         // trust whatever the backend presents now: the question is whether nginx takes the old client
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", Pem.certificates(sample.file("mtls-certs/ca/service-" + n + "/ca.crt")).get(0));
-        TrustManagerFactory trusted = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trusted.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(new KeyManager[] {presentsItAnyway}, trusted.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(context).build();
+        // JSSE would send no certificate at all, since nginx asks for one issued by the new CA; an
+        // attacker holding the old key presents it anyway, and that is what nginx must refuse
+        return Tls.client(Tls.contextAlwaysPresenting(load(sample.file("client_keystore_" + n + ".jks"), password), password,
+                "lambda", trust));
     }
 
     private static KeyStore load(Path file, char[] password) throws Exception {
