@@ -63,7 +63,8 @@ public final class FakeAws implements AutoCloseable {
     private final Clock clock;
 
     /** One account's region: its Parameter Store, Private CA, Lambda and KMS, as separate as AWS keeps them. */
-    private record Partition(FakeSsm ssm, FakeAcmPca acmPca, FakeLambda lambda, FakeKms kms, FakeDynamoDb dynamoDb) {
+    private record Partition(FakeSsm ssm, FakeAcmPca acmPca, FakeLambda lambda, FakeKms kms, FakeDynamoDb dynamoDb,
+                             FakeEventBridge eventBridge) {
     }
 
     private FakeAws(List<String> regions, List<String> accounts, Clock clock) throws IOException {
@@ -78,11 +79,12 @@ public final class FakeAws implements AutoCloseable {
             for (String served : regions) {
                 Partition partition = new Partition(new FakeSsm(served, account, clock), new FakeAcmPca(served, account, clock),
                         new FakeLambda(served, account, clock, this::endpoint), new FakeKms(served, account, clock),
-                        new FakeDynamoDb(served, account, clock));
+                        new FakeDynamoDb(served, account, clock), new FakeEventBridge(served, account, clock));
                 String key = JsonProtocolHandler.key(account, served);
                 partitions.put(key, partition);
                 jsonServices.put(key, List.of(new SsmService(partition.ssm()), new AcmPcaService(partition.acmPca()),
-                        new KmsService(partition.kms()), new DynamoDbService(partition.dynamoDb()), organizations));
+                        new KmsService(partition.kms()), new DynamoDbService(partition.dynamoDb()), new EventBridgeService(partition.eventBridge()),
+                        organizations));
                 lambdaServices.put(key, new LambdaService(partition.lambda()));
                 layerStores.add(partition.lambda().layerStore());
                 if (accounts.size() > 1) {
@@ -246,6 +248,16 @@ public final class FakeAws implements AutoCloseable {
     /** The DynamoDB state of an account's region. */
     public FakeDynamoDb dynamoDb(String account, String servedRegion) {
         return partition(account, servedRegion).dynamoDb();
+    }
+
+    /** The EventBridge state of the home account's home region: its buses and the events put on them. */
+    public FakeEventBridge eventBridge() {
+        return eventBridge(ACCOUNT_ID, region);
+    }
+
+    /** The EventBridge state of an account's region. */
+    public FakeEventBridge eventBridge(String account, String servedRegion) {
+        return partition(account, servedRegion).eventBridge();
     }
 
     /** The roles STS AssumeRole checks. */
