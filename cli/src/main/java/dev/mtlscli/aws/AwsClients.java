@@ -11,6 +11,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.acmpca.AcmPcaClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.organizations.OrganizationsClient;
@@ -49,6 +50,7 @@ public final class AwsClients implements AutoCloseable {
     private AcmPcaClient acmPca;
     private StsClient sts;
     private final Map<Region, KmsClient> kms = new HashMap<>();
+    private EventBridgeClient events;
     private DynamoDbClient dynamoDb;
     private Runnable beforeChange;
 
@@ -151,6 +153,18 @@ public final class AwsClients implements AutoCloseable {
         return sts;
     }
 
+    /**
+     * EventBridge, where releases are announced. Guarded like the clients that change things: an
+     * announcement by a run that has lost its lease would tell consumers of a release it no
+     * longer owns.
+     */
+    public synchronized EventBridgeClient events() {
+        if (events == null) {
+            events = track(guarded(configure(EventBridgeClient.builder(), AwsService.EVENTS, RetryMode.STANDARD)).build());
+        }
+        return events;
+    }
+
     /** DynamoDB, where the rotation lease is kept; never guarded by {@link #guardChanges}: it is the lease. */
     public synchronized DynamoDbClient dynamoDb() {
         if (dynamoDb == null) {
@@ -165,7 +179,7 @@ public final class AwsClients implements AutoCloseable {
      * the call. Set before those clients are first used.
      */
     public synchronized void guardChanges(Runnable check) {
-        if (ssm != null || lambda != null || acmPca != null || !kms.isEmpty()) {
+        if (ssm != null || lambda != null || acmPca != null || !kms.isEmpty() || events != null) {
             throw new IllegalStateException("guardChanges after a client was built");
         }
         this.beforeChange = check;

@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  */
 public final class AwsNames {
     /** LayerName in the Lambda API reference: [a-zA-Z0-9-_]+, 1 to 140 characters. */
+    private static final Pattern EVENT_BUS = Pattern.compile(
+            "(arn:aws[a-z-]*:events:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:event-bus/)?[/._A-Za-z0-9-]{1,256}");
     private static final Pattern LAYER_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,140}");
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
     private static final Pattern ORGANIZATION_ID = Pattern.compile("o-[a-z0-9]{10,32}");
@@ -71,6 +73,15 @@ public final class AwsNames {
             throw new MtlsException("invalid KMS key '" + key + "': expected a key id, alias/NAME, or a key or alias ARN");
         }
         return key;
+    }
+
+    /** An EventBridge bus, by name or ARN, as PutEvents's EventBusName takes it. */
+    public static String eventBus(String bus) {
+        if (!EVENT_BUS.matcher(bus).matches()) {
+            throw new MtlsException("invalid EventBridge bus '" + dev.mtlscli.TerminalText.escape(bus)
+                    + "': expected a bus name (letters, digits, / . - _; 'default' for the account's) or an event-bus ARN");
+        }
+        return bus;
     }
 
     /** A parameter path prefix such as /mtls/service-1/: starts and ends with '/'. */

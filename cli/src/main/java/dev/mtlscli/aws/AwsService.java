@@ -8,7 +8,8 @@ public enum AwsService {
     KMS("kms", "KMS"),
     STS("sts", "STS"),
     ORGANIZATIONS("organizations", "Organizations"),
-    DYNAMODB("dynamodb", "DynamoDB");
+    DYNAMODB("dynamodb", "DynamoDB"),
+    EVENTS("events", "EventBridge");
 
     private final String id;
     private final String displayName;

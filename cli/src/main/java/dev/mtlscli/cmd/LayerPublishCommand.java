@@ -17,6 +17,8 @@ import dev.mtlscli.layer.PlannedLayer;
 import dev.mtlscli.layer.PublishOptions;
 import dev.mtlscli.layer.PublishPlan;
 import dev.mtlscli.layer.PublishedLayer;
+import dev.mtlscli.layer.ReleaseAnnouncer;
+import dev.mtlscli.layer.ReleaseEvents;
 import dev.mtlscli.secrets.ParameterPublisher;
 import dev.mtlscli.secrets.PasswordParameters;
 import dev.mtlscli.workspace.ExistingWorkspace;
@@ -103,6 +105,11 @@ public final class LayerPublishCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Publish a certificate inside the renewal window (never an expired one).")
     boolean force;
 
+    @Option(names = "--release-event-bus", paramLabel = "BUS",
+            description = "Announce each new layer version on this EventBridge bus (name or ARN; 'default' for the account's), "
+                    + "besides the release parameter PREFIX + " + ReleaseAnnouncer.PARAMETER + " that is always written.")
+    String releaseEventBus;
+
     @Option(names = "--dry-run", description = "Check the material and print the AWS calls that would be made; call nothing.")
     boolean dryRun;
 
@@ -116,6 +123,9 @@ public final class LayerPublishCommand implements Callable<Integer> {
         PublishOptions options = options();
         if (renewBeforeDays < 0) {
             throw new MtlsException("--renew-before must be 0 or more days, not " + renewBeforeDays);
+        }
+        if (releaseEventBus != null) {
+            AwsNames.eventBus(releaseEventBus);
         }
         ExistingWorkspace ws = ExistingWorkspace.open(workspace);
         // Publishing reads keystores and passwords that a rotation may be renewing at that moment.
@@ -155,7 +165,8 @@ public final class LayerPublishCommand implements Callable<Integer> {
                 List<PlannedCall> calls = new ArrayList<>();
                 List<PlannedLayer> layers = new ArrayList<>();
                 for (LayerMaterial material : materials) {
-                    calls.addAll(PublishPlan.calls(material, prefixes.get(material.service()), options, sized.get(material.service())));
+                    calls.addAll(PublishPlan.calls(material, prefixes.get(material.service()), options, sized.get(material.service()),
+                            releaseEventBus));
                     layers.add(PlannedLayer.of(material, prefixes.get(material.service()), options));
                 }
                 Plans.print(out, global.output, region, calls, layers);
@@ -213,7 +224,8 @@ public final class LayerPublishCommand implements Callable<Integer> {
                                                  PublishOptions options, PrintWriter out) {
         Consumer<String> progress = global.output == OutputFormat.text ? out::println : line -> { };
         LayerPublisher publisher = new LayerPublisher(clients.lambda(),
-                new ParameterPublisher(clients.ssm(), options.kmsKeyId(), parameterTags(options.tags())), progress);
+                new ParameterPublisher(clients.ssm(), options.kmsKeyId(), parameterTags(options.tags())),
+                releaseEventBus == null ? null : new ReleaseEvents(clients.events(), releaseEventBus), progress);
         List<PublishedLayer> results = new ArrayList<>();
         for (LayerMaterial material : materials) {
             PublishedLayer published = publisher.publish(material, prefixes.get(material.service()), options);

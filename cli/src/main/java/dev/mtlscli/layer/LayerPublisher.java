@@ -34,11 +34,18 @@ public final class LayerPublisher {
 
     private final LambdaClient lambda;
     private final ParameterPublisher parameters;
+    private final ReleaseAnnouncer announcer;
     private final Consumer<String> progress;
 
     public LayerPublisher(LambdaClient lambda, ParameterPublisher parameters, Consumer<String> progress) {
+        this(lambda, parameters, null, progress);
+    }
+
+    /** @param events where releases are announced as events, or null for the release parameter alone ({@link ReleaseAnnouncer}) */
+    public LayerPublisher(LambdaClient lambda, ParameterPublisher parameters, ReleaseEvents events, Consumer<String> progress) {
         this.lambda = lambda;
         this.parameters = parameters;
+        this.announcer = new ReleaseAnnouncer(parameters, events, progress);
         this.progress = progress;
     }
 
@@ -119,9 +126,12 @@ public final class LayerPublisher {
         List<String> others = statements.keySet().stream()
                 .filter(sid -> options.grants().stream().noneMatch(grant -> grant.statementId().equals(sid)))
                 .sorted().toList();
-        return new PublishedLayer(service, layerName, arn, version, created, zip.codeSha256(), codeSize,
+        PublishedLayer result = new PublishedLayer(service, layerName, arn, version, created, zip.codeSha256(), codeSize,
                 keyStorePassword, trustStorePassword, added, present, others, material.notAfter(),
                 Fingerprints.sha256(material.clientCertificate()));
+        // after the grants: a consumer that resolves the parameter can use what it names
+        announcer.announce(result, parameterPrefix);
+        return result;
     }
 
     private void report(PublishedParameter parameter) {

@@ -14,6 +14,12 @@ public final class PublishPlan {
     }
 
     public static List<PlannedCall> calls(LayerMaterial material, String parameterPrefix, PublishOptions options, LayerZip sizedZip) {
+        return calls(material, parameterPrefix, options, sizedZip, null);
+    }
+
+    /** @param releaseEventBus the bus releases are announced on, or null */
+    public static List<PlannedCall> calls(LayerMaterial material, String parameterPrefix, PublishOptions options, LayerZip sizedZip,
+                                          String releaseEventBus) {
         String layerName = options.layerName(material.service());
         List<PlannedCall> calls = new ArrayList<>();
         String key = options.kmsKeyId() == null ? "the aws/ssm key" : "KMS key " + options.kmsKeyId();
@@ -36,6 +42,13 @@ public final class PublishPlan {
             calls.add(new PlannedCall("lambda", "AddLayerVersionPermission", layerName + ":<version>",
                     "statement " + grant.statementId() + ", " + grant.describe(), "the statement is missing"));
         }
+        String release = ReleaseAnnouncer.parameterName(parameterPrefix);
+        calls.add(new PlannedCall("ssm", "GetParameter", release, "to find the version the last release announced", null));
+        if (releaseEventBus != null) {
+            calls.add(new PlannedCall("events", "PutEvents", releaseEventBus, "source " + ReleaseEvents.SOURCE + ", detail-type \""
+                    + ReleaseEvents.PUBLISHED + "\"", "the parameter names another version"));
+        }
+        calls.add(new PlannedCall("ssm", "PutParameter", release, "String, the layer version's ARN", "the parameter names another version"));
         return calls;
     }
 }

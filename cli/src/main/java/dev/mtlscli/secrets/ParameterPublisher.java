@@ -1,5 +1,7 @@
 package dev.mtlscli.secrets;
 
+import dev.mtlscli.MtlsException;
+
 import dev.mtlscli.aws.AwsCalls;
 import dev.mtlscli.aws.AwsService;
 import dev.mtlscli.runtime.layer.ParameterRef;
@@ -54,6 +56,40 @@ public final class ParameterPublisher {
         }
         long version = AwsCalls.call(AwsService.SSM, "PutParameter " + name, () -> ssm.putParameter(put.build())).version();
         return new PublishedParameter(new ParameterRef(name, version), true);
+    }
+
+    /**
+     * A plain String parameter (never a secret: it is stored unencrypted), written only when it
+     * does not already hold {@code value}.
+     *
+     * @return whether it was written
+     */
+    public boolean publishString(String name, String value, String description) {
+        Parameter current = current(name);
+        if (current != null && current.type() == ParameterType.STRING && value.equals(current.value())) {
+            return false;
+        }
+        if (current != null && current.type() != ParameterType.STRING) {
+            throw new MtlsException(name + " exists as a " + current.typeAsString() + ", not the String parameter mtls-cli writes there; "
+                    + "it was left alone (delete it, or choose another --parameter-prefix)");
+        }
+        PutParameterRequest.Builder put = PutParameterRequest.builder()
+                .name(name)
+                .value(value)
+                .type(ParameterType.STRING)
+                .description(description)
+                .overwrite(current != null);
+        if (current == null && !tags.isEmpty()) {
+            put.tags(tags);
+        }
+        AwsCalls.call(AwsService.SSM, "PutParameter " + name, () -> ssm.putParameter(put.build()));
+        return true;
+    }
+
+    /** Whether the String parameter does not hold {@code value} yet. */
+    public boolean needsString(String name, String value) {
+        Parameter current = current(name);
+        return current == null || current.type() != ParameterType.STRING || !value.equals(current.value());
     }
 
     private Parameter current(String name) {

@@ -139,7 +139,7 @@ class LayerPublishCommandTest {
         Cli.Result again = publish("--grant-account", ACCOUNT).assertExit(0, "second publish");
 
         assertEquals(2, aws.requests("PublishLayerVersion").size(), "one version per service, none on the re-run");
-        assertEquals(4, aws.requests("PutParameter").size(), "two passwords per service, stored once");
+        assertEquals(6, aws.requests("PutParameter").size(), "two passwords and the release parameter per service, stored once");
         assertEquals(2, aws.requests("AddLayerVersionPermission").size(), "grants are not added twice");
         assertTrue(again.out().contains("version 1 already has this content"), again.out());
         assertTrue(again.out().contains("already holds this password"), again.out());
