@@ -14,8 +14,7 @@ import java.util.Map;
 /**
  * The rotator function's rights, statement by statement, each on the named resources of the
  * props (DESIGN.md, decision 4: nothing wider than named). The only Resource "*" is
- * lambda:ListFunctions, which has no resource type; it is granted only when consumers are found
- * by tag. Everything is in the stack's account, in each of the props' regions (the stack's
+ * lambda:ListFunctions, which has no resource type; it reads configurations, and changes none. Everything is in the stack's account, in each of the props' regions (the stack's
  * region when none are named).
  */
 final class RotatorPolicy {
@@ -79,9 +78,10 @@ final class RotatorPolicy {
                     .resources(functions)
                     .conditions(Map.of("StringEquals", Map.of("aws:ResourceTag/" + props.consumerTagKey(), props.consumerTagValue())))
                     .build());
-            // lambda:ListFunctions has no resource type: "*" is the only resource IAM accepts for it
-            statements.add(allow("FindConsumers", List.of("lambda:ListFunctions"), List.of("*")));
         }
+        // the rotation core finds consumers by listing the functions that use the layer, then narrows them to
+        // the named or tagged ones; lambda:ListFunctions has no resource type: "*" is the only resource IAM accepts
+        statements.add(allow("FindConsumers", List.of("lambda:ListFunctions"), List.of("*")));
 
         if (!props.kmsCaKeyArns().isEmpty()) {
             statements.add(allow("KmsCa", KMS_CA_ACTIONS, props.kmsCaKeyArns()));
