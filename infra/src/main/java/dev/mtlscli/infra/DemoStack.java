@@ -35,7 +35,15 @@ public final class DemoStack extends Stack {
         DemoFunctions functions = new DemoFunctions(this, "Functions", network, config);
         DemoApi api = new DemoApi(this, "Api", functions);
         if (rotator != null) {
-            new MtlsRotator(this, "Rotator", rotatorProps(config, rotator, functions));
+            MtlsRotator scheduled = new MtlsRotator(this, "Rotator", rotatorProps(config, rotator, functions));
+            CfnOutput.Builder.create(this, "RotatorStateTable")
+                    .description("The rotator's leases and progress: mtls-cli rotate --lease-table ${RotatorStateTable}")
+                    .value(scheduled.table().getTableName())
+                    .build();
+            CfnOutput.Builder.create(this, "RotatorStateMachineArn")
+                    .description("The rotation runs")
+                    .value(scheduled.stateMachine().getStateMachineArn())
+                    .build();
         }
 
         CfnOutput.Builder.create(this, "ApiUrl")

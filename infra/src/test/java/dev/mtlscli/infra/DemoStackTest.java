@@ -330,6 +330,9 @@ class DemoStackTest {
         Set<String> alarmed = new TreeSet<>();
         resources(rotatorJson, "AWS::CloudWatch::Alarm").values().forEach(a -> alarmed.add(a.at("/Properties/Dimensions/0/Value").asText()));
         assertTrue(alarmed.containsAll(List.of("service-1", "service-2")), alarmed.toString());
+        assertEquals(JSON.valueToTree(Map.of("Ref", logicalId(rotatorJson, "AWS::DynamoDB::Table", r -> true))),
+                rotatorJson.at("/Outputs/RotatorStateTable/Value"));
+        assertFalse(defaultsJson.at("/Outputs").has("RotatorStateTable"));
     }
 
     @Test
