@@ -22,10 +22,11 @@ public final class DemoApp {
 
     public static void main(String[] args) {
         App app = new App();
-        DemoConfig config = DemoConfig.fromContext(app.getNode()::tryGetContext, Path.of("").toAbsolutePath());
+        Path base = Path.of("").toAbsolutePath();
+        DemoConfig config = DemoConfig.fromContext(app.getNode()::tryGetContext, base);
         new DemoStack(app, STACK_NAME, StackProps.builder()
                 .description("mtls-cli demo: mutual TLS from AWS Lambda to nginx backends, material managed by mtls-cli")
-                .build(), config);
+                .build(), config, DemoRotatorConfig.fromContext(app.getNode()::tryGetContext, base));
         app.synth();
         makePrivate(Path.of(app.getOutdir()));
     }

@@ -46,6 +46,7 @@ class DemoStackTest {
     private static final String LAYER_2 = "arn:aws:lambda:eu-west-1:111122223333:layer:mtls-service-2:4";
     private static final String KMS_KEY = "arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555";
     private static final String EXTENSION_LAYER = "arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:11";
+    private static final String ROTATOR_CA = "arn:aws:kms:eu-west-1:111122223333:key/33333333-2222-3333-4444-555555555555";
     private static final String EXTENSION_PORT_ENV = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
     private static final List<String> SSM_READERS = List.of("ParameterStoreHandler", "MultipleCertificatesHandler");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,6 +58,7 @@ class DemoStackTest {
     static JsonNode configuredJson;
     static JsonNode defaultsJson;
     static JsonNode extensionJson;
+    static JsonNode rotatorJson;
 
     @BeforeAll
     static void synth() throws IOException {
@@ -89,6 +91,15 @@ class DemoStackTest {
         extensionContext.put("paramsSecretsExtensionLayerArn", EXTENSION_LAYER);
         DemoConfig extension = DemoConfig.fromContext(extensionContext::get, dir);
         extensionJson = JSON.valueToTree(Template.fromStack(new DemoStack(app(), "Defaults", StackProps.builder().build(), extension)).toJSON());
+
+        // the defaults, a customer parameter key and the scheduled rotator on the KMS CA, with a stand-in rotator jar
+        Files.write(dir.resolve("mtls-rotator.jar"), new byte[] {'P', 'K', 5, 6, 0, 0, 0, 0});
+        Map<String, Object> rotatorContext = new HashMap<>(context);
+        rotatorContext.put("kmsKeyArn", KMS_KEY);
+        rotatorContext.put("rotatorCa", ROTATOR_CA);
+        rotatorContext.put("rotatorJar", "mtls-rotator.jar");
+        rotatorJson = JSON.valueToTree(Template.fromStack(new DemoStack(app(), "Rotated", StackProps.builder().build(),
+                DemoConfig.fromContext(rotatorContext::get, dir), DemoRotatorConfig.fromContext(rotatorContext::get, dir))).toJSON());
     }
 
     /** An app with the context of cdk.json, so that its flags (validation findings are errors) hold here too. */
@@ -126,6 +137,9 @@ class DemoStackTest {
         expected.put("AWS::IAM::ManagedPolicy", 0);
         expected.put("AWS::SSM::Parameter", 0); // the deploy script owns the parameters
         expected.put("AWS::SecretsManager::Secret", 0);
+        expected.put("AWS::StepFunctions::StateMachine", 0); // the rotator is off without rotatorCa
+        expected.put("AWS::Scheduler::Schedule", 0);
+        expected.put("AWS::DynamoDB::Table", 0);
         expected.forEach((type, count) -> configured.resourceCountIs(type, count));
         assertEquals(resources(configuredJson, "AWS::Lambda::Function").size(), resources(defaultsJson, "AWS::Lambda::Function").size());
     }
@@ -284,6 +298,61 @@ class DemoStackTest {
                 assertTrue(role.at("/Properties/Policies").isMissingNode(), "an inline role policy: " + role);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- rotator
+
+    @Test
+    void theRotatorIsDeployedOnlyWithACaAndMovesOnlyTheFunctionsThatReadSsm() {
+        for (JsonNode template : List.of(configuredJson, defaultsJson, extensionJson)) {
+            assertEquals(0, resources(template, "AWS::Scheduler::Schedule").size());
+        }
+        assertEquals(1, resources(rotatorJson, "AWS::StepFunctions::StateMachine").size());
+        assertEquals(1, resources(rotatorJson, "AWS::Scheduler::Schedule").size());
+        assertEquals("ENABLED", resources(rotatorJson, "AWS::Scheduler::Schedule").values().iterator().next().at("/Properties/State").asText());
+        String rotator = logicalId(rotatorJson, "AWS::Lambda::Function",
+                r -> r.at("/Properties/Handler").asText().equals("dev.mtlscli.rotator.RotatorHandler::handleRequest"));
+        List<JsonNode> statements = statements(rotatorJson, resources(rotatorJson, "AWS::Lambda::Function").get(rotator)
+                .at("/Properties/Role/Fn::GetAtt/0").asText());
+        JsonNode consumers = statements.stream().filter(st -> st.path("Sid").asText().equals("ConsumersByName")).findFirst().orElseThrow();
+        Set<String> moved = new TreeSet<>();
+        for (JsonNode arn : consumers.get("Resource")) {
+            moved.add(arn.findValue("Ref") == null ? arn.toString() : arn.findValues("Ref").stream().map(JsonNode::asText)
+                    .filter(ref -> !ref.startsWith("AWS::")).findFirst().orElseThrow());
+        }
+        // the environment-password functions cannot follow a rotation of their passwords, so they are not consumers
+        assertEquals(new TreeSet<>(List.of(functionId(rotatorJson, "ParameterStoreHandler"), functionId(rotatorJson, "MultipleCertificatesHandler"))),
+                moved);
+        JsonNode ca = statements.stream().filter(st -> st.path("Sid").asText().equals("KmsCa")).findFirst().orElseThrow();
+        assertEquals(ROTATOR_CA, ca.get("Resource").asText());
+        JsonNode parameterKey = statements.stream().filter(st -> st.path("Sid").asText().equals("ParameterKey")).findFirst().orElseThrow();
+        assertEquals(KMS_KEY, parameterKey.get("Resource").asText());
+        Set<String> alarmed = new TreeSet<>();
+        resources(rotatorJson, "AWS::CloudWatch::Alarm").values().forEach(a -> alarmed.add(a.at("/Properties/Dimensions/0/Value").asText()));
+        assertTrue(alarmed.containsAll(List.of("service-1", "service-2")), alarmed.toString());
+        assertEquals(JSON.valueToTree(Map.of("Ref", logicalId(rotatorJson, "AWS::DynamoDB::Table", r -> true))),
+                rotatorJson.at("/Outputs/RotatorStateTable/Value"));
+        assertFalse(defaultsJson.at("/Outputs").has("RotatorStateTable"));
+    }
+
+    @Test
+    void theRotatorsContextIsReadAndRefusedWithItsKey() {
+        Path base = Path.of("/work/infra");
+        assertEquals(null, DemoRotatorConfig.fromContext(Map.<String, Object>of()::get, base));
+        DemoRotatorConfig paused = DemoRotatorConfig.fromContext(Map.<String, Object>of(
+                "rotatorCa", "arn:aws:acm-pca:eu-west-1:111122223333:certificate-authority/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+                "rotatorEnabled", "false")::get, base);
+        assertEquals(Path.of("/work/rotator/target/mtls-rotator.jar"), paused.jar());
+        assertFalse(paused.enabled());
+        assertFalse(paused.isKmsCa());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DemoRotatorConfig.fromContext(
+                Map.<String, Object>of("rotatorCa", "arn:aws:kms:eu-west-1:111122223333:alias/mtls")::get, base));
+        assertTrue(e.getMessage().startsWith("rotatorCa"), e.getMessage());
+
+        DemoRotatorConfig noJar = new DemoRotatorConfig(dir.resolve("absent.jar"), ROTATOR_CA, true);
+        e = assertThrows(IllegalArgumentException.class, () -> new DemoStack(app(), "NoRotatorJar", StackProps.builder().build(),
+                configuredConfig, noJar));
+        assertTrue(e.getMessage().contains("rotatorJar"), e.getMessage());
     }
 
     // ---------------------------------------------------------------- backends
