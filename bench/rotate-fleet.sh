@@ -21,8 +21,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  echo "building (mvn install of the project) ..." >&2
-  mvn -B -q -DskipTests install >&2
+  # package, offline, the modules the jars need: nothing is installed into ~/.m2
+  echo "building (mvn package of fake-aws, lambda-runtime, demo-function and cli) ..." >&2
+  mvn -B -q -o -DskipTests package -pl fake-aws,lambda-runtime,demo-function,cli >&2
 fi
 # the loopback fake AWS is test support, not in the CLI jar: it comes from its own module's jar
 fake_aws_jar="$(ls "$root"/fake-aws/target/mtls-fake-aws-*.jar | grep -v -e '-sources' -e '-javadoc' | head -1)"

@@ -32,8 +32,9 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 read -r -a java_opts <<<"${ROTATE_BENCH_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  echo "building (mvn install of the project) ..." >&2
-  mvn -B -q -DskipTests install >&2
+  # package, offline, the modules the jars need: nothing is installed into ~/.m2
+  echo "building (mvn package of fake-aws, lambda-runtime, demo-function and cli) ..." >&2
+  mvn -B -q -o -DskipTests package -pl fake-aws,lambda-runtime,demo-function,cli >&2
 fi
 
 # the loopback fake AWS is test support, not in the CLI jar: it comes from its own module's jar

@@ -35,7 +35,8 @@ import java.util.Map;
  * bound: account-regions run side by side, so it is the busiest account-region's calls, as
  * Lambda's quota counted them, over the limiter's rate (control plane and GetFunction each on its
  * own bucket: the slower one). It leaves out the injected throttles, which never reach the quota
- * but each cost the limiter a token.
+ * but each cost the limiter a token. The account-regions updating (mean and most over the seconds
+ * from the first update to the last) say how many moved side by side.
  */
 public class FleetRotateBench {
     static final String ROLE = "mtls-rotation";
@@ -117,9 +118,11 @@ public class FleetRotateBench {
             int controlPlaneMax1s = 0;
             List<String> allAccounts = new ArrayList<>(List.of(FakeAws.ACCOUNT_ID));
             allAccounts.addAll(members);
+            List<List<Instant>> updatesByTarget = new ArrayList<>();
             for (String region : regions) {
                 for (String account : allAccounts) {
                     List<Instant> controlPlane = new ArrayList<>();
+                    List<Instant> updates = new ArrayList<>();
                     long getFunction = 0;
                     for (FakeLambda.CountedCall c : aws.lambda(account, region).countedCalls()) {
                         if (!c.admitted()) {
@@ -128,13 +131,20 @@ public class FleetRotateBench {
                             getFunction++;
                         } else if (c.quota().equals("Remainder of the control plane API requests")) {
                             controlPlane.add(c.at());
+                            if (c.operation().equals("UpdateFunctionConfiguration")) {
+                                updates.add(c.at());
+                            }
                         }
                     }
+                    updatesByTarget.add(updates);
                     busiestControlPlane = Math.max(busiestControlPlane, controlPlane.size());
                     busiestGetFunction = Math.max(busiestGetFunction, getFunction);
                     controlPlaneMax1s = Math.max(controlPlaneMax1s, most1s(controlPlane));
                 }
             }
+            int[] updating = updatingPerSecond(updatesByTarget);
+            int updatingMax = java.util.Arrays.stream(updating).max().orElse(0);
+            double updatingMean = java.util.Arrays.stream(updating).average().orElse(0);
             aws.enforceLambdaQuotas(false);
             long throttled = requests.stream().filter(r -> r.errorType() != null && r.errorType().contains("Throttl")
                     || r.errorType() != null && r.errorType().contains("TooManyRequests")).count();
@@ -174,13 +184,31 @@ public class FleetRotateBench {
             stdout.printf(Locale.ROOT, "RESULT regions=%d accounts=%d functions=%d lambda_rate=%d exit=%d wall_ms=%d calls=%d "
                             + "throttled=%d quota_429=%d busiest_control_plane_calls=%d busiest_get_function_calls=%d "
                             + "control_plane_max_1s=%d effective_concurrency=%d latency_bound_ms=%.0f quota_bound_ms=%.0f "
-                            + "quota15_bound_ms=%.0f ideal_ms=%.0f ratio=%.2f converged=%d/%d inconsistent=%d untouched_unreachable=%d%n",
+                            + "quota15_bound_ms=%.0f ideal_ms=%.0f ratio=%.2f converged=%d/%d inconsistent=%d untouched_unreachable=%d "
+                            + "updating_account_regions_mean=%.1f updating_account_regions_max=%d%n",
                     regionCount, accountCount, functions * regionCount * accountCount, lambdaRate, exit, wallMs, requests.size(),
                     throttled - quota429, quota429, busiestControlPlane, busiestGetFunction, controlPlaneMax1s, effective,
                     latencyBoundMs, quotaBoundMs, quota15BoundMs, idealMs, wallMs / idealMs, converged, regionCount * accountCount,
-                    inconsistent, untouched);
+                    inconsistent, untouched, updatingMean, updatingMax);
             System.exit(inconsistent == 0 && (quota429 == 0 || lambdaRate == 0) ? 0 : 1);
         }
+    }
+
+    /**
+     * For each whole second from the fleet's first update to its last, how many account-regions
+     * the quota counted an UpdateFunctionConfiguration of: the account-regions moving side by side.
+     */
+    private static int[] updatingPerSecond(List<List<Instant>> updatesByTarget) {
+        Instant first = updatesByTarget.stream().flatMap(List::stream).min(Instant::compareTo).orElse(null);
+        if (first == null) {
+            return new int[0];
+        }
+        long lastSecond = updatesByTarget.stream().flatMap(List::stream).mapToLong(t -> Duration.between(first, t).toSeconds()).max().orElse(0);
+        int[] updating = new int[(int) lastSecond + 1];
+        for (List<Instant> updates : updatesByTarget) {
+            updates.stream().mapToLong(t -> Duration.between(first, t).toSeconds()).distinct().forEach(second -> updating[(int) second]++);
+        }
+        return updating;
     }
 
     /** The most calls in any window [t, t + 1 s) that starts at a call. */

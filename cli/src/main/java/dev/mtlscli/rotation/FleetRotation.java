@@ -21,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
@@ -277,7 +276,7 @@ public final class FleetRotation {
         return moves;
     }
 
-    /** Canaries of each region one by one, then everything else in parallel within the bounds. */
+    /** Canaries of each region one by one, then everything else in parallel within the bounds, the account-regions side by side. */
     private void moveAll(String id, List<FleetMove> remaining, Map<String, String> published, int canary, int concurrency,
                          int globalConcurrency, List<FleetMove> moved, Map<String, String> notDone,
                          java.util.function.Predicate<FleetMove> journaled, List<FleetMove> alreadyDone) {
@@ -296,23 +295,25 @@ public final class FleetRotation {
             // a canary that failed stops its account, not the fleet
             rest.removeIf(move -> notDone.containsKey(move.account() + "/" + move.region()));
         }
-        Map<String, Semaphore> perTarget = new ConcurrentHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(globalConcurrency, Math.max(1, rest.size()))), runnable -> {
+        MoveQueues queues = new MoveQueues(rest, concurrency);
+        int workers = Math.max(1, Math.min(globalConcurrency, rest.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(workers, runnable -> {
             Thread thread = new Thread(runnable, "mtls-fleet-move");
             thread.setDaemon(true);
             return thread;
         });
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (FleetMove move : rest) {
+            for (int i = 0; i < workers; i++) {
                 futures.add(pool.submit(() -> {
-                    Semaphore slots = perTarget.computeIfAbsent(move.account() + "/" + move.region(), k -> new Semaphore(concurrency));
-                    slots.acquireUninterruptibly();
-                    try {
-                        moveOne(id, move, published, moved, notDone, journaled, alreadyDone);
-                    } finally {
-                        slots.release();
+                    for (FleetMove move = queues.take(); move != null; move = queues.take()) {
+                        try {
+                            moveOne(id, move, published, moved, notDone, journaled, alreadyDone);
+                        } finally {
+                            queues.done(move);
+                        }
                     }
+                    return null;
                 }));
             }
             for (Future<?> future : futures) {
@@ -327,6 +328,61 @@ public final class FleetRotation {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The moves left, queued per account-region in their order, handed to the fleet's workers so
+     * that a worker never waits for a busy account-region while another one has work: each take
+     * goes round the account-regions from where the last one left off, to the next one under
+     * {@code perTarget} moves in flight. Queued one after the other in a single queue, the first
+     * account-region's moves held every worker (most of them waiting for one of its slots) and the
+     * account-regions of a fleet moved one or two at a time, each at its own quota's rate
+     * (docs/benchmarks.md, "Rotation of a fleet").
+     */
+    private static final class MoveQueues {
+        private final List<String> targets = new ArrayList<>();
+        private final Map<String, java.util.ArrayDeque<FleetMove>> queued = new LinkedHashMap<>();
+        private final Map<String, Integer> inFlight = new java.util.HashMap<>();
+        private final int perTarget;
+        private int left;
+        private int next;
+
+        MoveQueues(List<FleetMove> moves, int perTarget) {
+            this.perTarget = perTarget;
+            for (FleetMove move : moves) {
+                String where = move.account() + "/" + move.region();
+                queued.computeIfAbsent(where, key -> {
+                    targets.add(key);
+                    return new java.util.ArrayDeque<>();
+                }).add(move);
+            }
+            left = moves.size();
+        }
+
+        /** The next move to make, waiting while every account-region with moves left is at its bound; null when none is left. */
+        synchronized FleetMove take() throws InterruptedException {
+            while (left > 0) {
+                for (int i = 0; i < targets.size(); i++) {
+                    int at = (next + i) % targets.size();
+                    String where = targets.get(at);
+                    java.util.ArrayDeque<FleetMove> waiting = queued.get(where);
+                    if (!waiting.isEmpty() && inFlight.getOrDefault(where, 0) < perTarget) {
+                        next = at + 1;
+                        inFlight.merge(where, 1, Integer::sum);
+                        left--;
+                        return waiting.poll();
+                    }
+                }
+                wait();
+            }
+            return null;
+        }
+
+        /** A move taken is finished (done or failed): its account-region has a slot again. */
+        synchronized void done(FleetMove move) {
+            inFlight.merge(move.account() + "/" + move.region(), -1, Integer::sum);
+            notifyAll();
         }
     }
 

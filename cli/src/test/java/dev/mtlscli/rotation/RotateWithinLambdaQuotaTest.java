@@ -160,6 +160,68 @@ class RotateWithinLambdaQuotaTest {
         assertEquals(0, aws.requests().stream().filter(request -> request.status() == 429).count());
     }
 
+    /**
+     * Three account-regions (the publishing account and two members, in one region) with more
+     * functions each than the fleet's workers: every account-region is moved from the start, side
+     * by side, not one after the other. The fake's record of each account-region's updates shows
+     * their windows overlapping and, together, more control-plane calls in one second than one
+     * account-region's quota (each has a bucket of its own), while none goes over its own quota.
+     */
+    @Test
+    void aFleetRotationMovesItsAccountRegionsSideBySide() {
+        FakeAwsCli.credentials();
+        String region = "eu-west-1";
+        String second = "333333333333";
+        List<String> accounts = List.of(HOME, MEMBER, second);
+        aws = FakeAws.startFleet(List.of(region), List.of(MEMBER, second));
+        aws.iam().createRole(MEMBER, ROLE, HOME);
+        aws.iam().createRole(second, ROLE, HOME);
+        ws = Workspace.create(temp.resolve("ws"), "ec-p256", "pkcs12", null);
+        Cli.runOk("layer", "publish", "--workspace", ws.root().toString(), "--service", "service-1",
+                "--endpoint-url", aws.endpoint().toString(), "--regions", region, "--grant-org", FakeAws.ORGANIZATION_ID);
+        String v1 = aws.lambda(region).layerVersions("mtls-service-1").get(0).layerVersionArn();
+        int each = 40; // 5 times the 8 workers: queued one account-region after the other, the first would hold them all
+        for (String account : accounts) {
+            for (int i = 0; i < each; i++) {
+                aws.lambda(account, region).createFunction("app-" + i, "java21", List.of(v1), Map.of());
+            }
+        }
+        aws.enforceLambdaQuotas(true);
+
+        Cli.runOk("rotate", "--service", "service-1", "--workspace", ws.root().toString(), "--force",
+                "--endpoint-url", aws.endpoint().toString(), "--regions", region,
+                "--accounts", MEMBER + "," + second, "--role-name", ROLE, "--concurrency", "4", "--global-concurrency", "8");
+
+        String v2 = aws.lambda(region).layerVersions("mtls-service-1").get(1).layerVersionArn();
+        List<Instant> firsts = new ArrayList<>();
+        List<Instant> lasts = new ArrayList<>();
+        List<Instant> allControlPlane = new ArrayList<>();
+        for (String account : accounts) {
+            String where = account + "/" + region;
+            List<FakeLambda.CountedCall> counted = aws.lambda(account, region).countedCalls();
+            assertEquals(List.of(), counted.stream().filter(call -> !call.admitted()).toList(), "no call refused in " + where);
+            List<Instant> updates = counted.stream().filter(call -> call.operation().equals("UpdateFunctionConfiguration"))
+                    .map(FakeLambda.CountedCall::at).sorted().toList();
+            assertEquals(each, updates.size(), "one update per function in " + where);
+            List<Instant> controlPlane = times(counted, CONTROL_PLANE);
+            assertTrue(mostInOneSecond(controlPlane) <= 15, where + ": " + mostInOneSecond(controlPlane) + " control-plane calls in 1 s");
+            firsts.add(updates.get(0));
+            lasts.add(updates.get(updates.size() - 1));
+            allControlPlane.addAll(controlPlane);
+            for (int i = 0; i < each; i++) {
+                assertEquals(List.of(v2), aws.lambda(account, region).function("app-" + i).orElseThrow().layerArns(), where);
+            }
+        }
+        Instant lastToStart = firsts.stream().max(Instant::compareTo).orElseThrow();
+        Instant firstToEnd = lasts.stream().min(Instant::compareTo).orElseThrow();
+        assertTrue(lastToStart.isBefore(firstToEnd), "every account-region's first update (" + firsts
+                + ") comes before any account-region's last (" + lasts + ")");
+        int together = mostInOneSecond(allControlPlane.stream().sorted().toList());
+        assertTrue(together > 15, "the three account-regions together made " + together
+                + " control-plane calls in their busiest second, no more than one account-region's quota allows");
+        assertEquals(0, aws.requests().stream().filter(request -> request.status() == 429).count());
+    }
+
     private static List<Instant> times(List<FakeLambda.CountedCall> counted, String quota) {
         return counted.stream().filter(call -> call.quota().equals(quota)).map(FakeLambda.CountedCall::at).sorted().toList();
     }
