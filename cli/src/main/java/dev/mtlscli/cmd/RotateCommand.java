@@ -1,44 +1,27 @@
 package dev.mtlscli.cmd;
 
 import dev.mtlscli.MtlsException;
-import dev.mtlscli.TerminalText;
-import dev.mtlscli.rotation.FleetRotation;
 import dev.mtlscli.aws.AwsClients;
-import dev.mtlscli.aws.AwsSettings;
 import dev.mtlscli.aws.AwsNames;
+import dev.mtlscli.aws.AwsSettings;
 import dev.mtlscli.aws.ControlPlaneRateLimiter;
 import dev.mtlscli.json.Json;
-import dev.mtlscli.layer.LayerLister;
-import dev.mtlscli.layer.ListedVersion;
 import dev.mtlscli.layer.PublishOptions;
-import dev.mtlscli.rotation.FunctionInventory;
-import dev.mtlscli.rotation.FunctionLayers;
-import dev.mtlscli.rotation.FunctionMover;
-import dev.mtlscli.rotation.JournalEvent;
-import dev.mtlscli.rotation.LayerPruner;
-import dev.mtlscli.rotation.MaterialStep;
-import dev.mtlscli.rotation.Move;
-import dev.mtlscli.rotation.RotationJournal;
-import dev.mtlscli.rotation.RotationPlan;
-import dev.mtlscli.rotation.RotationPlanner;
-import dev.mtlscli.rotation.RotationPublisher;
+import dev.mtlscli.rotation.FleetRotationService;
+import dev.mtlscli.rotation.RotationOutcome;
 import dev.mtlscli.rotation.RotationRequest;
-import dev.mtlscli.rotation.RotationResult;
-import dev.mtlscli.rotation.RotationRollback;
-import dev.mtlscli.rotation.RotationRunner;
+import dev.mtlscli.rotation.RotationService;
 import dev.mtlscli.rotation.RunOptions;
-import dev.mtlscli.rotation.TargetVersionCheck;
-import dev.mtlscli.rotation.WaitingForConfirmation;
 import dev.mtlscli.rotation.WorkspaceMaterialSteps;
 import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.workspace.ExistingWorkspace;
 import dev.mtlscli.workspace.WorkspaceLock;
 import picocli.CommandLine.Command;
-import software.amazon.awssdk.regions.Region;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.regions.Region;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -47,11 +30,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "rotate",
@@ -185,80 +166,37 @@ public final class RotateCommand implements Callable<Integer> {
         }
         String payload = payload();
         PrintWriter out = spec.commandLine().getOut();
+        RotateOutput output = output(out);
 
         try (AwsClients clients = AwsClients.connect(aws.settings(), lambdaRates.limiter());
              LeaseOptions.Held held = dryRun ? null : lease.hold(List.of(clients), aws.settings(), layerName.replace("{service}", service))) {
-            RotationJournal journal = RotationJournal.forRegion(ws.directory(), service, layerName.replace("{service}", service),
-                    clients.region().id(), Clock.systemUTC());
-            FunctionMover mover = FunctionMover.withDefaultPolling(clients.lambda());
+            RotationService rotation = new RotationService(ws.directory(), clients, Clock.systemUTC(), output);
             if (rollback) {
-                return rollBack(journal, mover, out);
+                return output.report(rotation.rollBack(service, layerName.replace("{service}", service), concurrency, dryRun));
             }
             if (prune) {
-                return prune(clients, journal, out);
+                return output.report(rotation.prune(service, layerName.replace("{service}", service), Duration.ofDays(graceDays), dryRun));
             }
             WorkspaceMaterialSteps material = new WorkspaceMaterialSteps(ws.directory(), service, clients::acmPca,
-                    region -> clients.kms(Region.of(region)), notice -> text(out, notice), new SecureRandom());
+                    region -> clients.kms(Region.of(region)), output::notice, new SecureRandom());
             RotationRequest request = new RotationRequest(service, layerName, Duration.ofDays(renewBeforeDays), force, functions,
                     functionTags, caRequest());
-
-            RotationPlan plan;
-            boolean resumed;
-            var unfinished = journal.unfinished();
-            if (unfinished.isPresent()) {
-                plan = unfinished.get();
-                resumed = true;
-                text(out, "Resuming rotation " + plan.rotationId() + " of " + service + " from " + journal.file());
-            } else {
-                MaterialStep caStep;
-                try {
-                    caStep = material.caStep(request.caRollover());
-                } catch (WaitingForConfirmation waiting) {
-                    text(out, waiting.getMessage());
-                    json(out, Map.of("rotation", "waiting", "reason", waiting.getMessage()));
-                    return ExitCodes.ATTENTION;
-                }
-                plan = new RotationPlanner(clients.lambda(), Clock.systemUTC()).plan(request, caStep);
-                resumed = false;
-            }
-            printPlan(out, plan, resumed);
-            if (dryRun) {
-                return ExitCodes.OK;
-            }
-            if (plan.isEmpty()) {
-                text(out, "Nothing to do: " + plan.reason() + ".");
-                json(out, Map.of("rotation", "none", "reason", plan.reason()));
-                return ExitCodes.OK;
-            }
-
-            boolean terminal = System.console() != null && global.output == OutputFormat.text;
-            RotationProgress progress = new RotationProgress(global.output == OutputFormat.text ? out : new PrintWriter(PrintWriter.nullWriter()),
-                    terminal, plan.moves().size());
-            RotationRunner runner = new RotationRunner(mover, new TargetVersionCheck(clients.lambda(), mover), journal, progress);
-            RotationPublisher publisher = new RotationPublisher(ws.directory(), clients.lambda(), clients.ssm(), kmsKeyId,
-                    Clock.systemUTC(), line -> text(out, "  " + line));
-            RunOptions options = new RunOptions(canary, concurrency, payload);
-            RotationResult result;
+            RotationOutcome outcome;
             try {
-                result = resumed ? runner.resume(plan, material, publisher, options) : runner.start(plan, material, publisher, options);
+                outcome = rotation.rotate(request, material, new RunOptions(canary, concurrency, payload), kmsKeyId, dryRun);
             } finally {
-                progress.finish();
+                output.finish();
             }
-            text(out, "Rotation " + result.rotationId() + " done: " + result.moved().size() + " function(s) moved to "
-                    + result.targetArn() + (result.alreadyDone().isEmpty() ? "" : ", " + result.alreadyDone().size() + " already there")
-                    + ". Journal: " + journal.file());
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("rotation", result.rotationId());
-            json.put("resumed", result.resumed());
-            json.put("layerVersionArn", result.targetArn());
-            json.put("moved", result.moved());
-            json.put("alreadyDone", result.alreadyDone());
-            json.put("materialStep", plan.materialStep().name());
-            json(out, json);
-            return afterCaStep(out, plan.materialStep());
+            return output.report(outcome);
         } catch (RuntimeException e) {
             throw lease.lostInstead(e);
         }
+    }
+
+    private RotateOutput output(PrintWriter out) {
+        boolean terminal = System.console() != null && global.output == OutputFormat.text;
+        return new RotateOutput(out, global.output, terminal,
+                new RotateOutput.Asked(service, workspace, dryRun, canary, verifyInvoke));
     }
 
     private void checkFleetOptions() {
@@ -275,72 +213,33 @@ public final class RotateCommand implements Callable<Integer> {
         }
     }
 
-    /** One plan and one journal over the regions and accounts (see {@link FleetRotation}). */
+    /** One plan and one journal over the regions and accounts (see {@link FleetRotationService}). */
     private Integer rotateFleet(ExistingWorkspace ws) {
-        PrintWriter out = spec.commandLine().getOut();
+        RotateOutput output = output(spec.commandLine().getOut());
         List<AwsSettings> targets = aws.settings().perRegion(CommaSeparated.elements(spec.commandLine(), "--regions", regions));
         List<AwsClients> opened = new ArrayList<>();
         ControlPlaneRateLimiter limiter = lambdaRates.limiter();
         LeaseOptions.Held held = null;
         RuntimeException failure = null;
         try {
-            List<FleetRotation.HomeRegion> homes = new ArrayList<>();
-            Map<String, AwsClients> byRegion = new LinkedHashMap<>();
             for (AwsSettings target : targets) {
-                AwsClients clients = AwsClients.connect(target, limiter);
-                opened.add(clients);
-                byRegion.put(clients.region().id(), clients);
+                opened.add(AwsClients.connect(target, limiter));
             }
             held = lease.hold(List.copyOf(opened), aws.settings(), layerName.replace("{service}", service));
-            for (AwsClients clients : byRegion.values()) {
-                homes.add(new FleetRotation.HomeRegion(clients.region().id(), clients.lambda(), clients.ssm()));
-            }
             AwsClients first = opened.get(0);
             String home = first.sts().getCallerIdentity().account();
             List<String> members = fleetAccounts.any() ? fleetAccounts.others(first, home) : List.of();
-            Map<String, AwsClients> inAccounts = new java.util.concurrent.ConcurrentHashMap<>();
-            FleetRotation rotation = new FleetRotation(ws.directory(), service, layerName.replace("{service}", service), home, homes, members,
-                    (account, region) -> inAccounts.computeIfAbsent(account + "/" + region, key -> {
-                        AwsClients clients = byRegion.get(region).inAccount(account, fleetAccounts.roleName);
-                        synchronized (opened) {
-                            opened.add(clients);
-                        }
-                        return clients;
-                    }).lambda(),
-                    Clock.systemUTC(), line -> text(out, line));
+            FleetRotationService rotation = new FleetRotationService(ws.directory(),
+                    new FleetRotationService.Fleet(home, opened, members, fleetAccounts.roleName), Clock.systemUTC(), output);
             if (rollback) {
-                FleetRotation.RollbackResult back = rotation.rollBack();
-                text(out, "Fleet rotation rolled back: " + back.rolledBack().size() + " function(s) moved back"
-                        + (back.leftAlone().isEmpty() ? "" : ", " + back.leftAlone().size() + " left alone (moved since)")
-                        + ". Journal: " + rotation.journalFile());
-                back.leftAlone().forEach(line -> text(out, "  " + TerminalText.escape(line)));
-                json(out, Map.of("rolledBack", back.rolledBack(), "leftAlone", back.leftAlone()));
-                return back.leftAlone().isEmpty() ? ExitCodes.OK : ExitCodes.ATTENTION;
+                return output.report(rotation.rollBack(service, layerName.replace("{service}", service)));
             }
             WorkspaceMaterialSteps material = new WorkspaceMaterialSteps(ws.directory(), service, first::acmPca,
                     region -> first.kms(Region.of(region)), new SecureRandom());
             RotationRequest request = new RotationRequest(service, layerName, Duration.ofDays(renewBeforeDays), force, functions,
                     functionTags, RotationRequest.CaRolloverRequest.NONE);
-            FleetRotation.Result result = rotation.run(request, material, kmsKeyId, canary, concurrency, globalConcurrency);
-
-            text(out, "Fleet rotation " + result.rotationId() + (result.resumed() ? " (resumed)" : "") + ": "
-                    + result.moved().size() + " function(s) moved, " + result.alreadyDone().size() + " already done, in "
-                    + String.join(", ", result.published().keySet()) + ". Journal: " + rotation.journalFile());
-            result.notDone().forEach((where, why) -> text(out, "  NOT DONE " + where + ": " + TerminalText.escape(why)));
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("rotation", result.rotationId());
-            json.put("resumed", result.resumed());
-            json.put("planned", result.planned());
-            json.put("published", result.published());
-            json.put("moved", result.moved().stream().map(m -> m.account() + "/" + m.region() + "/" + m.functionName()).toList());
-            json.put("alreadyDone", result.alreadyDone().size());
-            json.put("notDone", result.notDone());
-            json(out, json);
-            if (!result.complete()) {
-                throw new MtlsException("not done in " + String.join(", ", result.notDone().keySet())
-                        + "; fix the cause and run rotate again to finish (the rest is done)");
-            }
-            return ExitCodes.OK;
+            return output.report(rotation.rotate(request, material, new RunOptions(canary, concurrency, null), globalConcurrency,
+                    kmsKeyId));
         } catch (RuntimeException e) {
             failure = lease.lostInstead(e);
             throw failure;
@@ -407,122 +306,5 @@ public final class RotateCommand implements Callable<Integer> {
         byte[] bytes = BoundedReads.read(verifyPayload, BoundedReads.SMALL, "--verify-payload");
         Json.parseObject(bytes, "verify payload " + verifyPayload);
         return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    private int afterCaStep(PrintWriter out, MaterialStep step) {
-        String message = switch (step) {
-            case CA_PREPARE -> "The functions now trust server certificates of the old and the new CA of " + service + ". "
-                    + "Give the backend owner " + workspace.resolve("servers").resolve(service).resolve("client-ca.crt")
-                    + " (both CAs), then run: mtls-cli rotate --service " + service + " --new-ca --backend-trusts-new-ca";
-            case CA_ISSUE -> "The functions now present certificates of the new CA. Deploy the backend's new server certificate from "
-                    + workspace.resolve("servers").resolve(service) + "; once every consumer is on the new material, run: "
-                    + "mtls-cli rotate --service " + service + " --complete-ca-rollover";
-            default -> null;
-        };
-        if (message == null) {
-            return ExitCodes.OK;
-        }
-        if (global.output == OutputFormat.text) {
-            out.println(message);
-        }
-        out.flush();
-        return ExitCodes.ATTENTION;
-    }
-
-    private int rollBack(RotationJournal journal, FunctionMover mover, PrintWriter out) {
-        RotationPlan last = journal.latest().orElseThrow(() -> new MtlsException("no rotation of " + service + " in " + journal.file()));
-        boolean finished = journal.events(last.rotationId()).stream().anyMatch(e -> JournalEvent.ROLLBACK_COMPLETED.equals(e.event()));
-        if (finished) {
-            text(out, "Rotation " + last.rotationId() + " was already rolled back.");
-            json(out, Map.of("rotation", last.rotationId(), "rolledBack", List.of()));
-            return ExitCodes.OK;
-        }
-        if (dryRun) {
-            text(out, "Dry run: would move back the functions rotation " + last.rotationId() + " moved (see " + journal.file() + ").");
-            return ExitCodes.OK;
-        }
-        RotationRollback.Result result = new RotationRollback(mover, journal, (step, detail) -> text(out, "  " + step + " " + detail))
-                .rollBack(last, concurrency);
-        text(out, "Rotation " + last.rotationId() + " rolled back: " + result.rolledBack().size() + " function(s) moved back"
-                + (result.leftAlone().isEmpty() ? "." : ", " + result.leftAlone().size() + " left alone (moved since):"));
-        result.leftAlone().forEach(line -> text(out, "  " + TerminalText.escape(line)));
-        json(out, Map.of("rotation", last.rotationId(), "rolledBack", result.rolledBack(), "leftAlone", result.leftAlone()));
-        return result.leftAlone().isEmpty() ? ExitCodes.OK : ExitCodes.ATTENTION;
-    }
-
-    private int prune(AwsClients clients, RotationJournal journal, PrintWriter out) {
-        String name = layerName.replace("{service}", service);
-        List<ListedVersion> versions = new LayerLister(clients.lambda()).list(name);
-        Set<String> inUse = new HashSet<>();
-        for (FunctionLayers function : FunctionInventory.read(clients.lambda())) {
-            inUse.addAll(function.layerArns());
-        }
-        List<LayerPruner.Candidate> candidates = LayerPruner.candidates(versions, inUse, Duration.ofDays(graceDays),
-                Clock.systemUTC().instant());
-        List<String> deleted = new ArrayList<>();
-        for (LayerPruner.Candidate candidate : candidates) {
-            if (candidate.deletable() && !dryRun) {
-                LayerPruner.delete(clients.lambda(), candidate.layerVersionArn());
-                journal.append("prune", JournalEvent.PRUNED, Map.of("layerVersionArn", candidate.layerVersionArn()));
-                deleted.add(candidate.layerVersionArn());
-            }
-            text(out, "  " + candidate.layerVersionArn() + ": " + (candidate.deletable() ? (dryRun ? "would delete" : "deleted")
-                    : "kept, " + candidate.why()));
-        }
-        text(out, (dryRun ? "Dry run: " : "") + deleted.size() + " version(s) deleted; SSM parameter versions are never deleted.");
-        json(out, Map.of("deleted", deleted, "dryRun", dryRun));
-        return ExitCodes.OK;
-    }
-
-    private void printPlan(PrintWriter out, RotationPlan plan, boolean resumed) {
-        if (global.output == OutputFormat.json) {
-            if (dryRun) {
-                Map<String, Object> json = new LinkedHashMap<>();
-                json.put("dryRun", true);
-                json.put("rotation", plan.rotationId());
-                json.put("resumed", resumed);
-                json.put("layerName", plan.layerName());
-                json.put("currentVersion", plan.currentArn());
-                json.put("materialStep", plan.materialStep().name());
-                json.put("reason", plan.reason());
-                json.put("functions", plan.moves().stream().map(m -> Map.of("function", m.functionName(), "from", m.fromArn())).toList());
-                out.println(Json.write(json));
-                out.flush();
-            }
-            return;
-        }
-        out.println((dryRun ? "Dry run: " : "") + "rotation of " + service + " (layer " + plan.layerName() + ", newest " + plan.currentArn() + ")");
-        out.println("  why: " + plan.reason());
-        out.println("  workspace: " + switch (plan.materialStep()) {
-            case NONE -> "unchanged";
-            case RENEW -> "new client key, certificate and keystore password";
-            case CA_PREPARE -> "new CA beside the old one; truststore and backend client-CA bundle with both";
-            case CA_ISSUE -> "client and backend server certificates from the new CA";
-            case CA_COMPLETE -> "old CA dropped from the truststore and the backend bundle";
-        });
-        if (plan.materialStep() != MaterialStep.NONE) {
-            out.println("  publish: a new version of " + plan.layerName() + " (passwords as new SSM versions under "
-                    + plan.parameterPrefix() + ", " + plan.grants().size() + " grant(s) as now)");
-        }
-        out.println("  move: " + plan.moves().size() + " function(s)" + (canary > 0 ? ", " + Math.min(canary, plan.moves().size())
-                + " first as canaries" : "") + (verifyInvoke ? ", each verified by an invocation" : ""));
-        for (Move move : plan.moves()) {
-            out.println("    " + move.functionName() + " (on " + move.fromArn() + ")");
-        }
-        out.flush();
-    }
-
-    private void text(PrintWriter out, String line) {
-        if (global.output == OutputFormat.text) {
-            out.println(line);
-            out.flush();
-        }
-    }
-
-    private void json(PrintWriter out, Map<String, ?> json) {
-        if (global.output == OutputFormat.json) {
-            out.println(Json.write(json));
-            out.flush();
-        }
     }
 }

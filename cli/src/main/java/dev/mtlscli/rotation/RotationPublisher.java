@@ -2,34 +2,45 @@ package dev.mtlscli.rotation;
 
 import dev.mtlscli.layer.LayerMaterial;
 import dev.mtlscli.layer.LayerPublisher;
-import dev.mtlscli.layer.MaterialCheck;
 import dev.mtlscli.layer.PublishOptions;
 import dev.mtlscli.secrets.ParameterPublisher;
-import dev.mtlscli.workspace.ExistingWorkspace;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
- * Publishes the rotated material of the workspace the way `layer publish` does, with the
- * current version's parameter prefix, grants and runtimes, so the new version replaces the old
- * one for exactly the same consumers.
+ * Publishes the rotated material (of the workspace, or of another {@link MaterialSource}) the
+ * way `layer publish` does, with the current version's parameter prefix, grants and runtimes, so
+ * the new version replaces the old one for exactly the same consumers.
  */
 public final class RotationPublisher implements RotationRunner.Publisher {
-    private final Path workspace;
+    /** The material of a plan's service, valid at the instant given. */
+    private final BiFunction<RotationPlan, Instant, LayerMaterial> material;
     private final LambdaClient lambda;
     private final SsmClient ssm;
     private final String kmsKeyId;
     private final Clock clock;
     private final Consumer<String> progress;
 
+    /** Publishes the material of the plan's service in this workspace. */
     public RotationPublisher(Path workspace, LambdaClient lambda, SsmClient ssm, String kmsKeyId, Clock clock, Consumer<String> progress) {
-        this.workspace = workspace;
+        this((plan, now) -> WorkspaceMaterialSteps.publishable(workspace, plan.service(), now), lambda, ssm, kmsKeyId, clock, progress);
+    }
+
+    /** Publishes the material {@code source} holds after its step. */
+    public RotationPublisher(MaterialSource source, LambdaClient lambda, SsmClient ssm, String kmsKeyId, Clock clock, Consumer<String> progress) {
+        this((plan, now) -> source.publishable(now), lambda, ssm, kmsKeyId, clock, progress);
+    }
+
+    private RotationPublisher(BiFunction<RotationPlan, Instant, LayerMaterial> material, LambdaClient lambda,
+                              SsmClient ssm, String kmsKeyId, Clock clock, Consumer<String> progress) {
+        this.material = material;
         this.lambda = lambda;
         this.ssm = ssm;
         this.kmsKeyId = kmsKeyId;
@@ -39,9 +50,8 @@ public final class RotationPublisher implements RotationRunner.Publisher {
 
     @Override
     public String publish(RotationPlan plan) {
-        // opened again: the material step has just rewritten the keystore and passwords.json
-        ExistingWorkspace ws = ExistingWorkspace.open(workspace);
-        LayerMaterial material = new MaterialCheck(clock.instant(), Duration.ZERO, false).check(ws, plan.service());
+        // read again: the material step has just rewritten the stores and passwords
+        LayerMaterial material = this.material.apply(plan, clock.instant());
         PublishOptions options = new PublishOptions(plan.layerName(), plan.parameterPrefix(), kmsKeyId,
                 Map.of("managed-by", "mtls-cli"),
                 plan.compatibleRuntimes().isEmpty() ? PublishOptions.DEFAULT_RUNTIMES : plan.compatibleRuntimes(),

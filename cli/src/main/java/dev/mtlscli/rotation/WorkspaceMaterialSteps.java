@@ -1,6 +1,8 @@
 package dev.mtlscli.rotation;
 
 import dev.mtlscli.MtlsException;
+import dev.mtlscli.layer.LayerMaterial;
+import dev.mtlscli.layer.MaterialCheck;
 import dev.mtlscli.pki.KmsCaKeys;
 import dev.mtlscli.workspace.CaRollover;
 import dev.mtlscli.workspace.ClientRenewal;
@@ -11,6 +13,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -20,7 +24,7 @@ import java.util.function.Supplier;
  * The workspace side of a rotation: renewal from the service's current CA, and the three CA
  * rollover steps, chosen from what was asked and where the rollover stands in the workspace.
  */
-public final class WorkspaceMaterialSteps implements RotationRunner.Material {
+public final class WorkspaceMaterialSteps implements MaterialSource {
     private final Path workspace;
     private final String service;
     private final Supplier<AcmPcaClient> acmPca;
@@ -69,11 +73,23 @@ public final class WorkspaceMaterialSteps implements RotationRunner.Material {
         }
     }
 
+    @Override
+    public LayerMaterial publishable(Instant now) {
+        // opened again: the material step has just rewritten the keystore and passwords.json
+        return publishable(workspace, service, now);
+    }
+
+    /** A service's material in a workspace, checked as `layer publish` checks it. */
+    static LayerMaterial publishable(Path workspace, String service, Instant now) {
+        return new MaterialCheck(now, Duration.ZERO, false).check(ExistingWorkspace.open(workspace), service);
+    }
+
     /**
      * The CA step a request leads to from where the rollover stands.
      *
      * @throws WaitingForConfirmation when the new CA is prepared and the backend has not confirmed it trusts it
      */
+    @Override
     public MaterialStep caStep(RotationRequest.CaRolloverRequest request) {
         if (request == RotationRequest.CaRolloverRequest.NONE) {
             return MaterialStep.NONE;

@@ -1,0 +1,130 @@
+package dev.mtlscli.rotation;
+
+import dev.mtlscli.MtlsException;
+import dev.mtlscli.aws.AwsClients;
+import dev.mtlscli.layer.LayerLister;
+import dev.mtlscli.layer.ListedVersion;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The rotation of one service in one account-region, as `mtls-cli rotate` and the scheduled
+ * rotator both run it: plan (or take the unfinished plan of the journal), apply it step by step
+ * ({@link RotationRunner}), roll the last one back, prune old layer versions. The caller opens
+ * the clients, holds the lease and the workspace lock; this decides and acts, reports progress
+ * to a {@link RotationListener} and returns a {@link RotationOutcome}. The journal is kept in the
+ * workspace's rotations/, one per service, layer and region.
+ */
+public final class RotationService {
+    private final Path workspace;
+    private final AwsClients clients;
+    private final Clock clock;
+    private final RotationListener listener;
+
+    /** @param clients the account-region rotated; their Lambda and SSM clients are used */
+    public RotationService(Path workspace, AwsClients clients, Clock clock, RotationListener listener) {
+        this.workspace = workspace;
+        this.clients = clients;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    /**
+     * Continues the unfinished rotation of the journal, or plans one from what is deployed and
+     * runs it. A dry run stops after the plan and changes nothing, not even the journal.
+     *
+     * @param material where the new material comes from (a resumed rotation takes its step from the journal)
+     * @param kmsKeyId the KMS key of the new password versions, null for aws/ssm
+     * @throws MtlsException when the rotation stops part way (the journal says where; run again to continue)
+     */
+    public RotationOutcome rotate(RotationRequest request, MaterialSource material, RunOptions options, String kmsKeyId,
+                                  boolean dryRun) {
+        RotationJournal journal = journal(request.service(), request.layerName());
+        RotationPlan plan;
+        boolean resumed;
+        Optional<RotationPlan> unfinished = journal.unfinished();
+        if (unfinished.isPresent()) {
+            plan = unfinished.get();
+            resumed = true;
+            listener.notice("Resuming rotation " + plan.rotationId() + " of " + request.service() + " from " + journal.file());
+        } else {
+            MaterialStep caStep;
+            try {
+                caStep = material.caStep(request.caRollover());
+            } catch (WaitingForConfirmation waiting) {
+                return new RotationOutcome.Waiting(waiting.getMessage());
+            }
+            plan = new RotationPlanner(clients.lambda(), clock).plan(request, caStep);
+            resumed = false;
+        }
+        listener.planned(plan, resumed);
+        if (dryRun) {
+            return new RotationOutcome.Planned(plan, resumed);
+        }
+        if (plan.isEmpty()) {
+            return new RotationOutcome.NothingToDo(plan.reason());
+        }
+        FunctionMover mover = FunctionMover.withDefaultPolling(clients.lambda());
+        RotationRunner runner = new RotationRunner(mover, new TargetVersionCheck(clients.lambda(), mover), journal, listener);
+        RotationPublisher publisher = new RotationPublisher(material, clients.lambda(), clients.ssm(), kmsKeyId, clock,
+                line -> listener.notice("  " + line));
+        RotationResult result = resumed ? runner.resume(plan, material, publisher, options) : runner.start(plan, material, publisher, options);
+        return new RotationOutcome.Done(result, plan.materialStep(), journal.file());
+    }
+
+    /**
+     * Moves every function the last rotation of the journal moved back to the version it was on
+     * (see {@link RotationRollback}); a dry run only names the rotation.
+     */
+    public RotationOutcome rollBack(String service, String layerName, int concurrency, boolean dryRun) {
+        RotationJournal journal = journal(service, layerName);
+        RotationPlan last = journal.latest().orElseThrow(() -> new MtlsException("no rotation of " + service + " in " + journal.file()));
+        boolean finished = journal.events(last.rotationId()).stream().anyMatch(e -> JournalEvent.ROLLBACK_COMPLETED.equals(e.event()));
+        if (finished) {
+            return new RotationOutcome.AlreadyRolledBack(last.rotationId());
+        }
+        if (dryRun) {
+            return new RotationOutcome.RollbackPlanned(last.rotationId(), journal.file());
+        }
+        RotationRollback.Result result = new RotationRollback(FunctionMover.withDefaultPolling(clients.lambda()), journal,
+                (step, detail) -> listener.notice("  " + step + " " + detail)).rollBack(last, concurrency);
+        return new RotationOutcome.RolledBack(last.rotationId(), result.rolledBack(), result.leftAlone());
+    }
+
+    /**
+     * Deletes the versions of the layer that no function of the account-region uses and that are
+     * older than {@code grace}, never the newest and never a parameter version; each deletion is
+     * journaled. Each version's verdict is a notice as it is reached.
+     */
+    public RotationOutcome prune(String service, String layerName, Duration grace, boolean dryRun) {
+        RotationJournal journal = journal(service, layerName);
+        List<ListedVersion> versions = new LayerLister(clients.lambda()).list(layerName);
+        Set<String> inUse = new HashSet<>();
+        for (FunctionLayers function : FunctionInventory.read(clients.lambda())) {
+            inUse.addAll(function.layerArns());
+        }
+        List<String> deleted = new ArrayList<>();
+        for (LayerPruner.Candidate candidate : LayerPruner.candidates(versions, inUse, grace, clock.instant())) {
+            if (candidate.deletable() && !dryRun) {
+                LayerPruner.delete(clients.lambda(), candidate.layerVersionArn());
+                journal.append("prune", JournalEvent.PRUNED, Map.of("layerVersionArn", candidate.layerVersionArn()));
+                deleted.add(candidate.layerVersionArn());
+            }
+            listener.notice("  " + candidate.layerVersionArn() + ": " + (candidate.deletable() ? (dryRun ? "would delete" : "deleted")
+                    : "kept, " + candidate.why()));
+        }
+        return new RotationOutcome.Pruned(deleted, dryRun);
+    }
+
+    private RotationJournal journal(String service, String layerName) {
+        return RotationJournal.forRegion(workspace, service, layerName, clients.region().id(), clock);
+    }
+}
