@@ -90,6 +90,30 @@ public final class LeaseOptions {
         return lost;
     }
 
+    /** The lease table opened to read and write other items than leases; {@code clients} is null when it is the run's region. */
+    record Table(String name, AwsClients clients) implements AutoCloseable {
+        software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb(AwsClients home) {
+            return (clients == null ? home : clients).dynamoDb();
+        }
+
+        @Override
+        public void close() {
+            if (clients != null) {
+                clients.close();
+            }
+        }
+    }
+
+    /** The table named, which a scheduled rotation's desired state goes into beside the leases. */
+    Table open(AwsSettings settings, String what) {
+        if (table == null || table.isBlank()) {
+            throw new MtlsException(what + " needs --lease-table (or MTLS_LEASE_TABLE): the state table of the rotator, whose "
+                    + "leases every rotation of the service takes");
+        }
+        String region = tableRegion();
+        return new Table(table, region == null ? null : AwsClients.connect(settings.withRegion(region)));
+    }
+
     /** The region of a table named by ARN, null for a table named by name (the run's region). */
     private String tableRegion() {
         Matcher arn = TABLE_ARN.matcher(table);

@@ -13,6 +13,7 @@ import dev.mtlscli.rotation.RotationRequest;
 import dev.mtlscli.rotation.RotationService;
 import dev.mtlscli.rotation.RunOptions;
 import dev.mtlscli.rotation.WorkspaceMaterialSteps;
+import dev.mtlscli.secrets.PasswordParameters;
 import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.workspace.ExistingWorkspace;
 import dev.mtlscli.workspace.WorkspaceLock;
@@ -69,7 +70,8 @@ public final class RotateCommand implements Callable<Integer> {
     String layerName;
 
     @Option(names = "--renew-before", paramLabel = "DAYS", defaultValue = "30",
-            description = "Renew when the certificate expires within DAYS (default: ${DEFAULT-VALUE}).")
+            description = "Renew when the certificate expires within DAYS (default: ${DEFAULT-VALUE}); a scheduled rotation uses "
+                    + "--renew-at-percent instead.")
     int renewBeforeDays;
 
     @Option(names = "--force", description = "Renew even outside the renewal window.")
@@ -136,6 +138,23 @@ public final class RotateCommand implements Callable<Integer> {
     @Mixin
     LeaseOptions lease;
 
+    @Option(names = "--schedule", description = "Rotate nothing: write the service's desired state (its CA in AWS, truststore anchors, "
+            + "consumers, account-regions, policy) into --lease-table, the scheduled rotator's state table, and print the "
+            + "MtlsRotator props it needs. A local CA is refused: its key never leaves the workspace.")
+    boolean schedule;
+
+    @Option(names = "--renew-at-percent", paramLabel = "P",
+            description = "With --schedule: renew at P%% of the certificate's lifetime (default: two thirds).")
+    Integer renewAtPercent;
+
+    @Option(names = "--jitter-percent", paramLabel = "J",
+            description = "With --schedule: bring renewal forward by up to J%% of the lifetime, the same on every run (default: 5).")
+    Integer jitterPercent;
+
+    @Option(names = "--parameter-prefix", paramLabel = "PREFIX", defaultValue = PasswordParameters.DEFAULT_PREFIX,
+            description = "With --schedule: the SSM path of the service's passwords, as layer publish was given it (default: ${DEFAULT-VALUE}).")
+    String parameterPrefix;
+
     @Option(names = "--global-concurrency", paramLabel = "N", defaultValue = "32",
             description = "With a fleet: functions updated at the same time in all accounts and regions together (default: ${DEFAULT-VALUE}).")
     int globalConcurrency;
@@ -146,6 +165,9 @@ public final class RotateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (schedule) {
+            return schedule();
+        }
         checkOptions();
         if (fleet()) {
             checkFleetOptions();
@@ -197,6 +219,29 @@ public final class RotateCommand implements Callable<Integer> {
         boolean terminal = System.console() != null && global.output == OutputFormat.text;
         return new RotateOutput(out, global.output, terminal,
                 new RotateOutput.Asked(service, workspace, dryRun, canary, verifyInvoke));
+    }
+
+    private Integer schedule() {
+        if (rollback || prune || newCa || backendTrustsNewCa || completeCaRollover || force || verifyPayload != null) {
+            throw new MtlsException("--schedule writes the desired state and rotates nothing; it does not go with --rollback, --prune, "
+                    + "the CA rollover options, --force or --verify-payload");
+        }
+        if (canary < 0) {
+            throw new MtlsException("--canary must be 0 or more");
+        }
+        if (kmsKeyId != null) {
+            AwsNames.kmsKeyId(kmsKeyId);
+        }
+        fleetAccounts.check();
+        AwsNames.layerName(layerName.replace("{service}", service));
+        List<String> inRegions = CommaSeparated.elements(spec.commandLine(), "--regions", regions);
+        ExistingWorkspace ws = ExistingWorkspace.open(workspace);
+        ws.select(List.of(service));
+        try (WorkspaceLock lock = dryRun ? null : WorkspaceLock.acquire(ws.directory(), "rotate --schedule")) {
+            return new RotateSchedule(aws.settings(), fleetAccounts, lease, global.output, spec.commandLine().getOut()).run(ws,
+                    new RotateSchedule.Asked(service, layerName, parameterPrefix, kmsKeyId, functions, functionTags, inRegions,
+                            renewAtPercent, jitterPercent, canary, verifyInvoke, dryRun));
+        }
     }
 
     private void checkFleetOptions() {
