@@ -200,6 +200,34 @@ class CertsCreateOfflineRootTest {
     }
 
     @Test
+    void certsInspectShowsTheIntermediateUnderTheRootAndTheClientsThreeLevelChain() throws Exception {
+        JsonNode report = new ObjectMapper().readTree(dev.mtlscli.testing.Cli.runOk("certs", "inspect", ws.root().toString(),
+                "--output", "json").out());
+        JsonNode ca = fileReport(report, "ca/service-1/ca.crt");
+        List<String> subjects = new java.util.ArrayList<>();
+        List<String> issuers = new java.util.ArrayList<>();
+        for (JsonNode entry : ca.get("entries")) {
+            for (JsonNode certificate : entry.get("certificates")) {
+                subjects.add(certificate.get("subject").asText());
+                issuers.add(certificate.get("issuer").asText());
+                assertTrue(certificate.get("ca").asBoolean(), certificate.toString());
+            }
+        }
+        assertEquals(List.of("CN=service-1 KMS Intermediate CA,O=mtls-cli test", "CN=service-1 Root CA,O=mtls-cli test"), subjects);
+        assertEquals(List.of("CN=service-1 Root CA,O=mtls-cli test", "CN=service-1 Root CA,O=mtls-cli test"), issuers);
+        JsonNode keyStore = fileReport(report, "clients/service-1/keystore.p12").get("entries").get(0);
+        assertEquals(3, keyStore.get("certificates").size(), keyStore.toString());
+        assertTrue(keyStore.get("chainVerifies").asBoolean() && keyStore.get("chainComplete").asBoolean(), keyStore.toString());
+    }
+
+    /** The report of one workspace file in certs inspect's JSON, wherever it nests it. */
+    private static JsonNode fileReport(JsonNode report, String path) {
+        List<JsonNode> found = report.findParents("path").stream().filter(node -> path.equals(node.get("path").asText())).toList();
+        assertEquals(1, found.size(), () -> path + " in " + report);
+        return found.get(0);
+    }
+
+    @Test
     void theOfflineDirectoryHoldsOnlyTheRootsAndTheirPasswords() throws IOException {
         try (Stream<Path> entries = Files.walk(offline)) {
             List<String> names = entries.filter(Files::isRegularFile).map(path -> offline.relativize(path).toString()).sorted().toList();
