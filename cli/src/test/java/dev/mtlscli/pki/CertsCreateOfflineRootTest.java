@@ -181,6 +181,12 @@ class CertsCreateOfflineRootTest {
                     clientFile.toString()).run();
             assertNotEquals(0, withoutIntermediate.exitCode(), "the leaf is the intermediate's, not the root's: "
                     + withoutIntermediate.describe());
+            // the trust anchor is not counted: depth 1 allows the one intermediate, depth 0 does not (docs/certs.md)
+            Tool.openssl("verify", "-x509_strict", "-verify_depth", "1", "-purpose", "sslclient", "-CAfile", root, "-untrusted",
+                    intermediate.toString(), clientFile.toString()).runOk();
+            Tool.Result depth0 = Tool.openssl("verify", "-x509_strict", "-verify_depth", "0", "-purpose", "sslclient", "-CAfile", root,
+                    "-untrusted", intermediate.toString(), clientFile.toString()).run();
+            assertTrue(depth0.exitCode() != 0 && depth0.all().contains("certificate chain too long"), depth0.describe());
         }
     }
 
