@@ -104,7 +104,7 @@ public final class IntermediateRollover {
             key = KmsKey.connect(kms(recorded.get()), recorded.get(), Arns.region(recorded.get()));
         } else {
             String currentArn = workspace.caKmsKey(service).orElseThrow();
-            key = new KmsCaKeys(kms(currentArn), Arns.region(currentArn)).nextKey(service, currentArn);
+            key = new KmsCaKeys(kms(currentArn), Arns.region(currentArn)).nextKey(service, currentArn, "intermediate CA");
             byte[] line = (key.arn() + "\n").getBytes(StandardCharsets.US_ASCII);
             SecureFiles.writePublic(workspace.path(arnFile), out -> out.write(line));
             written.add(arnFile);

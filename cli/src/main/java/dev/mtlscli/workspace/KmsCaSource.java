@@ -17,7 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * A CA per service whose private key is a KMS key: made for the service (see {@link KmsCaKeys})
@@ -27,13 +27,14 @@ import java.util.function.Function;
  * the workspace ({@link WorkspaceLayout#caKmsKey}) so that later commands (rotate) sign with it again.
  */
 public final class KmsCaSource implements CaSource {
-    private final Function<String, KmsKey> keys;
+    /** The key of a service, made with a description of its role if it is made. */
+    private final BiFunction<String, String, KmsKey> keys;
     private final KmsSigningAlgorithm signingAlgorithm;
     private final SecureRandom random;
     /** Null for a KMS root. */
     private final OfflineRootDirectory offlineRoot;
 
-    private KmsCaSource(Function<String, KmsKey> keys, KmsSigningAlgorithm signingAlgorithm, SecureRandom random,
+    private KmsCaSource(BiFunction<String, String, KmsKey> keys, KmsSigningAlgorithm signingAlgorithm, SecureRandom random,
                         OfflineRootDirectory offlineRoot) {
         this.keys = keys;
         this.signingAlgorithm = signingAlgorithm;
@@ -69,7 +70,8 @@ public final class KmsCaSource implements CaSource {
             signingAlgorithm.requireFits(keySpec);
         }
         KmsCaKeys keys = new KmsCaKeys(kms, region);
-        return new KmsCaSource(service -> keys.keyFor(service, keySpec, KmsCaKeyPolicy.document(service, callerArn, signerRoles)),
+        return new KmsCaSource((service, role) -> keys.keyFor(service, keySpec,
+                KmsCaKeyPolicy.document(service, callerArn, signerRoles), role),
                 signingAlgorithm, random, null);
     }
 
@@ -81,12 +83,12 @@ public final class KmsCaSource implements CaSource {
                                       SecureRandom random) {
         KmsKey key = KmsKey.connect(kms, keyId, region);
         key.signingAlgorithm(signingAlgorithm);
-        return new KmsCaSource(service -> key, signingAlgorithm, random, null);
+        return new KmsCaSource((service, role) -> key, signingAlgorithm, random, null);
     }
 
     @Override
     public ServiceCa forService(ResolvedSpec.Service service, Instant now) {
-        KmsKey key = keys.apply(service.name());
+        KmsKey key = keys.apply(service.name(), offlineRoot != null ? "intermediate CA" : "root CA");
         if (offlineRoot != null) {
             return new ServiceCa(intermediate(service, key, now), null, null, key.arn());
         }

@@ -163,6 +163,8 @@ class RotateOfflineRootTest {
             String newArn = Files.readString(dir.resolve("ca/" + SERVICE + "/kms-key-arn")).trim();
             FakeKms.Key newKey = kms.key(newArn);
             assertNotEquals(oldKey.arn(), newKey.arn());
+            assertEquals("mtls-cli: the intermediate CA key of service " + SERVICE + ", rolled over from "
+                    + oldKey.arn(), newKey.description());
             assertEquals(oldKey.arn() + "\n", Files.readString(dir.resolve("ca/" + SERVICE + "/previous/kms-key-arn")));
             assertFalse(Files.exists(dir.resolve("ca/" + SERVICE + "/next")));
             List<X509Certificate> chain = Pem.certificates(dir.resolve(Workspace.caCertificate(SERVICE)));
