@@ -21,7 +21,8 @@ final class KmsCaPlan {
                                    boolean offlineRoot, ResolvedSpec spec) {
         List<PlannedCall> calls = new ArrayList<>();
         if (keyId == null) {
-            calls.add(new PlannedCall("sts", "GetCallerIdentity", "-", "the caller, who may sign (to self-sign each root)", null));
+            calls.add(new PlannedCall("sts", "GetCallerIdentity", "-", "the caller, who may sign"
+                    + (offlineRoot ? "" : " (to self-sign each root)"), null));
         }
         for (ResolvedSpec.Service service : spec.services()) {
             String key = keyId;

@@ -108,6 +108,7 @@ class CertsCreateOfflineRootTest {
             assertEquals("CN=" + service + " KMS Intermediate CA,O=mtls-cli test", intermediate.getSubjectX500Principal().getName());
             assertEquals("CN=" + service + " Root CA,O=mtls-cli test", root(service).getSubjectX500Principal().getName());
             assertEquals(key(service).arn() + "\n", Files.readString(ws.file("ca/" + service + "/kms-key-arn")));
+            assertEquals("mtls-cli: the intermediate CA key of service " + service, key(service).description());
             assertFalse(Files.exists(ws.file(Workspace.caKey(service))));
         }
         try (Stream<Path> files = Stream.concat(Files.walk(ws.root()), Files.walk(temp.resolve("layer")))) {
@@ -231,6 +232,22 @@ class CertsCreateOfflineRootTest {
         List<JsonNode> found = report.findParents("path").stream().filter(node -> path.equals(node.get("path").asText())).toList();
         assertEquals(1, found.size(), () -> path + " in " + report);
         return found.get(0);
+    }
+
+    @Test
+    void dryRunSaysTheRootIsMadeLocallyAndCallsAndWritesNothing() {
+        aws.clearRequests();
+        Path out = temp.resolve("ws-dry");
+        Path dryRoot = temp.resolve("offline-dry");
+
+        String printed = FakeAwsCli.runOk(aws, "certs", "create", "--ca", "aws-kms", "--offline-root", dryRoot.toString(),
+                "--dry-run", "--out", out.toString()).out();
+
+        assertEquals(List.of(), aws.requests());
+        assertFalse(Files.exists(out));
+        assertFalse(Files.exists(dryRoot));
+        assertTrue(printed.contains("kms Sign (MessageType DIGEST) x2 alias/mtls/service-1-ca"), printed);
+        assertTrue(printed.contains("the offline root 'CN=service-1 Root CA,O=mtls-cli demo' (3650 days, ec-p256) is made locally"), printed);
     }
 
     @Test
