@@ -4,6 +4,7 @@ import dev.mtlscli.fakeaws.FakeAws;
 import dev.mtlscli.runtime.MtlsClient;
 import dev.mtlscli.runtime.MtlsClients;
 import dev.mtlscli.runtime.tls.TlsPolicy;
+import dev.mtlscli.testing.Cli;
 import dev.mtlscli.testing.FakeAwsCli;
 import dev.mtlscli.testing.NginxBackends;
 import dev.mtlscli.testing.Pem;
@@ -104,6 +105,18 @@ class OfflineRootNginxTest {
         HttpResponse<String> response = runtimeClient().get(nginx.uri(DEPTH_1));
 
         assertEquals(200, response.statusCode(), () -> response.body() + "\n" + nginx.errorLog());
+    }
+
+    @Test
+    void mtlsCliCheckPassesOnTheTwoLevelWorkspaceWithAndWithoutTheSamplesSettings() {
+        String workspace = layer.workspace().root().toString();
+
+        String checked = Cli.runOk("check", "--workspace", workspace).out();
+        String asTheSample = Cli.runOk("check", "--workspace", workspace, "--sample-backend").out();
+
+        for (String out : List.of(checked, asTheSample)) {
+            assertTrue(out.contains("service-1  ok  ") && out.contains("service-2  ok  "), out);
+        }
     }
 
     @Test
