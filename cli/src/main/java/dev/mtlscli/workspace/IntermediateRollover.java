@@ -2,6 +2,7 @@ package dev.mtlscli.workspace;
 
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.aws.Arns;
+import dev.mtlscli.pki.DistinguishedNames;
 import dev.mtlscli.pki.KeyPairs;
 import dev.mtlscli.pki.KmsCaKeys;
 import dev.mtlscli.pki.KmsCertificateAuthority;
@@ -110,7 +111,7 @@ public final class IntermediateRollover {
             written.add(arnFile);
         }
         X509Certificate intermediate = rootCa.signIntermediate(
-                dev.mtlscli.pki.DistinguishedNames.parse(CertificateFacts.nextGeneration(oldIntermediate)), key.publicKey(),
+                DistinguishedNames.parse(CertificateFacts.nextGeneration(oldIntermediate)), key.publicKey(),
                 CertificateFacts.validityDays(oldIntermediate));
         KmsCertificateAuthority ca = KmsCertificateAuthority.intermediate(key, intermediate, root, random, Clock.systemUTC());
         PemFiles.writeCertificates(workspace.path(WorkspaceLayout.nextCaCertificate(service)), ca.caCertificates());
