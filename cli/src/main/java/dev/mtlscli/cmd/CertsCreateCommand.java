@@ -26,6 +26,7 @@ import dev.mtlscli.workspace.CertsCreator;
 import dev.mtlscli.workspace.CreateResult;
 import dev.mtlscli.workspace.FileRole;
 import dev.mtlscli.workspace.KmsCaSource;
+import dev.mtlscli.workspace.OfflineRootDirectory;
 import dev.mtlscli.workspace.WrittenFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -127,6 +128,13 @@ public final class CertsCreateCommand implements Callable<Integer> {
                     + "ECDSA with the curve's hash for an EC key, RSASSA_PKCS1_V1_5_SHA_256 for an RSA key).")
     String kmsSigningAlgorithm;
 
+    @Option(names = "--offline-root", paramLabel = "DIR",
+            description = "With --ca aws-kms: a two-level CA. A local root per service, its key encrypted in DIR/<service>/root.key "
+                    + "(password in DIR/passwords.json, both 0600), signs an intermediate CA certificate for the KMS key, which "
+                    + "issues every certificate. DIR must be new or empty and outside the workspace; keep it offline. The "
+                    + "workspace and the truststores hold the root's certificate, never its key.")
+    Path offlineRoot;
+
     @Option(names = "--dry-run", description = "With --ca acm-pca or aws-kms: print the ACM PCA or KMS calls that would be made; "
             + "call and write nothing.")
     boolean dryRun;
@@ -171,10 +179,19 @@ public final class CertsCreateCommand implements Callable<Integer> {
                 json.put("layerDirectory", layerDir.toAbsolutePath().normalize().toString());
                 json.put("layerFiles", layerFiles);
             }
+            if (offlineRoot != null) {
+                json.put("offlineRoot", offlineRoot.toAbsolutePath().normalize().toString());
+            }
             stdout.println(Json.write(json));
             stdout.flush();
         } else {
             printText(stdout, result, resolved);
+            if (offlineRoot != null) {
+                stdout.printf("%nThe offline roots are in %s (<service>/root.key encrypted, its password in passwords.json, both 0600):%n"
+                        + "  keep that directory offline; rotate renews without it, rotate --new-ca needs it (--offline-root).%n",
+                        offlineRoot);
+                stdout.flush();
+            }
             if (layerDir != null) {
                 stdout.printf("%nLayer content in %s:%n", layerDir);
                 layerFiles.forEach(file -> stdout.printf("  %s%n", file));
@@ -188,6 +205,13 @@ public final class CertsCreateCommand implements Callable<Integer> {
         boolean kmsOptions = kmsKeySpec != null || !signerRoles.isEmpty() || kmsKeyId != null || kmsSigningAlgorithm != null;
         if (kmsOptions && !"aws-kms".equals(ca)) {
             throw new MtlsException("--kms-key-spec, --signer-role, --kms-key-id and --kms-signing-algorithm need --ca aws-kms");
+        }
+        if (offlineRoot != null && !"aws-kms".equals(ca)) {
+            throw new MtlsException("--offline-root needs --ca aws-kms: the offline root signs the KMS key's intermediate");
+        }
+        if (offlineRoot != null && kmsSigningAlgorithm != null) {
+            throw new MtlsException("--kms-signing-algorithm does not apply with --offline-root: a KMS intermediate signs with its "
+                    + "key's usual algorithm (ECDSA with the curve's hash, RSASSA_PKCS1_V1_5_SHA_256)");
         }
         switch (ca) {
             case "local":
@@ -228,6 +252,9 @@ public final class CertsCreateCommand implements Callable<Integer> {
         KmsSigningAlgorithm signing = checkKmsOptions(resolved);
         AwsSettings settings = kmsSettings();
         CertsCreator.checkOutputs(out, layerDir, force);
+        if (offlineRoot != null) {
+            OfflineRootDirectory.checkNew(offlineRoot, out, layerDir);
+        }
         SecureRandom random = new SecureRandom();
         try (AwsClients clients = AwsClients.connect(settings)) {
             String region = clients.region().id();
@@ -238,7 +265,13 @@ public final class CertsCreateCommand implements Callable<Integer> {
                 String caller = AwsCalls.call(AwsService.STS, "GetCallerIdentity", () -> clients.sts().getCallerIdentity().arn());
                 source = KmsCaSource.created(clients.kms(), region, keySpec(), caller, signerRoles, signing, random);
             }
-            return new CertsCreator(random, source).create(resolved, out, layerDir, force, passwords);
+            if (offlineRoot == null) {
+                return new CertsCreator(random, source).create(resolved, out, layerDir, force, passwords);
+            }
+            try (OfflineRootDirectory roots = OfflineRootDirectory.stage(offlineRoot,
+                    resolved.services().stream().map(ResolvedSpec.Service::name).toList(), random)) {
+                return new CertsCreator(random, source.underOfflineRoot(roots)).create(resolved, out, layerDir, force, passwords);
+            }
         }
     }
 
@@ -270,8 +303,12 @@ public final class CertsCreateCommand implements Callable<Integer> {
     /** The same checks as a run, then its calls; nothing is called. */
     private int printKmsPlan(ResolvedSpec resolved) {
         KmsSigningAlgorithm signing = checkKmsOptions(resolved);
+        if (offlineRoot != null) {
+            OfflineRootDirectory.checkNew(offlineRoot, out, layerDir);
+        }
         Plans.print(spec.commandLine().getOut(), global.output, AwsClients.region(kmsSettings()),
-                KmsCaPlan.calls(kmsKeyId, keySpec(), signerRoles, signing == null ? null : signing.name(), resolved));
+                KmsCaPlan.calls(kmsKeyId, keySpec(), signerRoles, signing == null ? null : signing.name(), offlineRoot != null,
+                        resolved));
         return ExitCodes.OK;
     }
 

@@ -15,11 +15,14 @@ final class KmsCaPlan {
     /**
      * @param keyId       the adopted key (--kms-key-id), or null when a key is made per service
      * @param signerRoles the --signer-role ARNs the key policy lets sign, besides the caller
+     * @param offlineRoot whether a local offline root signs the key's intermediate (--offline-root)
      */
-    static List<PlannedCall> calls(String keyId, String keySpec, List<String> signerRoles, String signingAlgorithm, ResolvedSpec spec) {
+    static List<PlannedCall> calls(String keyId, String keySpec, List<String> signerRoles, String signingAlgorithm,
+                                   boolean offlineRoot, ResolvedSpec spec) {
         List<PlannedCall> calls = new ArrayList<>();
         if (keyId == null) {
-            calls.add(new PlannedCall("sts", "GetCallerIdentity", "-", "the caller, who may sign (to self-sign each root)", null));
+            calls.add(new PlannedCall("sts", "GetCallerIdentity", "-", "the caller, who may sign"
+                    + (offlineRoot ? "" : " (to self-sign each root)"), null));
         }
         for (ResolvedSpec.Service service : spec.services()) {
             String key = keyId;
@@ -37,9 +40,16 @@ final class KmsCaPlan {
             calls.add(new PlannedCall("kms", "DescribeKey, GetPublicKey", key, "checks the key can sign and reads its public key",
                     null));
             String algorithm = signingAlgorithm == null ? "the key's usual algorithm" : signingAlgorithm;
-            calls.add(new PlannedCall("kms", "Sign (MessageType DIGEST) x3", key, "the root '" + service.ca().subject()
-                    + "' (" + service.ca().validityDays() + " days), the server '" + service.server().subject() + "' and the client '"
-                    + service.client().subject() + "' (" + service.keyAlgorithm().id() + " keys made locally), with " + algorithm, null));
+            String leaves = "the server '" + service.server().subject() + "' and the client '" + service.client().subject() + "' ("
+                    + service.keyAlgorithm().id() + " keys made locally), with " + algorithm;
+            if (offlineRoot) {
+                calls.add(new PlannedCall("kms", "Sign (MessageType DIGEST) x2", key, leaves + "; the offline root '"
+                        + service.ca().subject() + "' (" + service.ca().validityDays() + " days, " + service.keyAlgorithm().id()
+                        + ") is made locally, kept in the --offline-root directory, and signs the key's intermediate", null));
+            } else {
+                calls.add(new PlannedCall("kms", "Sign (MessageType DIGEST) x3", key, "the root '" + service.ca().subject()
+                        + "' (" + service.ca().validityDays() + " days), " + leaves, null));
+            }
         }
         return calls;
     }

@@ -120,6 +120,11 @@ public final class RotateCommand implements Callable<Integer> {
             + "(for a KMS CA, a new KMS key with the old key's spec and key policy).")
     boolean newCa;
 
+    @Option(names = "--offline-root", paramLabel = "DIR", description = "With --new-ca, for a KMS intermediate under an offline "
+            + "root (certs create --ca aws-kms --offline-root): the directory holding the root, which signs the new intermediate. "
+            + "Renewals do not need it.")
+    Path offlineRoot;
+
     @Option(names = "--backend-trusts-new-ca", description = "With --new-ca: the backend has deployed the two-CA client bundle; "
             + "issue from the new CA.")
     boolean backendTrustsNewCa;
@@ -200,7 +205,7 @@ public final class RotateCommand implements Callable<Integer> {
                 return output.report(rotation.prune(service, layerName.replace("{service}", service), Duration.ofDays(graceDays), dryRun));
             }
             WorkspaceMaterialSteps material = new WorkspaceMaterialSteps(ws.directory(), service, clients::acmPca,
-                    region -> clients.kms(Region.of(region)), output::notice, new SecureRandom());
+                    region -> clients.kms(Region.of(region)), offlineRoot, output::notice, new SecureRandom());
             RotationRequest request = new RotationRequest(service, layerName, Duration.ofDays(renewBeforeDays), force, functions,
                     functionTags, caRequest());
             RotationOutcome outcome;
@@ -316,6 +321,9 @@ public final class RotateCommand implements Callable<Integer> {
         int modes = (rollback ? 1 : 0) + (prune ? 1 : 0) + (newCa || backendTrustsNewCa || completeCaRollover ? 1 : 0);
         if (modes > 1) {
             throw new MtlsException("--rollback, --prune and the CA rollover options cannot be combined");
+        }
+        if (offlineRoot != null && !newCa) {
+            throw new MtlsException("--offline-root goes with --new-ca: only a new KMS intermediate is signed by the offline root");
         }
         if (backendTrustsNewCa && !newCa) {
             throw new MtlsException("--backend-trusts-new-ca goes with --new-ca");

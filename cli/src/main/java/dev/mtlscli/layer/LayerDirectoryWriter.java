@@ -43,16 +43,27 @@ public final class LayerDirectoryWriter {
      * @return the layer files written, relative to the layer directory (empty without one)
      */
     public static List<String> commitWith(StagedDirectory workspace, Path layerDirectory, boolean force) {
+        return commitWith(workspace, layerDirectory, force, List.of());
+    }
+
+    /** The same, with other staged directories (an offline root's) moved into place in the same step. */
+    public static List<String> commitWith(StagedDirectory workspace, Path layerDirectory, boolean force, List<StagedDirectory> alongside) {
         if (layerDirectory == null) {
-            workspace.commit();
+            StagedDirectory.commitTogether(concat(alongside, List.of(workspace)));
             return List.of();
         }
         try (StagedDirectory layer = StagedDirectory.open(layerDirectory, force, OutputKind.LAYER_DIRECTORY)) {
             ExistingWorkspace staged = ExistingWorkspace.open(workspace.path());
             List<String> files = writeInto(staged, staged.services(), layer.path());
-            StagedDirectory.commitTogether(List.of(layer, workspace));
+            StagedDirectory.commitTogether(concat(alongside, List.of(layer, workspace)));
             return files;
         }
+    }
+
+    private static List<StagedDirectory> concat(List<StagedDirectory> first, List<StagedDirectory> second) {
+        List<StagedDirectory> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     /**

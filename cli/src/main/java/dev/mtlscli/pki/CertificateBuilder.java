@@ -87,6 +87,16 @@ final class CertificateBuilder {
                     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
                     builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
                 }
+                case OFFLINE_ROOT_CA -> {
+                    builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(1));
+                    builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+                }
+                case INTERMEDIATE_CA -> {
+                    // openssl verify -x509_strict wants the AKI on every certificate that is not self-signed
+                    builder.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier(extensions, issuer));
+                    builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+                    builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+                }
                 case SERVER -> {
                     addLeafExtensions(builder, extensions, issuer, rsa, KeyPurposeId.id_kp_serverAuth);
                     builder.addExtension(Extension.subjectAlternativeName, false, subjectAltNames(dnsNames, ipAddresses));

@@ -58,6 +58,14 @@ public final class KmsCaKeys {
      * policy set to {@code policy} if it differs.
      */
     public KmsKey keyFor(String service, String keySpec, Map<String, Object> policy) {
+        return keyFor(service, keySpec, policy, "root CA");
+    }
+
+    /**
+     * The same, the key made described as the key of the service's {@code role} ("root CA", or
+     * "intermediate CA"), as the KMS console shows it.
+     */
+    public KmsKey keyFor(String service, String keySpec, Map<String, Object> policy, String role) {
         String alias = alias(service);
         String policyJson = Json.write(policy);
         Optional<KeyMetadata> existing = describe(alias);
@@ -77,7 +85,7 @@ public final class KmsCaKeys {
         String arn = KmsCalls.call("CreateKey", alias, region, () -> client.createKey(b -> b
                 .keySpec(keySpec)
                 .keyUsage(KeyUsageType.SIGN_VERIFY)
-                .description("mtls-cli: the root CA key of service " + service)
+                .description("mtls-cli: the " + role + " key of service " + service)
                 .policy(policyJson)
                 .tags(Tag.builder().tagKey(SERVICE_TAG).tagValue(service).build()))).keyMetadata().arn();
         KmsCalls.call("CreateAlias", arn, region, () -> client.createAlias(b -> b.aliasName(alias).targetKeyId(arn)));
@@ -91,6 +99,11 @@ public final class KmsCaKeys {
      * ({@link #moveAlias}).
      */
     public KmsKey nextKey(String service, String currentArn) {
+        return nextKey(service, currentArn, "root CA");
+    }
+
+    /** The same, the new key described as the key of the service's {@code role}. */
+    public KmsKey nextKey(String service, String currentArn, String role) {
         KeyMetadata current = KmsCalls.call("DescribeKey", currentArn, region,
                 () -> client.describeKey(b -> b.keyId(currentArn)).keyMetadata());
         String policy = KmsCalls.call("GetKeyPolicy", currentArn, region,
@@ -98,7 +111,7 @@ public final class KmsCaKeys {
         String arn = KmsCalls.call("CreateKey", currentArn, region, () -> client.createKey(b -> b
                 .keySpec(current.keySpecAsString())
                 .keyUsage(KeyUsageType.SIGN_VERIFY)
-                .description("mtls-cli: the root CA key of service " + service + ", rolled over from " + currentArn)
+                .description("mtls-cli: the " + role + " key of service " + service + ", rolled over from " + currentArn)
                 .policy(policy)
                 .tags(Tag.builder().tagKey(SERVICE_TAG).tagValue(service).build()))).keyMetadata().arn();
         return KmsKey.connect(client, arn, region);

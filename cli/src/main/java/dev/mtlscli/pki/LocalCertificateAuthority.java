@@ -1,8 +1,10 @@
 package dev.mtlscli.pki;
 
 import dev.mtlscli.MtlsException;
+import org.bouncycastle.asn1.x500.X500Name;
 
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -39,11 +41,23 @@ public final class LocalCertificateAuthority implements CertificateIssuer {
      */
     public static LocalCertificateAuthority createRoot(String subject, KeyAlgorithm algorithm, int validityDays,
                                                        Instant now, SecureRandom random) {
+        return createRoot(CertificateProfile.ROOT_CA, subject, algorithm, validityDays, now, random);
+    }
+
+    /**
+     * The same with a root profile of one's choice: {@link CertificateProfile#OFFLINE_ROOT_CA} for
+     * the root that signs a KMS intermediate instead of leaves.
+     */
+    public static LocalCertificateAuthority createRoot(CertificateProfile profile, String subject, KeyAlgorithm algorithm,
+                                                       int validityDays, Instant now, SecureRandom random) {
+        if (profile != CertificateProfile.ROOT_CA && profile != CertificateProfile.OFFLINE_ROOT_CA) {
+            throw new IllegalArgumentException("not a root profile: " + profile);
+        }
         requirePositive(validityDays, subject);
         KeyPair keyPair = algorithm.generate(random);
         Instant notBefore = now.minus(BACKDATE).truncatedTo(ChronoUnit.SECONDS);
         X509Certificate certificate = CertificateBuilder.build(
-                CertificateProfile.ROOT_CA, DistinguishedNames.parse(subject), keyPair.getPublic(),
+                profile, DistinguishedNames.parse(subject), keyPair.getPublic(),
                 null, keyPair.getPrivate(), algorithm,
                 notBefore, notBefore.plus(Duration.ofDays(validityDays)), List.of(), List.of(), random);
         return new LocalCertificateAuthority(keyPair, certificate, random, Clock.fixed(now, ZoneOffset.UTC));
@@ -63,6 +77,23 @@ public final class LocalCertificateAuthority implements CertificateIssuer {
                 certificate, keyPair.getPrivate(), algorithm, notBefore, notAfter,
                 request.dnsNames(), request.ipAddresses(), random);
         return List.of(leaf, certificate);
+    }
+
+    /**
+     * Signs the certificate of an intermediate CA (pathLen 0) for a public key held elsewhere
+     * (the KMS key's), for as long as asked but never beyond this root's notAfter.
+     */
+    public X509Certificate signIntermediate(X500Name subject, PublicKey subjectKey, int validityDays) {
+        requirePositive(validityDays, subject.toString());
+        if (certificate.getBasicConstraints() < 1) {
+            throw new MtlsException("the CA " + certificate.getSubjectX500Principal().getName()
+                    + " may not issue CA certificates (its pathLen is " + certificate.getBasicConstraints() + ")");
+        }
+        Instant notBefore = clock.instant().minus(BACKDATE).truncatedTo(ChronoUnit.SECONDS);
+        Instant notAfter = notBefore.plus(Duration.ofDays(validityDays));
+        Instant rootEnd = certificate.getNotAfter().toInstant();
+        return CertificateBuilder.build(CertificateProfile.INTERMEDIATE_CA, subject, subjectKey, certificate, keyPair.getPrivate(),
+                algorithm, notBefore, notAfter.isAfter(rootEnd) ? rootEnd : notAfter, List.of(), List.of(), random);
     }
 
     @Override

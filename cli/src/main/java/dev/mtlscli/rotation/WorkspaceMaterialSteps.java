@@ -7,15 +7,21 @@ import dev.mtlscli.pki.KmsCaKeys;
 import dev.mtlscli.workspace.CaRollover;
 import dev.mtlscli.workspace.ClientRenewal;
 import dev.mtlscli.workspace.ExistingWorkspace;
+import dev.mtlscli.workspace.IntermediateRollover;
+import dev.mtlscli.workspace.OfflineRootDirectory;
 import dev.mtlscli.workspace.WorkspaceIssuers;
+import dev.mtlscli.workspace.WorkspaceLayout;
 import software.amazon.awssdk.services.acmpca.AcmPcaClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -29,6 +35,7 @@ public final class WorkspaceMaterialSteps implements MaterialSource {
     private final String service;
     private final Supplier<AcmPcaClient> acmPca;
     private final Function<String, KmsClient> kms;
+    private final Path offlineRoot;
     private final Consumer<String> notices;
     private final SecureRandom random;
 
@@ -48,10 +55,17 @@ public final class WorkspaceMaterialSteps implements MaterialSource {
      */
     public WorkspaceMaterialSteps(Path workspace, String service, Supplier<AcmPcaClient> acmPca, Function<String, KmsClient> kms,
                                   Consumer<String> notices, SecureRandom random) {
+        this(workspace, service, acmPca, kms, null, notices, random);
+    }
+
+    /** @param offlineRoot the --offline-root DIR, which a new KMS intermediate under an offline root needs; null when not given */
+    public WorkspaceMaterialSteps(Path workspace, String service, Supplier<AcmPcaClient> acmPca, Function<String, KmsClient> kms,
+                                  Path offlineRoot, Consumer<String> notices, SecureRandom random) {
         this.workspace = workspace;
         this.service = service;
         this.acmPca = acmPca;
         this.kms = kms;
+        this.offlineRoot = offlineRoot;
         this.notices = notices;
         this.random = random;
     }
@@ -63,7 +77,13 @@ public final class WorkspaceMaterialSteps implements MaterialSource {
         switch (step) {
             case RENEW -> new ClientRenewal(random).renew(ws, service, WorkspaceIssuers.current(ws, service, acmPca, kms, random));
             case CA_PREPARE -> new CaRollover(random, kms).prepare(ws, service);
-            case CA_ISSUE -> new CaRollover(random, kms).issueFromNext(ws, service);
+            case CA_ISSUE -> {
+                if (IntermediateRollover.underOfflineRoot(ws, service)) {
+                    new IntermediateRollover(random, kms).roll(ws, service, offlineRoot);
+                } else {
+                    new CaRollover(random, kms).issueFromNext(ws, service);
+                }
+            }
             case CA_COMPLETE -> new CaRollover(random, kms).complete(ws, service).retired().ifPresent(key -> notices.accept(
                     "The old CA's KMS key " + key.arn() + " is scheduled for deletion on "
                             + key.deletionDate().truncatedTo(ChronoUnit.SECONDS) + " ("
@@ -85,6 +105,30 @@ public final class WorkspaceMaterialSteps implements MaterialSource {
     }
 
     /**
+     * Under an offline root the backend and the clients trust the root, which a new intermediate
+     * keeps, so --new-ca goes straight to issuing from it (nothing to wait for); it needs the
+     * offline root to sign the intermediate unless a cut-off run already did.
+     */
+    private MaterialStep intermediateStep(ExistingWorkspace ws, CaRollover.State state) {
+        if (state == CaRollover.State.ISSUED_FROM_NEXT) {
+            throw new MtlsException(service + " already uses certificates of its new KMS intermediate; finish the rollover with "
+                    + "'mtls-cli rotate --service " + service + " --complete-ca-rollover'");
+        }
+        boolean signed = Files.isRegularFile(ws.path(WorkspaceLayout.nextCaCertificate(service)));
+        if (offlineRoot == null && !signed) {
+            throw new MtlsException(service + ": the CA is a KMS intermediate under an offline root, and --new-ca makes a new "
+                    + "intermediate that the root signs: run again with --offline-root DIR (the directory certs create "
+                    + "--offline-root wrote)");
+        }
+        if (!signed) {
+            // a DIR that cannot sign is refused before a plan (and a journal) is made
+            List<X509Certificate> chain = ws.certificates(WorkspaceLayout.caCertificate(service));
+            OfflineRootDirectory.open(offlineRoot, service, ws.directory(), chain.get(chain.size() - 1), random);
+        }
+        return MaterialStep.CA_ISSUE;
+    }
+
+    /**
      * The CA step a request leads to from where the rollover stands.
      *
      * @throws WaitingForConfirmation when the new CA is prepared and the backend has not confirmed it trusts it
@@ -97,6 +141,9 @@ public final class WorkspaceMaterialSteps implements MaterialSource {
         ExistingWorkspace ws = ExistingWorkspace.open(workspace);
         CaRollover.requireRollable(ws, service); // before a plan is made that its first step would refuse
         CaRollover.State state = new CaRollover(random).state(ws, service);
+        if (IntermediateRollover.underOfflineRoot(ws, service) && request != RotationRequest.CaRolloverRequest.COMPLETE) {
+            return intermediateStep(ws, state);
+        }
         String clientCa = workspace.resolve("servers").resolve(service).resolve("client-ca.crt").toString();
         return switch (request) {
             case NEW_CA, NEW_CA_CONFIRMED -> switch (state) {

@@ -253,11 +253,14 @@ public final class CaRollover {
             }
             X509Certificate oldCa = workspace.certificates(WorkspaceLayout.previousCaCertificate(service)).get(0);
             List<String> written = new ArrayList<>();
+            // the CA's root: under an offline root the one trust anchor, which the rollover of its intermediate kept
+            List<X509Certificate> chain = workspace.certificates(WorkspaceLayout.caCertificate(service));
+            X509Certificate anchor = chain.get(chain.size() - 1);
             updateTrustStore(workspace, service, anchors -> {
                 anchors.remove(nextCaAlias(service));
-                anchors.put(caAlias(service), current);
+                anchors.put(caAlias(service), anchor);
             }, written);
-            writeIfChanged(workspace, WorkspaceLayout.serverClientCa(service), List.of(current), written);
+            writeIfChanged(workspace, WorkspaceLayout.serverClientCa(service), List.of(anchor), written);
             removeNextLeftovers(workspace, service, written);
             Optional<RetiredKey> retired = retirePreviousKmsKey(workspace, service, written);
             Path previous = workspace.path(WorkspaceLayout.previousCaCertificate(service));
@@ -583,7 +586,7 @@ public final class CaRollover {
         written.add(file);
     }
 
-    private static void delete(Path path) {
+    static void delete(Path path) {
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {

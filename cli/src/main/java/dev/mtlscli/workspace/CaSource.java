@@ -5,6 +5,7 @@ import dev.mtlscli.spec.ResolvedSpec;
 
 import java.security.PrivateKey;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Where the CA of each service comes from: a new local root per service, one ACM Private CA
@@ -17,6 +18,11 @@ public interface CaSource {
 
     /** True when the CA key is ours and the workspace must keep it (encrypted). */
     boolean keepsCaKey();
+
+    /** Directories besides the workspace that the source staged (an offline root's), moved into place with it. */
+    default List<StagedDirectory> stagedOutputs() {
+        return List.of();
+    }
 
     /**
      * @param caKey     the CA's private key, for a local CA only (null for ACM PCA and KMS, whose

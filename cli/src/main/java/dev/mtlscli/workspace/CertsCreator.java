@@ -86,7 +86,7 @@ public final class CertsCreator {
             }
             files.add(writer.writePasswords());
             List<CreateResult.ServiceSummary> summaries = issued.stream().map(service -> summary(service.material())).toList();
-            List<String> layerFiles = LayerDirectoryWriter.commitWith(staged, layerDirectory, force);
+            List<String> layerFiles = LayerDirectoryWriter.commitWith(staged, layerDirectory, force, caSource.stagedOutputs());
             return new CreateResult(staged.target(), files, summaries, layerFiles);
         }
     }

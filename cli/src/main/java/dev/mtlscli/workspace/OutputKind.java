@@ -10,15 +10,17 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The two kinds of directory `certs create` makes, and how to recognise one it made, because
+ * The kinds of directory `certs create` makes, and how to recognise one it made, because
  * {@code --force} may replace only those: never a directory of the user's that happens to be
- * named as the output.
+ * named as the output. An offline root directory is never replaced.
  */
 public enum OutputKind {
     /** The workspace: CA, server and client material, passwords.json, rotation journals. */
     WORKSPACE("workspace"),
     /** The content of a Lambda layer: mtls/&lt;service&gt;/{keystore,truststore,manifest.json}. */
-    LAYER_DIRECTORY("layer directory");
+    LAYER_DIRECTORY("layer directory"),
+    /** The offline roots of `--offline-root DIR` (see {@link OfflineRootDirectory}). */
+    OFFLINE_ROOT("offline root directory");
 
     /** Written into every workspace this tool makes; older workspaces are recognised by layout. */
     public static final String WORKSPACE_MARKER = ".mtls-cli-workspace";
@@ -42,6 +44,9 @@ public enum OutputKind {
      * key the user edited, a symlink), is refused too: replacing it would delete that.
      */
     public Optional<String> whyNotRecognised(Path directory) {
+        if (this == OFFLINE_ROOT) {
+            return Optional.of("an offline root is never replaced");
+        }
         List<String> entries = entries(directory);
         if (this == WORKSPACE) {
             for (String entry : entries) {

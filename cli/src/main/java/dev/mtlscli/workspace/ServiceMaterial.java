@@ -28,4 +28,13 @@ record ServiceMaterial(
     X509Certificate caRoot() {
         return caCertificates.get(caCertificates.size() - 1);
     }
+
+    /**
+     * What the backend trusts for the service's clients (client-ca.crt): the CA chain, except
+     * under an offline root, which alone is trusted: the clients send the KMS intermediate in
+     * their chain, and a new intermediate under the same root changes nothing on the backend.
+     */
+    List<X509Certificate> clientCaBundle() {
+        return kmsKeyArn != null && caCertificates.size() > 1 ? List.of(caRoot()) : caCertificates;
+    }
 }

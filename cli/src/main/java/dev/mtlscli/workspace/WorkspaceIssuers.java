@@ -69,6 +69,8 @@ public final class WorkspaceIssuers {
     /**
      * The service's KMS CA: its root from ca/&lt;service&gt;/ca.crt, which must hold the public key
      * of the recorded KMS key, and the key checked as when it was adopted ({@link KmsKey#connect}).
+     * Under an offline root ca.crt holds the KMS intermediate then the root, and the root's key is
+     * not needed: renewing leaves signs with the KMS key alone.
      */
     public static KmsCertificateAuthority kms(ExistingWorkspace workspace, String service, Function<String, KmsClient> kms,
                                               SecureRandom random) {
@@ -80,8 +82,12 @@ public final class WorkspaceIssuers {
         }
         String region = Arns.region(arn);
         KmsKey key = KmsKey.connect(kms.apply(region), arn, region);
-        X509Certificate root = workspace.certificates(WorkspaceLayout.caCertificate(service)).get(0);
-        return KmsCertificateAuthority.connect(key, root, random, Clock.systemUTC());
+        List<X509Certificate> chain = workspace.certificates(WorkspaceLayout.caCertificate(service));
+        if (chain.size() > 1) {
+            // under an offline root: ca.crt is the KMS intermediate, then the root
+            return KmsCertificateAuthority.intermediate(key, chain.get(0), chain.get(chain.size() - 1), random, Clock.systemUTC());
+        }
+        return KmsCertificateAuthority.connect(key, chain.get(0), random, Clock.systemUTC());
     }
 
     /** Whether the service's CA is a local one: its key is in the workspace. */

@@ -11,6 +11,11 @@ public final class WorkspaceLayout {
     private WorkspaceLayout() {
     }
 
+    /**
+     * The service's CA certificate. Under an offline root (`certs create --ca aws-kms
+     * --offline-root DIR`) it holds the KMS intermediate, which issues the leaves, then the
+     * offline root, whose key is in DIR only.
+     */
     public static String caCertificate(String service) {
         return "ca/" + service + "/ca.crt";
     }

@@ -82,7 +82,7 @@ final class WorkspaceWriter {
         PemFiles.writePrivateKey(root.resolve(serverKey), material.serverKey());
         written.add(new WrittenFile(serverKey, FileRole.SERVER_KEY, name));
         String clientCa = WorkspaceLayout.serverClientCa(name);
-        PemFiles.writeCertificates(root.resolve(clientCa), caCertificates);
+        PemFiles.writeCertificates(root.resolve(clientCa), material.clientCaBundle());
         written.add(new WrittenFile(clientCa, FileRole.SERVER_CLIENT_CA, name));
 
         String keyStore = WorkspaceLayout.clientKeyStore(name, storeType);
