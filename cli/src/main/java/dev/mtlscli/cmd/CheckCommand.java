@@ -57,8 +57,8 @@ public final class CheckCommand implements Callable<Integer> {
     String sslProtocols;
 
     @Option(names = "--sample-backend",
-            description = "Configure nginx as the AWS sample's backend: ssl_verify_depth 1 (the client certificate directly "
-                    + "under the CA) and no ssl_protocols unless given; without it, depth 2 (an intermediate CA is allowed).")
+            description = "Configure nginx as the AWS sample's backend: ssl_verify_depth 1 (at most one certificate between the "
+                    + "client's and the trusted root, which OpenSSL does not count) and no ssl_protocols unless given; without it, depth 2.")
     boolean sampleBackend;
 
     @Override
