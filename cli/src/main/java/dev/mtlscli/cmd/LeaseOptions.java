@@ -55,7 +55,7 @@ public final class LeaseOptions {
             return null;
         }
         AwsClients home = runClients.get(0);
-        String tableRegion = tableRegion();
+        String tableRegion = tableRegion(table);
         AwsClients tableClients = tableRegion == null || tableRegion.equals(home.region().id()) ? null
                 : AwsClients.connect(settings.withRegion(tableRegion));
         try {
@@ -110,12 +110,17 @@ public final class LeaseOptions {
             throw new MtlsException(what + " needs --lease-table (or MTLS_LEASE_TABLE): the state table of the rotator, whose "
                     + "leases every rotation of the service takes");
         }
-        String region = tableRegion();
+        return openTable(table, settings);
+    }
+
+    /** A table named by name (in the settings' region) or by ARN (in its own region). */
+    static Table openTable(String table, AwsSettings settings) {
+        String region = tableRegion(table);
         return new Table(table, region == null ? null : AwsClients.connect(settings.withRegion(region)));
     }
 
     /** The region of a table named by ARN, null for a table named by name (the run's region). */
-    private String tableRegion() {
+    private static String tableRegion(String table) {
         Matcher arn = TABLE_ARN.matcher(table);
         if (arn.matches()) {
             return arn.group(1);

@@ -16,6 +16,7 @@ import dev.mtlscli.rotation.RegionalStatus;
 import dev.mtlscli.rotation.StatusInventory;
 import dev.mtlscli.rotation.StatusQuery;
 import dev.mtlscli.rotation.StatusReport;
+import dev.mtlscli.scheduled.ScheduledStatus;
 import dev.mtlscli.runtime.layer.LayerManifest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,6 +90,11 @@ public final class StatusCommand implements Callable<Integer> {
     @Mixin
     AccountsOptions fleetAccounts;
 
+    @Option(names = "--lease-table", paramLabel = "NAME|ARN", defaultValue = "${env:MTLS_LEASE_TABLE}",
+            description = "Also show each service's scheduled rotation from the rotator's state table: its last run, how it ended "
+                    + "and by when the next is due; a failed or overdue run needs attention (default: MTLS_LEASE_TABLE).")
+    String stateTable;
+
     @Override
     public Integer call() {
         fleetAccounts.check();
@@ -134,10 +140,21 @@ public final class StatusCommand implements Callable<Integer> {
             out.flush();
             fleet.add(regional);
         }
+        List<ScheduledStatus.Entry> scheduled = global.output == OutputFormat.prometheus ? null
+                : scheduled(targets.get(0), fleet.stream().filter(RegionalStatus::ok).map(RegionalStatus::report).toList());
         switch (global.output) {
             case prometheus -> StatusMetrics.print(out, fleet);
-            case json -> out.println(Json.write(fleetJsonEnd(fleet)).replaceFirst("^\\{", "],"));
-            default -> printFleet(out, fleet);
+            case json -> {
+                Map<String, Object> end = fleetJsonEnd(fleet);
+                if (scheduled != null) {
+                    end.put("scheduled", scheduledJson(scheduled));
+                }
+                out.println(Json.write(end).replaceFirst("^\\{", "],"));
+            }
+            default -> {
+                printFleet(out, fleet);
+                printScheduled(out, scheduled);
+            }
         }
         out.flush();
         List<String> failed = fleet.stream().filter(regional -> !regional.ok()).map(RegionalStatus::region).toList();
@@ -150,7 +167,8 @@ public final class StatusCommand implements Callable<Integer> {
             throw new MtlsException("could not read " + String.join(", ", failed) + "; the view above lacks "
                     + (failed.size() == 1 ? "it" : "them"));
         }
-        return fleet.stream().anyMatch(regional -> regional.report().needsAttention()) ? ExitCodes.ATTENTION : ExitCodes.OK;
+        boolean scheduleAttention = scheduled != null && scheduled.stream().anyMatch(ScheduledStatus.Entry::needsAttention);
+        return scheduleAttention || fleet.stream().anyMatch(regional -> regional.report().needsAttention()) ? ExitCodes.ATTENTION : ExitCodes.OK;
     }
 
     private Integer single(StatusQuery query, AwsSettings settings) {
@@ -168,15 +186,58 @@ public final class StatusCommand implements Callable<Integer> {
                 }
             }
         }
+        List<ScheduledStatus.Entry> scheduled = scheduled(settings, List.of(report));
         PrintWriter out = spec.commandLine().getOut();
         if (global.output == OutputFormat.json) {
-            out.println(Json.write(toJson(report, region)));
+            Map<String, Object> json = toJson(report, region);
+            if (scheduled != null) {
+                json.put("scheduled", scheduledJson(scheduled));
+            }
+            out.println(Json.write(json));
         } else {
             printText(out, report, region);
+            printScheduled(out, scheduled);
         }
         out.flush();
         failIfAccountsMissing(Map.of(region, report));
-        return report.needsAttention() ? ExitCodes.ATTENTION : ExitCodes.OK;
+        boolean scheduleAttention = scheduled != null && scheduled.stream().anyMatch(ScheduledStatus.Entry::needsAttention);
+        return report.needsAttention() || scheduleAttention ? ExitCodes.ATTENTION : ExitCodes.OK;
+    }
+
+    /** The scheduled rotation of each service the reports found, from --lease-table; null when no table is named. */
+    private List<ScheduledStatus.Entry> scheduled(AwsSettings settings, List<StatusReport> reports) {
+        if (stateTable == null || stateTable.isBlank()) {
+            return null;
+        }
+        java.util.TreeSet<String> services = new java.util.TreeSet<>();
+        for (StatusReport report : reports) {
+            for (InventoryLayer layer : report.layers()) {
+                layer.versions().forEach(version -> version.manifests().forEach(manifest -> services.add(manifest.service())));
+            }
+        }
+        try (AwsClients home = AwsClients.connect(settings); LeaseOptions.Table table = LeaseOptions.openTable(stateTable, settings)) {
+            return ScheduledStatus.read(table.dynamoDb(home), table.name(), List.copyOf(services), Instant.now());
+        }
+    }
+
+    private static void printScheduled(PrintWriter out, List<ScheduledStatus.Entry> scheduled) {
+        if (scheduled == null) {
+            return;
+        }
+        out.println();
+        out.println("scheduled rotation:");
+        if (scheduled.isEmpty()) {
+            out.println("  no service found in the layers, so none to look up");
+        }
+        for (ScheduledStatus.Entry entry : scheduled) {
+            out.println("  " + entry.service() + ": " + TerminalText.escape(entry.describe()));
+        }
+    }
+
+    private static Map<String, Object> scheduledJson(List<ScheduledStatus.Entry> scheduled) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        scheduled.forEach(entry -> json.put(entry.service(), entry.toJson()));
+        return json;
     }
 
     /** An account whose functions could not be read leaves the view incomplete: exit 1 after it is shown. */
