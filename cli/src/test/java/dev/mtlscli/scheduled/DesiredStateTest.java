@@ -183,6 +183,24 @@ class DesiredStateTest {
     }
 
     @Test
+    void aKmsIntermediateUnderAnOfflineRootGivesTheChainUpToTheRootAndNoRootKey() throws Exception {
+        Path dir = temp.resolve("two-level");
+        Path offline = temp.resolve("offline-root");
+        FakeAwsCli.runOk(aws, "certs", "create", "--ca", "aws-kms", "--offline-root", offline.toString(), "--out", dir.toString());
+        ExistingWorkspace workspace = ExistingWorkspace.open(dir);
+
+        DesiredState state = ScheduleExport.from(workspace, "service-1", choices());
+
+        List<X509Certificate> chain = ((ScheduledIssuer.Kms) state.issuer()).chain();
+        assertEquals(2, chain.size(), "the KMS intermediate, then the offline root");
+        assertEquals(aws.kms().key(workspace.caKmsKey("service-1").orElseThrow()).publicKey(), chain.get(0).getPublicKey());
+        chain.get(0).verify(chain.get(1).getPublicKey());
+        assertEquals(chain.get(1).getSubjectX500Principal(), chain.get(1).getIssuerX500Principal());
+        assertTrue(state.trustAnchors().contains(chain.get(1)), "the clients trust the root");
+        assertFalse(state.toJson().contains("PRIVATE KEY"));
+    }
+
+    @Test
     void aCaRolloverUnderWayIsRefused() throws Exception {
         Path dir = temp.resolve("rolling");
         FakeAwsCli.runOk(aws, "certs", "create", "--ca", "aws-kms", "--out", dir.toString());
