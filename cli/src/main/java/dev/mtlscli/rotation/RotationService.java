@@ -3,6 +3,7 @@ package dev.mtlscli.rotation;
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.aws.AwsClients;
 import dev.mtlscli.layer.LayerLister;
+import dev.mtlscli.layer.ReleaseEvents;
 import dev.mtlscli.layer.ListedVersion;
 
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ public final class RotationService {
     private final AwsClients clients;
     private final Clock clock;
     private final RotationListener listener;
+    private ReleaseEvents releaseEvents;
 
     /** The journals in the workspace's rotations/. */
     public RotationService(Path workspace, AwsClients clients, Clock clock, RotationListener listener) {
@@ -48,6 +50,12 @@ public final class RotationService {
         this.clients = clients;
         this.clock = clock;
         this.listener = listener;
+    }
+
+    /** Announces each release on this bus too, besides the release parameter ({@link dev.mtlscli.layer.ReleaseAnnouncer}). */
+    public RotationService announcingOn(ReleaseEvents events) {
+        this.releaseEvents = events;
+        return this;
     }
 
     /**
@@ -87,7 +95,7 @@ public final class RotationService {
         }
         FunctionMover mover = FunctionMover.withDefaultPolling(clients.lambda());
         RotationRunner runner = new RotationRunner(mover, new TargetVersionCheck(clients.lambda(), mover), journal, listener);
-        RotationPublisher publisher = new RotationPublisher(material, clients.lambda(), clients.ssm(), kmsKeyId, clock,
+        RotationPublisher publisher = new RotationPublisher(material, clients.lambda(), clients.ssm(), kmsKeyId, releaseEvents, clock,
                 line -> listener.notice("  " + line));
         RotationResult result = resumed ? runner.resume(plan, material, publisher, options) : runner.start(plan, material, publisher, options);
         return new RotationOutcome.Done(result, plan.materialStep(), journal.location());
