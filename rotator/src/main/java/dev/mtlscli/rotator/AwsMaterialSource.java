@@ -20,9 +20,19 @@ import dev.mtlscli.store.KeyStoreFiles;
 import dev.mtlscli.store.PasswordGenerator;
 import dev.mtlscli.store.StoreType;
 import dev.mtlscli.workspace.CertificateFacts;
+import dev.mtlscli.aws.AwsCalls;
+import dev.mtlscli.aws.AwsService;
+import dev.mtlscli.runtime.layer.ParameterRef;
+import dev.mtlscli.store.BoundedReads;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
@@ -51,6 +61,7 @@ import java.util.function.Function;
 final class AwsMaterialSource implements MaterialSource {
     private final DesiredState desired;
     private final LambdaClient lambda;
+    private final SsmClient ssm;
     private final Function<ScheduledIssuer, CertificateIssuer> issuers;
     private final SecureRandom random;
     private final Current current;
@@ -63,9 +74,11 @@ final class AwsMaterialSource implements MaterialSource {
     /**
      * @param issuers connects to the desired state's CA (only when a renewal is made)
      */
-    AwsMaterialSource(DesiredState desired, LambdaClient lambda, Function<ScheduledIssuer, CertificateIssuer> issuers, SecureRandom random) {
+    AwsMaterialSource(DesiredState desired, LambdaClient lambda, SsmClient ssm, Function<ScheduledIssuer, CertificateIssuer> issuers,
+                      SecureRandom random) {
         this.desired = desired;
         this.lambda = lambda;
+        this.ssm = ssm;
         this.issuers = issuers;
         this.random = random;
         this.current = newest(desired, lambda);
@@ -134,16 +147,56 @@ final class AwsMaterialSource implements MaterialSource {
     }
 
     /**
-     * A resumed rotation whose renewal was journaled in a run that is gone has no material in
-     * memory: it renews again (the first renewal was never published, or its publish was
-     * journaled and is not asked for again).
+     * A resumed rotation whose renewal was journaled by a run that is gone has no material in
+     * memory. When a version newer than the plan's is published, that run published it before
+     * it could journal so (or a person published since, under no lease): its material is read
+     * back from the layer and SSM, so that publishing it finds the same content and publishes no
+     * second version. Otherwise nothing was published, and the renewal is simply made again.
      */
     @Override
     public synchronized LayerMaterial publishable(RotationPlan plan, Instant now) {
         if (renewed == null) {
-            apply(MaterialStep.RENEW);
+            long planned = LayerVersionArn.parse(plan.currentArn()).version();
+            if (LayerVersionArn.parse(current.layerVersionArn()).version() > planned) {
+                renewed = readBack();
+            } else {
+                apply(MaterialStep.RENEW);
+            }
         }
         return publishable(now);
+    }
+
+    /** The material of the newest version: its stores from the layer zip, their passwords from the SSM versions it pins. */
+    private LayerMaterial readBack() {
+        LayerVersionArn arn = LayerVersionArn.parse(current.layerVersionArn());
+        byte[] zip = new LayerLister(lambda).content(arn.layerName(), arn.version());
+        String directory = "mtls/" + desired.service() + "/";
+        LayerManifest manifest = current.manifest();
+        byte[] keyStore = entry(zip, directory + manifest.keyStore().file());
+        byte[] trustStore = entry(zip, directory + manifest.trustStore().file());
+        return new LayerMaterial(desired.service(), manifest.host(), current.storeType().jcaType(), current.storeType().extension(),
+                keyStore, trustStore, password(manifest.keyStore().password()), password(manifest.trustStore().password()),
+                current.certificate());
+    }
+
+    private char[] password(ParameterRef ref) {
+        String value = AwsCalls.call(AwsService.SSM, "GetParameter " + ref.name(), () -> ssm.getParameter(b -> b.name(ref.selector())
+                .withDecryption(true)).parameter().value());
+        return value.toCharArray();
+    }
+
+    private byte[] entry(byte[] zip, String name) {
+        try (ZipFile file = ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(zip)).get()) {
+            ZipArchiveEntry entry = file.getEntry(name);
+            if (entry == null) {
+                throw new MtlsException(current.layerVersionArn() + " has no " + name);
+            }
+            try (InputStream in = file.getInputStream(entry)) {
+                return BoundedReads.read(in, BoundedReads.MATERIAL, name + " in " + current.layerVersionArn());
+            }
+        } catch (IOException e) {
+            throw new MtlsException(current.layerVersionArn() + ": cannot read " + name + " from the layer zip: " + e.getMessage());
+        }
     }
 
     private static Current newest(DesiredState desired, LambdaClient lambda) {
@@ -169,7 +222,6 @@ final class AwsMaterialSource implements MaterialSource {
         StoreType type = Arrays.stream(StoreType.values()).filter(t -> t.jcaType().equalsIgnoreCase(manifest.keyStore().type()))
                 .findFirst().orElseThrow(() -> new MtlsException(newest.layerVersionArn() + ": unknown keystore type "
                         + manifest.keyStore().type() + " in its manifest"));
-        LayerVersionArn.parse(newest.layerVersionArn());
         return new Current(newest.layerVersionArn(), manifest, certificate, type);
     }
 }

@@ -17,6 +17,7 @@ import dev.mtlscli.pki.Fingerprints;
 import dev.mtlscli.pki.KmsCertificateAuthority;
 import dev.mtlscli.pki.KmsKey;
 import dev.mtlscli.rotation.InventoryLayer;
+import dev.mtlscli.rotation.JournalStore;
 import dev.mtlscli.rotation.MaterialStep;
 import dev.mtlscli.rotation.RotationJournal;
 import dev.mtlscli.rotation.RotationListener;
@@ -51,6 +52,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The scheduled rotator, callable without Lambda: the three tasks of the state machine. It reads
@@ -69,6 +71,7 @@ public final class Rotator {
     private final PrintStream log;
     private final SecureRandom random = new SecureRandom();
     private RotationObserver observer = RotationObserver.NONE;
+    private UnaryOperator<JournalStore> journalStores = UnaryOperator.identity();
 
     /**
      * @param metricsOut where the EMF lines go (the function's stdout, which is its log)
@@ -84,6 +87,12 @@ public final class Rotator {
     /** Also told each step right after it is journaled: tests cut a run off there, as a kill would. */
     Rotator observedBy(RotationObserver observer) {
         this.observer = observer;
+        return this;
+    }
+
+    /** Keeps the journals in the stores this makes of the table's: tests fail a write there. */
+    Rotator journalsThrough(UnaryOperator<JournalStore> stores) {
+        this.journalStores = stores;
         return this;
     }
 
@@ -208,11 +217,11 @@ public final class Rotator {
 
     private ServiceRun rotate(DesiredState state, Target target, AwsClients clients, AwsClients home, String holder) {
         try {
-            AwsMaterialSource material = new AwsMaterialSource(state, clients.lambda(), issuer -> issuer(issuer, home), random);
+            AwsMaterialSource material = new AwsMaterialSource(state, clients.lambda(), clients.ssm(), issuer -> issuer(issuer, home), random);
             RotationRequest request = new RotationRequest(state.service(), state.layerName(), renewBefore(state, material.currentCertificate()),
                     false, state.functions(), state.functionTags(), RotationRequest.CaRolloverRequest.NONE);
-            RotationService.Journals journals = (service, layerName, region, at) -> RotationJournal.inStore(
-                    new TableJournalStore(home.dynamoDb(), settings.stateTable(), new LeaseScope(target.account(), region, layerName)),
+            RotationService.Journals journals = (service, layerName, region, at) -> RotationJournal.inStore(journalStores.apply(
+                    new TableJournalStore(home.dynamoDb(), settings.stateTable(), new LeaseScope(target.account(), region, layerName))),
                     service, layerName, region, at, holder);
             RotationService service = new RotationService(journals, clients, clock, listener(state))
                     .announcingOn(new ReleaseEvents(home.events(), settings.eventBus()));

@@ -1,0 +1,172 @@
+package dev.mtlscli.rotator;
+
+import dev.mtlscli.fakeaws.FakeAws;
+import dev.mtlscli.fakeaws.FakeLambda;
+import dev.mtlscli.lease.LeaseScope;
+import dev.mtlscli.rotation.JournalEvent;
+import dev.mtlscli.rotation.JournalStore;
+import dev.mtlscli.rotation.RotationJournal;
+import dev.mtlscli.scheduled.TableJournalStore;
+import dev.mtlscli.testing.FakeAwsCli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A scheduled slice cut off after each step it journals (what a kill or a Lambda timeout leaves
+ * in the table), then run again until it converges: at every point each consumer is on a published
+ * version whose pinned password opens its keystore; in the end every consumer is on the one new
+ * version and was verified there by an invocation. And the Lambda quota enforced by the fake is
+ * kept by the rotator's limiter.
+ */
+class RotatorKillTest {
+    private static final List<String> CONSUMERS = List.of("app-1", "app-2", "app-3", "app-4");
+    private static final LongSupplier PLENTY = () -> 600_000;
+
+    @TempDir
+    Path temp;
+
+    private static final class Kill extends RuntimeException {
+        Kill(String where) {
+            super("simulated kill after " + where);
+        }
+    }
+
+    @Test
+    void aSliceKilledAfterAnyJournaledStepConvergesWhenRunAgain() throws Exception {
+        boolean killed = true;
+        int k;
+        for (k = 1; killed; k++) {
+            try (RotatorFixture fixture = RotatorFixture.create(temp.resolve("k" + k), Map.of("service-1", CONSUMERS), true)) {
+                Map<String, Set<String>> invokedOn = recordInvocations(fixture);
+                Clock due = fixture.atLifetime("service-1", 0.8);
+                Rotator.Target target = new Rotator.Target(FakeAws.ACCOUNT_ID, fixture.aws.region(), null);
+                int killAt = k;
+                AtomicInteger steps = new AtomicInteger();
+                AtomicInteger kills = new AtomicInteger();
+                Rotator dying = fixture.rotator(List.of("service-1"), due).observedBy((step, detail) -> {
+                    if (steps.incrementAndGet() == killAt) {
+                        kills.incrementAndGet();
+                        throw new Kill("step " + killAt + " (" + step + " " + detail + ")");
+                    }
+                });
+
+                Rotator.SliceResult cut = dying.slice("run-" + k, target, null, PLENTY);
+                killed = kills.get() > 0;
+                if (killed) {
+                    assertEquals(1, cut.failures(), "kill at " + k + ": the slice reports the service failed");
+                }
+                fixture.assertEveryConsumerOnAnOpenableVersion("service-1", CONSUMERS);
+
+                Rotator.SliceResult rerun = fixture.rotator(List.of("service-1"), due).slice("run-" + k + "-again", target, null, PLENTY);
+
+                assertEquals(0, rerun.failures(), "kill at " + k + ": " + fixture.log);
+                List<FakeLambda.LayerVersion> versions = fixture.versions("service-1");
+                assertEquals(2, versions.size(), "kill at " + k + ": one new version, nothing deleted");
+                String v2 = versions.get(1).layerVersionArn();
+                for (String function : CONSUMERS) {
+                    assertEquals(List.of(v2), fixture.layersOf(function), "kill at " + k + ": " + function);
+                    assertTrue(invokedOn.getOrDefault(function, Set.of()).contains(v2), "kill at " + k + ": " + function + " verified on " + v2);
+                }
+                fixture.assertEveryConsumerOnAnOpenableVersion("service-1", CONSUMERS);
+                assertCompletedInTheTable(fixture, k);
+            }
+        }
+        // material, published, then each consumer moved and verified, then completed
+        assertEquals(2 + 2 * CONSUMERS.size() + 1, k - 2, "the steps a kill was tried after");
+    }
+
+    @Test
+    void aSliceCutOffBetweenPublishingAndJournalingItPublishesNoSecondVersionWhenRunAgain() throws Exception {
+        try (RotatorFixture fixture = RotatorFixture.create(temp, Map.of("service-1", CONSUMERS), false)) {
+            Clock due = fixture.atLifetime("service-1", 0.8);
+            Rotator.Target target = new Rotator.Target(FakeAws.ACCOUNT_ID, fixture.aws.region(), null);
+            AtomicInteger cut = new AtomicInteger();
+            Rotator dying = fixture.rotator(List.of("service-1"), due).journalsThrough(store -> new JournalStore() {
+                @Override
+                public void append(String line) {
+                    if (line.contains("\"event\":\"" + JournalEvent.PUBLISHED + "\"") && cut.getAndIncrement() == 0) {
+                        throw new Kill("publishing, before its journal line");
+                    }
+                    store.append(line);
+                }
+
+                @Override
+                public List<String> lines() {
+                    return store.lines();
+                }
+
+                @Override
+                public String location() {
+                    return store.location();
+                }
+            });
+            assertEquals(1, dying.slice("run-cut", target, null, PLENTY).failures());
+            assertEquals(2, fixture.versions("service-1").size(), "published before the cut");
+            fixture.assertEveryConsumerOnAnOpenableVersion("service-1", CONSUMERS);
+
+            Rotator.SliceResult rerun = fixture.rotator(List.of("service-1"), due).slice("run-again", target, null, PLENTY);
+
+            assertEquals(0, rerun.failures(), fixture.log.toString());
+            List<FakeLambda.LayerVersion> versions = fixture.versions("service-1");
+            assertEquals(2, versions.size(), "no second new version: " + fixture.log);
+            for (String function : CONSUMERS) {
+                assertEquals(List.of(versions.get(1).layerVersionArn()), fixture.layersOf(function), function);
+            }
+            fixture.assertEveryConsumerOnAnOpenableVersion("service-1", CONSUMERS);
+        }
+    }
+
+    @Test
+    void theEnforcedLambdaQuotaIsKeptWithoutA429() throws Exception {
+        List<String> many = java.util.stream.IntStream.rangeClosed(1, 40).mapToObj(i -> "fn-" + i).toList();
+        try (RotatorFixture fixture = RotatorFixture.create(temp, Map.of("service-1", many), false)) {
+            fixture.aws.enforceLambdaQuotas(true);
+            fixture.aws.clearRequests();
+            Rotator.Target target = new Rotator.Target(FakeAws.ACCOUNT_ID, fixture.aws.region(), null);
+
+            Rotator.SliceResult result = fixture.rotator(List.of("service-1"), fixture.atLifetime("service-1", 0.8))
+                    .slice("run-quota", target, null, PLENTY);
+
+            assertEquals(40, result.moved(), fixture.log.toString());
+            assertEquals(0, fixture.aws.requests().stream().filter(request -> request.status() == 429).count());
+        }
+    }
+
+    /** The layers each function had when it was invoked (the verification invoke). */
+    private static Map<String, Set<String>> recordInvocations(RotatorFixture fixture) {
+        Map<String, Set<String>> invokedOn = new ConcurrentHashMap<>();
+        fixture.aws.lambda().onAnyInvoke((payload, function) -> {
+            invokedOn.computeIfAbsent(function.functionName(), f -> ConcurrentHashMap.newKeySet()).addAll(function.layerArns());
+            return FakeLambda.InvokeResult.success("{}");
+        });
+        return invokedOn;
+    }
+
+    /** The journal in the state table ends with the rotation completed. */
+    private static void assertCompletedInTheTable(RotatorFixture fixture, int k) {
+        try (DynamoDbClient dynamo = FakeAwsCli.dynamoDb(fixture.aws, fixture.aws.region())) {
+            RotationJournal journal = RotationJournal.inStore(new TableJournalStore(dynamo, RotatorFixture.TABLE,
+                    new LeaseScope(FakeAws.ACCOUNT_ID, fixture.aws.region(), "mtls-service-1")), "service-1", "mtls-service-1",
+                    fixture.aws.region(), Clock.systemUTC(), "test");
+            List<JournalEvent> events = journal.read();
+            Set<String> rotations = new HashSet<>();
+            events.stream().filter(e -> JournalEvent.PLANNED.equals(e.event())).forEach(e -> rotations.add(e.rotation()));
+            assertEquals(1, rotations.size(), "kill at " + k + ": one rotation, resumed: " + events);
+            assertEquals(JournalEvent.COMPLETED, events.get(events.size() - 1).event(), "kill at " + k);
+        }
+    }
+}
