@@ -46,9 +46,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -107,15 +107,19 @@ public final class Rotator {
     public record SliceResult(boolean done, String cursor, Target target, long moved, long renewed, long failures) {
     }
 
-    /** The union of the targets of every service's desired state; a service without one fails the run. */
+    /**
+     * The union of the account-regions of every service's desired state, each once (with the role
+     * the first state names for it), since a slice rotates every service of its account-region; a
+     * service without a desired state fails the run.
+     */
     public Targets targets(String runId) {
-        Set<Target> targets = new LinkedHashSet<>();
+        Map<String, Target> targets = new LinkedHashMap<>();
         try (AwsClients home = AwsClients.connect(settings.aws())) {
             for (DesiredState state : desiredStates(home)) {
-                state.targets().forEach(t -> targets.add(new Target(t.account(), t.region(), t.roleArn())));
+                state.targets().forEach(t -> targets.putIfAbsent(t.account() + "/" + t.region(), new Target(t.account(), t.region(), t.roleArn())));
             }
         }
-        return new Targets(runId == null || runId.isBlank() ? newRunId() : runId, List.copyOf(targets));
+        return new Targets(runId == null || runId.isBlank() ? newRunId() : runId, List.copyOf(targets.values()));
     }
 
     /**
@@ -217,6 +221,11 @@ public final class Rotator {
 
     private ServiceRun rotate(DesiredState state, Target target, AwsClients clients, AwsClients home, String holder) {
         try {
+            if (!state.parameterPrefix().startsWith(settings.parameterPrefix())) {
+                // the construct grants SSM rights under MTLS_PARAMETER_PREFIX only
+                throw new MtlsException("its parameter prefix " + state.parameterPrefix() + " is outside the rotator's "
+                        + settings.parameterPrefix() + " (MTLS_PARAMETER_PREFIX); deploy the rotator with that prefix or move the passwords");
+            }
             AwsMaterialSource material = new AwsMaterialSource(state, clients.lambda(), clients.ssm(), issuer -> issuer(issuer, home), random);
             RotationRequest request = new RotationRequest(state.service(), state.layerName(), renewBefore(state, material.currentCertificate()),
                     false, state.functions(), state.functionTags(), RotationRequest.CaRolloverRequest.NONE);
@@ -236,8 +245,6 @@ public final class Rotator {
                 log.println(state.service() + " in " + describe(target) + ": nothing to do: " + nothing.reason());
             }
             return new ServiceRun(0, 0, 0, null);
-        } catch (LeaseHeldException | LeaseBusy e) {
-            throw e;
         } catch (RuntimeException e) {
             log.println(state.service() + " in " + describe(target) + " FAILED: " + e.getMessage());
             return new ServiceRun(0, 0, 1, throttling(e) ? e : null);

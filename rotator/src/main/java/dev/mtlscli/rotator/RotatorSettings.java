@@ -14,6 +14,8 @@ import java.util.Map;
  *
  * @param aws          how to reach AWS: the function's own region and credentials (tests: the fake's endpoint)
  * @param stateTable   MTLS_STATE_TABLE: leases, desired states and journals
+ * @param parameterPrefix MTLS_PARAMETER_PREFIX: the SSM prefix the rotator may write under; a service's
+ *                     own prefix, in its desired state, must be inside it
  * @param services     MTLS_SERVICES: the services whose desired states are read (items desired/&lt;service&gt;)
  * @param sliceMargin  a slice starts no service with less time than this left
  */

@@ -83,13 +83,17 @@ final class RotatorFixture implements AutoCloseable {
         return "mtls-" + service;
     }
 
-    RotatorSettings settings(List<String> services) {
-        return new RotatorSettings(new AwsSettings(aws.region(), null, aws.endpoint(), Map.of()), TABLE, "/mtls", "mtls-cli", "default",
-                services, Duration.ofSeconds(30));
+    RotatorSettings settings(List<String> services, String parameterPrefix) {
+        return new RotatorSettings(new AwsSettings(aws.region(), null, aws.endpoint(), Map.of()), TABLE, parameterPrefix, "mtls-cli",
+                "default", services, Duration.ofSeconds(30));
     }
 
     Rotator rotator(List<String> services, Clock clock) {
-        return new Rotator(settings(services), clock, new PrintStream(metrics, true, StandardCharsets.UTF_8),
+        return rotator(services, clock, "/mtls");
+    }
+
+    Rotator rotator(List<String> services, Clock clock, String parameterPrefix) {
+        return new Rotator(settings(services, parameterPrefix), clock, new PrintStream(metrics, true, StandardCharsets.UTF_8),
                 new PrintStream(log, true, StandardCharsets.UTF_8));
     }
 

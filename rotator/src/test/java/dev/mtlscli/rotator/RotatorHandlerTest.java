@@ -160,6 +160,21 @@ class RotatorHandlerTest {
     }
 
     @Test
+    void aServiceWhosePasswordsAreOutsideTheRotatorsPrefixFailsAndNothingIsPublished() throws Exception {
+        try (RotatorFixture fixture = RotatorFixture.create(temp, Map.of("service-1", CONSUMERS), false)) {
+            RotatorHandler handler = new RotatorHandler(fixture.rotator(List.of("service-1"), fixture.atLifetime("service-1", 0.8),
+                    "/certs"));
+            JsonNode targets = invoke(handler, Map.of("action", "targets"), InvocationContext.fresh());
+
+            JsonNode slice = slice(handler, targets, targets.get("targets").get(0), null, InvocationContext.fresh());
+
+            assertEquals(1, slice.get("failures").asInt(), slice.toString());
+            assertEquals(1, fixture.versions("service-1").size());
+            assertTrue(fixture.log.toString().contains("outside the rotator's /certs (MTLS_PARAMETER_PREFIX)"), fixture.log.toString());
+        }
+    }
+
+    @Test
     void aSliceWithTooLittleTimeLeftStopsBeforeTheNextServiceAndTheNextSliceContinuesFromThere() throws Exception {
         try (RotatorFixture fixture = RotatorFixture.create(temp, Map.of("service-1", List.of("orders"), "service-2", List.of("billing")),
                 false)) {
