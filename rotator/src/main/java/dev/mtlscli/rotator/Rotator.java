@@ -34,7 +34,6 @@ import dev.mtlscli.scheduled.ScheduledIssuer;
 import dev.mtlscli.scheduled.TableJournalStore;
 import dev.mtlscli.telemetry.EmbeddedMetrics;
 import dev.mtlscli.telemetry.ServiceHealth;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.regions.Region;
 
@@ -318,7 +317,9 @@ public final class Rotator {
             if (cause instanceof AwsServiceException aws && (aws.isThrottlingException() || aws.statusCode() == 429)) {
                 return true;
             }
-            if (cause instanceof SdkException sdk && sdk.retryable() && String.valueOf(sdk.getMessage()).contains("Rate exceeded")) {
+            // a stopped rotation keeps only the message of the move that failed, which names AWS's error code
+            String message = String.valueOf(cause.getMessage());
+            if (message.contains("TooManyRequestsException") || message.contains("ThrottlingException")) {
                 return true;
             }
         }

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -143,6 +144,29 @@ class RotatorKillTest {
 
             assertEquals(40, result.moved(), fixture.log.toString());
             assertEquals(0, fixture.aws.requests().stream().filter(request -> request.status() == 429).count());
+        }
+    }
+
+    @Test
+    void lambdaThrottlingPastTheRetriesEndsTheSliceThrottledAndTheNextSliceFinishes() throws Exception {
+        try (RotatorFixture fixture = RotatorFixture.create(temp, Map.of("service-1", CONSUMERS), false)) {
+            Clock due = fixture.atLifetime("service-1", 0.8);
+            Rotator.Target target = new Rotator.Target(FakeAws.ACCOUNT_ID, fixture.aws.region(), null);
+            fixture.aws.throttleEvery("PublishLayerVersion", 1);
+
+            Throttled throttled = assertThrows(Throttled.class, () -> fixture.rotator(List.of("service-1"), due)
+                    .slice("run-throttled", target, null, PLENTY));
+
+            assertTrue(throttled.getMessage().contains("TooManyRequestsException"), throttled.getMessage());
+            assertEquals(1, fixture.versions("service-1").size());
+            assertEquals(1, fixture.lastMetricsOf("service-1").get("Failures").asInt());
+            fixture.aws.throttleEvery("PublishLayerVersion", 0);
+
+            Rotator.SliceResult retried = fixture.rotator(List.of("service-1"), due).slice("run-throttled", target, null, PLENTY);
+
+            assertEquals(0, retried.failures(), fixture.log.toString());
+            assertEquals(2, fixture.versions("service-1").size(), "the retry takes the lease the throttled slice let go");
+            fixture.assertEveryConsumerOnAnOpenableVersion("service-1", CONSUMERS);
         }
     }
 
