@@ -19,6 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -144,6 +149,51 @@ class RotatorKillTest {
 
             assertEquals(40, result.moved(), fixture.log.toString());
             assertEquals(0, fixture.aws.requests().stream().filter(request -> request.status() == 429).count());
+        }
+    }
+
+    @Test
+    void ofTwoRotatorsAtOnceOneActsAndTheOtherIsLeaseBusy() throws Exception {
+        try (RotatorFixture fixture = RotatorFixture.create(temp, Map.of("service-1", CONSUMERS), false)) {
+            Clock due = fixture.atLifetime("service-1", 0.8);
+            Rotator.Target target = new Rotator.Target(FakeAws.ACCOUNT_ID, fixture.aws.region(), null);
+            CountDownLatch firstInside = new CountDownLatch(1);
+            CountDownLatch secondDone = new CountDownLatch(1);
+            // the first rotator holds the service mid-rotation until the second one has tried
+            Rotator first = fixture.rotator(List.of("service-1"), due).observedBy((step, detail) -> {
+                if ("material".equals(step)) {
+                    firstInside.countDown();
+                    await(secondDone);
+                }
+            });
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            try {
+                Future<Rotator.SliceResult> acting = executor.submit(() -> first.slice("run-a", target, null, PLENTY));
+                await(firstInside);
+                LeaseBusy busy;
+                try {
+                    busy = assertThrows(LeaseBusy.class, () -> fixture.rotator(List.of("service-1"), due).slice("run-b", target, null, PLENTY));
+                } finally {
+                    secondDone.countDown();
+                }
+                Rotator.SliceResult result = acting.get(2, TimeUnit.MINUTES);
+
+                assertTrue(busy.getMessage().contains("scheduled rotator run-a"), busy.getMessage());
+                assertEquals(1, result.renewed());
+                assertEquals(CONSUMERS.size(), result.moved());
+                assertEquals(2, fixture.versions("service-1").size(), "one rotation acted");
+            } finally {
+                executor.shutdownNow();
+            }
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(2, TimeUnit.MINUTES), "the other rotator never got there");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 
