@@ -1,6 +1,8 @@
 package dev.mtlscli.rotator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mtlscli.MtlsException;
+import dev.mtlscli.aws.AwsSettings;
 import dev.mtlscli.fakeaws.FakeAws;
 import dev.mtlscli.fakeaws.FakeEventBridge;
 import dev.mtlscli.fakeaws.FakeLambda;
@@ -23,6 +25,8 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,7 +55,7 @@ class RotatorHandlerTest {
     }
 
     static JsonNode slice(RotatorHandler handler, JsonNode targets, JsonNode target, Object cursor, InvocationContext context) throws Exception {
-        Map<String, Object> input = new java.util.LinkedHashMap<>();
+        Map<String, Object> input = new LinkedHashMap<>();
         input.put("action", "slice");
         input.put("runId", targets.get("runId").asText());
         input.put("target", target);
@@ -122,18 +126,33 @@ class RotatorHandlerTest {
             JsonNode targets = invoke(handler, Map.of("action", "targets", "runId", "execution-7"), InvocationContext.fresh());
             assertEquals("execution-7", targets.get("runId").asText());
 
-            JsonNode slice = slice(handler, targets, targets.get("targets").get(0), null, InvocationContext.fresh());
+            // a slice input without a cursor at all, as well as a null one, starts at the first service
+            JsonNode slice = invoke(handler, Map.of("action", "slice", "runId", "execution-7", "target", targets.get("targets").get(0)),
+                    InvocationContext.fresh());
 
+            assertTrue(slice.get("done").asBoolean(), slice.toString());
             assertEquals(0, slice.get("renewed").asInt(), slice.toString());
             assertEquals(0, slice.get("moved").asInt());
             assertEquals(1, fixture.versions("service-1").size(), "nothing published");
             JsonNode metrics = fixture.lastMetricsOf("service-1");
-            long daysLeft = Duration.between(java.time.Instant.now(), fixture.clientCertificate("service-1").getNotAfter().toInstant()).toDays();
+            long daysLeft = Duration.between(Instant.now(), fixture.clientCertificate("service-1").getNotAfter().toInstant()).toDays();
             assertTrue(Math.abs(metrics.get("DaysToExpiry").asLong() - daysLeft) <= 1, metrics.toString());
             assertEquals(0, metrics.get("Renewals").asInt());
             assertEquals(0, metrics.get("FunctionsMoved").asInt());
             assertTrue(fixture.aws.eventBridge().events().isEmpty(), "no release announced");
         }
+    }
+
+    @Test
+    void anInputWithoutAKnownActionIsRefusedInOneLineBeforeAnythingIsCalled() {
+        RotatorSettings nowhere = new RotatorSettings(new AwsSettings("eu-west-1", null, null, Map.of()), "table", "/mtls",
+                "mtls-cli", "default", List.of("service-1"), Duration.ofMinutes(3));
+        RotatorHandler handler = new RotatorHandler(new Rotator(nowhere, Clock.systemUTC(), System.out, System.err));
+
+        MtlsException refused = assertThrows(MtlsException.class,
+                () -> invoke(handler, Map.of("action", "rotate-everything"), InvocationContext.fresh()));
+
+        assertEquals("the rotator's input has no action targets, slice or report: rotate-everything", refused.getMessage());
     }
 
     @Test
