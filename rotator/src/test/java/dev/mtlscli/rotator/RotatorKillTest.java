@@ -7,6 +7,7 @@ import dev.mtlscli.rotation.JournalEvent;
 import dev.mtlscli.rotation.JournalStore;
 import dev.mtlscli.rotation.RotationJournal;
 import dev.mtlscli.scheduled.TableJournalStore;
+import dev.mtlscli.testing.Cli;
 import dev.mtlscli.testing.FakeAwsCli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -182,6 +183,39 @@ class RotatorKillTest {
                 assertEquals(1, result.renewed());
                 assertEquals(CONSUMERS.size(), result.moved());
                 assertEquals(2, fixture.versions("service-1").size(), "one rotation acted");
+            } finally {
+                executor.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aPersonsRotateWithTheStateTableAsLeaseTableWaitsForTheRotatorsLease() throws Exception {
+        try (RotatorFixture fixture = RotatorFixture.create(temp, Map.of("service-1", CONSUMERS), false)) {
+            Rotator.Target target = new Rotator.Target(FakeAws.ACCOUNT_ID, fixture.aws.region(), null);
+            CountDownLatch rotatorInside = new CountDownLatch(1);
+            CountDownLatch personDone = new CountDownLatch(1);
+            Rotator rotator = fixture.rotator(List.of("service-1"), fixture.atLifetime("service-1", 0.8)).observedBy((step, detail) -> {
+                if ("material".equals(step)) {
+                    rotatorInside.countDown();
+                    await(personDone);
+                }
+            });
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            try {
+                Future<Rotator.SliceResult> acting = executor.submit(() -> rotator.slice("run-a", target, null, PLENTY));
+                await(rotatorInside);
+                Cli.Result person;
+                try {
+                    person = FakeAwsCli.run(fixture.aws, "rotate", "--service", "service-1", "--workspace", fixture.workspace.toString(),
+                            "--force", "--lease-table", RotatorFixture.TABLE);
+                } finally {
+                    personDone.countDown();
+                }
+                assertEquals(4, person.exitCode(), person.err());
+                assertTrue(person.err().contains("scheduled rotator run-a"), person.err());
+                assertEquals(1, acting.get(2, TimeUnit.MINUTES).renewed());
+                assertEquals(2, fixture.versions("service-1").size(), "only the rotator published");
             } finally {
                 executor.shutdownNow();
             }
