@@ -2,6 +2,7 @@ package dev.mtlscli.rotator;
 
 import dev.mtlscli.fakeaws.FakeAws;
 import dev.mtlscli.fakeaws.FakeLambda;
+import dev.mtlscli.fakeaws.RecordedRequest;
 import dev.mtlscli.lease.LeaseScope;
 import dev.mtlscli.rotation.JournalEvent;
 import dev.mtlscli.rotation.JournalStore;
@@ -94,6 +95,42 @@ class RotatorKillTest {
         }
         // material, published, then each consumer moved and verified, then completed
         assertEquals(2 + 2 * CONSUMERS.size() + 1, k - 2, "the steps a kill was tried after");
+    }
+
+    @Test
+    void aSliceWhoseFirstCallOfAnyAwsOperationFailsConvergesWhenRunAgain() throws Exception {
+        List<String> operations;
+        try (RotatorFixture clean = RotatorFixture.create(temp.resolve("clean"), Map.of("service-1", CONSUMERS), true)) {
+            clean.aws.clearRequests();
+            clean.rotator(List.of("service-1"), clean.atLifetime("service-1", 0.8))
+                    .slice("run-clean", new Rotator.Target(FakeAws.ACCOUNT_ID, clean.aws.region(), null), null, PLENTY);
+            operations = clean.aws.requests().stream().map(RecordedRequest::operation).distinct().toList();
+        }
+        assertTrue(operations.containsAll(List.of("GetItem", "PutItem", "PublishLayerVersion", "UpdateFunctionConfiguration", "Invoke",
+                "Sign", "PutEvents")), operations.toString());
+        for (String operation : operations) {
+            try (RotatorFixture fixture = RotatorFixture.create(temp.resolve(operation), Map.of("service-1", CONSUMERS), true)) {
+                Clock due = fixture.atLifetime("service-1", 0.8);
+                Rotator.Target target = new Rotator.Target(FakeAws.ACCOUNT_ID, fixture.aws.region(), null);
+                fixture.aws.failNext(operation, 400, "AccessDeniedException");
+                try {
+                    fixture.rotator(List.of("service-1"), due).slice("run-" + operation, target, null, PLENTY);
+                } catch (RuntimeException failed) {
+                    // what the state machine's Catch gets; the table and AWS say where it stopped
+                }
+                fixture.assertEveryConsumerOnAnOpenableVersion("service-1", CONSUMERS);
+
+                Rotator.SliceResult rerun = fixture.rotator(List.of("service-1"), due).slice("run-again", target, null, PLENTY);
+
+                assertEquals(0, rerun.failures(), operation + " failed: " + fixture.log);
+                List<FakeLambda.LayerVersion> versions = fixture.versions("service-1");
+                assertEquals(2, versions.size(), operation + " failed: one new version");
+                for (String function : CONSUMERS) {
+                    assertEquals(List.of(versions.get(1).layerVersionArn()), fixture.layersOf(function), operation + " failed: " + function);
+                }
+                fixture.assertEveryConsumerOnAnOpenableVersion("service-1", CONSUMERS);
+            }
+        }
     }
 
     @Test
