@@ -58,6 +58,13 @@ public final class LayerLister {
         return versions;
     }
 
+    /** The zip of one version, downloaded from the Content.Location GetLayerVersion gives. */
+    public byte[] content(String layerName, long version) {
+        GetLayerVersionResponse answer = AwsCalls.call(AwsService.LAMBDA, "GetLayerVersion " + layerName + ":" + version,
+                () -> lambda.getLayerVersion(b -> b.layerName(layerName).versionNumber(version)));
+        return download(answer.content().location());
+    }
+
     private ListedVersion describe(String layerName, LayerVersionsListItem item) {
         GetLayerVersionResponse version = AwsCalls.call(AwsService.LAMBDA, "GetLayerVersion " + layerName + ":" + item.version(),
                 () -> lambda.getLayerVersion(b -> b.layerName(layerName).versionNumber(item.version())));

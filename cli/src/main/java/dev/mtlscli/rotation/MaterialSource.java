@@ -24,4 +24,13 @@ public interface MaterialSource extends RotationRunner.Material {
 
     /** The material as it stands now, checked (valid at {@code now}) and ready to be published as a layer version. */
     LayerMaterial publishable(Instant now);
+
+    /**
+     * The material to publish for {@code plan}; a source that keeps its material in memory reads
+     * it back from what the plan's rotation published before a crash, so that a re-run publishes
+     * no second version.
+     */
+    default LayerMaterial publishable(RotationPlan plan, Instant now) {
+        return publishable(now);
+    }
 }

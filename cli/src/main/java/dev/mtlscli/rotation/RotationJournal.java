@@ -4,23 +4,13 @@ import dev.mtlscli.MtlsException;
 import dev.mtlscli.aws.LayerVersionArn;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.json.JsonObject;
-import dev.mtlscli.store.SecureFiles;
-import dev.mtlscli.workspace.OwnedFiles;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +20,8 @@ import java.util.TreeMap;
 /**
  * The append-only record of a service's rotations: one JSON object per line in
  * &lt;workspace&gt;/rotations/&lt;service&gt;.jsonl (one region) or &lt;service&gt;.fleet.jsonl
- * (a fleet; a dot is never part of a service name, so no service's journal is another's). A step
+ * (a fleet; a dot is never part of a service name, so no service's journal is another's), or in
+ * another {@link JournalStore} (the scheduled rotator keeps its lines in the state table). A step
  * is written after it is done, so after a crash the journal says what is certainly done; steps
  * are idempotent, so redoing the one that was in flight is safe. It is also the audit trail of
  * who rotated what, when. No secret is ever written to it.
@@ -55,32 +46,52 @@ public final class RotationJournal {
     static final String SCOPE_FLEET = "fleet";
     static final String SCOPE_REGION = "region";
 
-    private final Path workspace;
-    private final Path file;
+    private final JournalStore store;
+    /** Where the lines are, as error messages name it ("FILE line N"). */
+    private final String file;
     private final Scope scope;
     private final Clock clock;
     private final String by;
 
-    private RotationJournal(Path workspace, Scope scope, String fileName, Clock clock) {
-        this.workspace = workspace;
-        this.file = workspace.resolve("rotations").resolve(fileName);
+    private RotationJournal(JournalStore store, Scope scope, Clock clock, String by) {
+        this.store = store;
+        this.file = store.location();
         this.scope = scope;
         this.clock = clock;
-        this.by = System.getProperty("user.name", "unknown") + "@" + hostName();
+        this.by = by;
     }
 
     /** The journal of the rotations of one service's layer in one region. */
     public static RotationJournal forRegion(Path workspace, String service, String layerName, String region, Clock clock) {
-        return new RotationJournal(workspace, new Scope(service, layerName, region), service + ".jsonl", clock);
+        return new RotationJournal(new FileJournalStore(workspace, service + ".jsonl"), new Scope(service, layerName, region), clock,
+                localUser());
     }
 
     /** The one journal of a service's fleet rotations over regions and accounts. */
     public static RotationJournal forFleet(Path workspace, String service, String layerName, Clock clock) {
-        return new RotationJournal(workspace, new Scope(service, layerName, null), service + ".fleet.jsonl", clock);
+        return new RotationJournal(new FileJournalStore(workspace, service + ".fleet.jsonl"), new Scope(service, layerName, null), clock,
+                localUser());
     }
 
-    public Path file() {
+    /**
+     * The journal of one service's layer in one region kept in {@code store} (the scheduled
+     * rotator's, in DynamoDB), its lines signed {@code by}.
+     */
+    public static RotationJournal inStore(JournalStore store, String service, String layerName, String region, Clock clock, String by) {
+        return new RotationJournal(store, new Scope(service, layerName, region), clock, by);
+    }
+
+    /** Where the journal is kept: its file, or the items of a table. */
+    public String location() {
         return file;
+    }
+
+    /** The journal's file, for the journals kept in a workspace. */
+    public Path file() {
+        if (store instanceof FileJournalStore files) {
+            return files.file();
+        }
+        throw new IllegalStateException("the journal is kept in " + file + ", not in a file");
     }
 
     /**
@@ -105,35 +116,7 @@ public final class RotationJournal {
         line.put("rotation", rotation);
         line.put("event", event);
         line.put("details", stamped);
-        byte[] bytes = (Json.writeLine(line) + "\n").getBytes(StandardCharsets.UTF_8);
-        try {
-            Files.createDirectories(file.getParent());
-            boolean created = !Files.exists(file);
-            try (FileChannel channel = open(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                long end = channel.size();
-                long complete = completeLength(channel, end);
-                if (complete < end) {
-                    // the torn line is a step that was never journaled as done: it is redone
-                    channel.truncate(complete);
-                    channel.force(true);
-                }
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                long position = complete;
-                while (buffer.hasRemaining()) {
-                    position += channel.write(buffer, position);
-                }
-                // A step is journaled before the next one starts: the line must survive a power
-                // loss, or a re-run would not know the step was done.
-                channel.force(true);
-            }
-            if (created) {
-                SecureFiles.syncDirectory(file.getParent());
-            }
-            OwnedFiles.appendsTo(workspace, "rotations/" + file.getFileName());
-        } catch (IOException e) {
-            throw new MtlsException("cannot write the rotation journal " + file + ": " + e.getMessage()
-                    + "; nothing after the last completed step was journaled: fix the cause, then run rotate again", e);
-        }
+        store.append(Json.writeLine(line));
         return new JournalEvent(at, by, rotation, event, stamped, 0);
     }
 
@@ -143,25 +126,10 @@ public final class RotationJournal {
      * service or scope.
      */
     public synchronized List<JournalEvent> read() {
-        if (!Files.exists(file)) {
-            return List.of();
-        }
-        byte[] bytes;
-        try (FileChannel channel = open(StandardOpenOption.READ)) {
-            bytes = Channels.newInputStream(channel).readAllBytes();
-        } catch (IOException e) {
-            throw new MtlsException("cannot read the rotation journal " + file + ": " + e.getMessage(), e);
-        }
         List<JournalEvent> events = new ArrayList<>();
-        int start = 0;
         int lineNumber = 0;
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] != '\n') {
-                continue;
-            }
+        for (String text : store.lines()) {
             lineNumber++;
-            String text = new String(bytes, start, i - start, StandardCharsets.UTF_8);
-            start = i + 1;
             if (text.isBlank()) {
                 continue;
             }
@@ -248,7 +216,7 @@ public final class RotationJournal {
     private JournalEvent parse(String text, int lineNumber) {
         JsonObject json;
         try {
-            json = Json.parseObject(text.getBytes(StandardCharsets.UTF_8), file.toString());
+            json = Json.parseObject(text.getBytes(StandardCharsets.UTF_8), file);
         } catch (MtlsException e) {
             throw corrupt(lineNumber, "is not valid JSON");
         }
@@ -279,47 +247,13 @@ public final class RotationJournal {
                 + "this journal: move it aside (keep it, it is the audit trail) and run rotate again, which plans from what is deployed");
     }
 
-    /** The one place the journal file is opened, so its open options are decided once. */
-    private FileChannel open(OpenOption... options) throws IOException {
-        // A journal that is a symlink, FIFO or directory is not ours: writing through a link
-        // would overwrite its target, and opening a FIFO would block until someone reads it.
-        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new MtlsException(file + " is not a regular file (a symlink, FIFO or directory); "
-                    + "rotate writes its journal only to a file of its own: move it aside");
-        }
-        OpenOption[] noFollow = Arrays.copyOf(options, options.length + 1);
-        noFollow[options.length] = LinkOption.NOFOLLOW_LINKS;
-        return FileChannel.open(file, noFollow);
-    }
-
-    /** The length of the file up to and including its last newline. */
-    private static long completeLength(FileChannel channel, long end) throws IOException {
-        long position = end;
-        ByteBuffer block = ByteBuffer.allocate(8192);
-        while (position > 0) {
-            int size = (int) Math.min(block.capacity(), position);
-            block.clear().limit(size);
-            long from = position - size;
-            while (block.hasRemaining()) {
-                if (channel.read(block, from + block.position()) < 0) {
-                    throw new IOException("the journal shrank while being read");
-                }
-            }
-            for (int i = size - 1; i >= 0; i--) {
-                if (block.get(i) == '\n') {
-                    return from + i + 1;
-                }
-            }
-            position = from;
-        }
-        return 0;
-    }
-
-    private static String hostName() {
+    private static String localUser() {
+        String host;
         try {
-            return InetAddress.getLocalHost().getHostName();
+            host = InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
-            return "localhost";
+            host = "localhost";
         }
+        return System.getProperty("user.name", "unknown") + "@" + host;
     }
 }

@@ -25,12 +25,14 @@ public sealed interface RotationOutcome {
     /**
      * A rotation done to the end; after {@link MaterialStep#CA_PREPARE} and {@link MaterialStep#CA_ISSUE}
      * a person has the next step of the CA rollover to take.
+     *
+     * @param journal where the journal is kept (its file, or its items in a table)
      */
-    record Done(RotationResult result, MaterialStep materialStep, Path journal) implements RotationOutcome {
+    record Done(RotationResult result, MaterialStep materialStep, String journal) implements RotationOutcome {
     }
 
     /** A dry run of a rollback: the rotation whose moves a rollback would undo. */
-    record RollbackPlanned(String rotationId, Path journal) implements RotationOutcome {
+    record RollbackPlanned(String rotationId, String journal) implements RotationOutcome {
     }
 
     /** The last rotation was rolled back before; nothing moved now. */

@@ -3,6 +3,7 @@ package dev.mtlscli.rotation;
 import dev.mtlscli.layer.LayerMaterial;
 import dev.mtlscli.layer.LayerPublisher;
 import dev.mtlscli.layer.PublishOptions;
+import dev.mtlscli.layer.ReleaseEvents;
 import dev.mtlscli.secrets.ParameterPublisher;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -27,6 +28,7 @@ public final class RotationPublisher implements RotationRunner.Publisher {
     private final String kmsKeyId;
     private final Clock clock;
     private final Consumer<String> progress;
+    private final ReleaseEvents events;
 
     /** Publishes the material of the plan's service in this workspace. */
     public RotationPublisher(Path workspace, LambdaClient lambda, SsmClient ssm, String kmsKeyId, Clock clock, Consumer<String> progress) {
@@ -35,15 +37,27 @@ public final class RotationPublisher implements RotationRunner.Publisher {
 
     /** Publishes the material {@code source} holds after its step. */
     public RotationPublisher(MaterialSource source, LambdaClient lambda, SsmClient ssm, String kmsKeyId, Clock clock, Consumer<String> progress) {
-        this((plan, now) -> source.publishable(now), lambda, ssm, kmsKeyId, clock, progress);
+        this(source, lambda, ssm, kmsKeyId, null, clock, progress);
+    }
+
+    /** The same, each release also announced on {@code events} (null: the release parameter alone). */
+    public RotationPublisher(MaterialSource source, LambdaClient lambda, SsmClient ssm, String kmsKeyId, ReleaseEvents events, Clock clock,
+                             Consumer<String> progress) {
+        this(source::publishable, lambda, ssm, kmsKeyId, events, clock, progress);
     }
 
     private RotationPublisher(BiFunction<RotationPlan, Instant, LayerMaterial> material, LambdaClient lambda,
                               SsmClient ssm, String kmsKeyId, Clock clock, Consumer<String> progress) {
+        this(material, lambda, ssm, kmsKeyId, null, clock, progress);
+    }
+
+    private RotationPublisher(BiFunction<RotationPlan, Instant, LayerMaterial> material, LambdaClient lambda,
+                              SsmClient ssm, String kmsKeyId, ReleaseEvents events, Clock clock, Consumer<String> progress) {
         this.material = material;
         this.lambda = lambda;
         this.ssm = ssm;
         this.kmsKeyId = kmsKeyId;
+        this.events = events;
         this.clock = clock;
         this.progress = progress;
     }
@@ -56,7 +70,7 @@ public final class RotationPublisher implements RotationRunner.Publisher {
                 Map.of("managed-by", "mtls-cli"),
                 plan.compatibleRuntimes().isEmpty() ? PublishOptions.DEFAULT_RUNTIMES : plan.compatibleRuntimes(),
                 PublishOptions.DEFAULT_ARCHITECTURES, plan.grants());
-        LayerPublisher publisher = new LayerPublisher(lambda, new ParameterPublisher(ssm, kmsKeyId, options.tags()), progress);
+        LayerPublisher publisher = new LayerPublisher(lambda, new ParameterPublisher(ssm, kmsKeyId, options.tags()), events, progress);
         return publisher.publish(material, plan.parameterPrefix(), options).layerVersionArn();
     }
 }

@@ -77,7 +77,7 @@ public final class RotationRunner {
         Optional<JournalEvent> published = last(events, JournalEvent.PUBLISHED);
         if (published.isPresent()) {
             target = published.get().detail("layerVersionArn");
-            targetCheck.check(plan, target, journal.file() + " line " + published.get().line());
+            targetCheck.check(plan, target, journal.location() + " line " + published.get().line());
         } else if (plan.materialStep() == MaterialStep.NONE) {
             target = plan.currentArn();
             targetCheck.check(plan, target, null);

@@ -3,6 +3,7 @@ package dev.mtlscli.rotation;
 import dev.mtlscli.MtlsException;
 import dev.mtlscli.aws.AwsClients;
 import dev.mtlscli.layer.LayerLister;
+import dev.mtlscli.layer.ReleaseEvents;
 import dev.mtlscli.layer.ListedVersion;
 
 import java.nio.file.Path;
@@ -20,21 +21,41 @@ import java.util.Set;
  * rotator both run it: plan (or take the unfinished plan of the journal), apply it step by step
  * ({@link RotationRunner}), roll the last one back, prune old layer versions. The caller opens
  * the clients, holds the lease and the workspace lock; this decides and acts, reports progress
- * to a {@link RotationListener} and returns a {@link RotationOutcome}. The journal is kept in the
- * workspace's rotations/, one per service, layer and region.
+ * to a {@link RotationListener} and returns a {@link RotationOutcome}. There is one journal per
+ * service, layer and region: in the workspace's rotations/ for the command, wherever the
+ * {@link Journals} given keep it for another caller.
  */
 public final class RotationService {
-    private final Path workspace;
+    /** Opens the journal of a service's layer in a region. */
+    @FunctionalInterface
+    public interface Journals {
+        RotationJournal open(String service, String layerName, String region, Clock clock);
+    }
+
+    private final Journals journals;
     private final AwsClients clients;
     private final Clock clock;
     private final RotationListener listener;
+    private ReleaseEvents releaseEvents;
+
+    /** The journals in the workspace's rotations/. */
+    public RotationService(Path workspace, AwsClients clients, Clock clock, RotationListener listener) {
+        this((service, layerName, region, at) -> RotationJournal.forRegion(workspace, service, layerName, region, at), clients, clock,
+                listener);
+    }
 
     /** @param clients the account-region rotated; their Lambda and SSM clients are used */
-    public RotationService(Path workspace, AwsClients clients, Clock clock, RotationListener listener) {
-        this.workspace = workspace;
+    public RotationService(Journals journals, AwsClients clients, Clock clock, RotationListener listener) {
+        this.journals = journals;
         this.clients = clients;
         this.clock = clock;
         this.listener = listener;
+    }
+
+    /** Announces each release on this bus too, besides the release parameter ({@link dev.mtlscli.layer.ReleaseAnnouncer}). */
+    public RotationService announcingOn(ReleaseEvents events) {
+        this.releaseEvents = events;
+        return this;
     }
 
     /**
@@ -54,7 +75,7 @@ public final class RotationService {
         if (unfinished.isPresent()) {
             plan = unfinished.get();
             resumed = true;
-            listener.notice("Resuming rotation " + plan.rotationId() + " of " + request.service() + " from " + journal.file());
+            listener.notice("Resuming rotation " + plan.rotationId() + " of " + request.service() + " from " + journal.location());
         } else {
             MaterialStep caStep;
             try {
@@ -74,10 +95,10 @@ public final class RotationService {
         }
         FunctionMover mover = FunctionMover.withDefaultPolling(clients.lambda());
         RotationRunner runner = new RotationRunner(mover, new TargetVersionCheck(clients.lambda(), mover), journal, listener);
-        RotationPublisher publisher = new RotationPublisher(material, clients.lambda(), clients.ssm(), kmsKeyId, clock,
+        RotationPublisher publisher = new RotationPublisher(material, clients.lambda(), clients.ssm(), kmsKeyId, releaseEvents, clock,
                 line -> listener.notice("  " + line));
         RotationResult result = resumed ? runner.resume(plan, material, publisher, options) : runner.start(plan, material, publisher, options);
-        return new RotationOutcome.Done(result, plan.materialStep(), journal.file());
+        return new RotationOutcome.Done(result, plan.materialStep(), journal.location());
     }
 
     /**
@@ -86,13 +107,13 @@ public final class RotationService {
      */
     public RotationOutcome rollBack(String service, String layerName, int concurrency, boolean dryRun) {
         RotationJournal journal = journal(service, layerName);
-        RotationPlan last = journal.latest().orElseThrow(() -> new MtlsException("no rotation of " + service + " in " + journal.file()));
+        RotationPlan last = journal.latest().orElseThrow(() -> new MtlsException("no rotation of " + service + " in " + journal.location()));
         boolean finished = journal.events(last.rotationId()).stream().anyMatch(e -> JournalEvent.ROLLBACK_COMPLETED.equals(e.event()));
         if (finished) {
             return new RotationOutcome.AlreadyRolledBack(last.rotationId());
         }
         if (dryRun) {
-            return new RotationOutcome.RollbackPlanned(last.rotationId(), journal.file());
+            return new RotationOutcome.RollbackPlanned(last.rotationId(), journal.location());
         }
         RotationRollback.Result result = new RotationRollback(FunctionMover.withDefaultPolling(clients.lambda()), journal,
                 (step, detail) -> listener.notice("  " + step + " " + detail)).rollBack(last, concurrency);
@@ -125,6 +146,6 @@ public final class RotationService {
     }
 
     private RotationJournal journal(String service, String layerName) {
-        return RotationJournal.forRegion(workspace, service, layerName, clients.region().id(), clock);
+        return journals.open(service, layerName, clients.region().id(), clock);
     }
 }

@@ -47,6 +47,40 @@ public final class KeyStoreFiles {
         SecureFiles.writePublic(target, out -> store(store, out, password));
     }
 
+    /** The bytes of a KeyStore with one private key entry, for material that never touches a disk (the rotator's). */
+    public static byte[] keyStoreBytes(StoreType type, String alias, PrivateKey key, List<X509Certificate> chain, char[] password) {
+        KeyStore store = empty(type);
+        try {
+            store.setKeyEntry(alias, key, password, chain.toArray(Certificate[]::new));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot add the key entry " + alias, e);
+        }
+        return bytes(store, password);
+    }
+
+    /** The bytes of a TrustStore of trusted certificate entries, one per alias. */
+    public static byte[] trustStoreBytes(StoreType type, Map<String, X509Certificate> anchors, char[] password) {
+        KeyStore store = empty(type);
+        try {
+            for (Map.Entry<String, X509Certificate> anchor : anchors.entrySet()) {
+                store.setCertificateEntry(anchor.getKey(), anchor.getValue());
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot add a trusted certificate", e);
+        }
+        return bytes(store, password);
+    }
+
+    private static byte[] bytes(KeyStore store, char[] password) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            store(store, out, password);
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
     /**
      * Opens a store from its bytes, telling a wrong password apart from a damaged file.
      * The JDK reports both as IOException; the cause tells them apart.

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * string {@link dev.mtlscli.pki.DistinguishedNames} turns back into the same name, the validity
  * length, the subjectAltNames; and whether a CA issued it.
  */
-final class CertificateFacts {
+public final class CertificateFacts {
     /** RFC 5280's upper bound for a commonName. */
     private static final int MAX_COMMON_NAME = 64;
     private static final Pattern GENERATION = Pattern.compile("(.*) G(\\d{1,6})");
@@ -34,7 +34,7 @@ final class CertificateFacts {
     }
 
     /** The subject as RFC 4514 text (most specific RDN first), as specs write it. */
-    static String subject(X509Certificate certificate) {
+    public static String subject(X509Certificate certificate) {
         return rfc4514(X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()));
     }
 
@@ -91,7 +91,7 @@ final class CertificateFacts {
     }
 
     /** notBefore to notAfter, in whole days (rounded: a backdated start does not count). */
-    static int validityDays(X509Certificate certificate) {
+    public static int validityDays(X509Certificate certificate) {
         Duration validity = Duration.between(certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
         return (int) Math.max(1, Math.round(validity.toSeconds() / 86_400.0));
     }

@@ -117,7 +117,7 @@ class RotationServiceTest {
             assertEquals(MaterialStep.RENEW, done.materialStep());
             assertFalse(done.result().resumed());
             assertEquals(new TreeSet<>(Fleet.USERS), new TreeSet<>(done.result().moved()));
-            assertEquals(fleet.journal(), done.journal());
+            assertEquals(fleet.journal().toString(), done.journal());
             for (String user : Fleet.USERS) {
                 fleet.assertOn(user, v2);
             }
@@ -219,7 +219,7 @@ class RotationServiceTest {
                     material(workspace, clients), new RunOptions(0, 2, null), null, false));
             String id = done.result().rotationId();
 
-            assertEquals(new RotationOutcome.RollbackPlanned(id, fleet.journal()), service.rollBack(SERVICE, Fleet.LAYER, 2, true));
+            assertEquals(new RotationOutcome.RollbackPlanned(id, fleet.journal().toString()), service.rollBack(SERVICE, Fleet.LAYER, 2, true));
             fleet.assertOn("app-1", done.result().targetArn());
 
             RotationOutcome.RolledBack back = assertInstanceOf(RotationOutcome.RolledBack.class,

@@ -105,7 +105,10 @@ public final class MtlsRotator extends Construct {
                         "MTLS_STATE_TABLE", table.getTableName(),
                         "MTLS_PARAMETER_PREFIX", props.parameterPrefix(),
                         "MTLS_METRICS_NAMESPACE", props.metricsNamespace(),
-                        "MTLS_EVENT_BUS", props.eventBusName()))
+                        "MTLS_EVENT_BUS", props.eventBusName(),
+                        // the services to rotate, whose desired states are the items desired/<service>:
+                        // the function reads them by key (GetItem), so it needs no Scan of the table
+                        "MTLS_SERVICES", String.join(",", props.services())))
                 .build();
 
         LogGroup executionLogs = LogGroup.Builder.create(this, "ExecutionLogs")

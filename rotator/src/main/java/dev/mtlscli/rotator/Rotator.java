@@ -1,0 +1,344 @@
+package dev.mtlscli.rotator;
+
+import dev.mtlscli.MtlsException;
+import dev.mtlscli.aws.Arns;
+import dev.mtlscli.aws.AwsClients;
+import dev.mtlscli.aws.ControlPlaneRateLimiter;
+import dev.mtlscli.aws.LambdaRates;
+import dev.mtlscli.layer.ReleaseEvents;
+import dev.mtlscli.lease.LeaseHeldException;
+import dev.mtlscli.lease.LeaseHolders;
+import dev.mtlscli.lease.LeaseKeeper;
+import dev.mtlscli.lease.LeaseScope;
+import dev.mtlscli.lease.RotationLease;
+import dev.mtlscli.pki.AcmPcaIssuer;
+import dev.mtlscli.pki.CertificateIssuer;
+import dev.mtlscli.pki.Fingerprints;
+import dev.mtlscli.pki.KmsCertificateAuthority;
+import dev.mtlscli.pki.KmsKey;
+import dev.mtlscli.rotation.InventoryLayer;
+import dev.mtlscli.rotation.JournalStore;
+import dev.mtlscli.rotation.MaterialStep;
+import dev.mtlscli.rotation.RotationJournal;
+import dev.mtlscli.rotation.RotationListener;
+import dev.mtlscli.rotation.RotationObserver;
+import dev.mtlscli.rotation.RotationOutcome;
+import dev.mtlscli.rotation.RotationRequest;
+import dev.mtlscli.rotation.RotationService;
+import dev.mtlscli.rotation.RunOptions;
+import dev.mtlscli.rotation.StatusInventory;
+import dev.mtlscli.rotation.StatusQuery;
+import dev.mtlscli.scheduled.DesiredState;
+import dev.mtlscli.scheduled.DesiredStateTable;
+import dev.mtlscli.scheduled.ScheduledIssuer;
+import dev.mtlscli.scheduled.TableJournalStore;
+import dev.mtlscli.telemetry.EmbeddedMetrics;
+import dev.mtlscli.telemetry.ServiceHealth;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.regions.Region;
+
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The scheduled rotator, callable without Lambda: the three tasks of the state machine. It reads
+ * the desired states from the state table, what is deployed from each account-region, and keeps
+ * its progress in the table (the lease and the journal of each service), so a slice killed at any
+ * point is finished by the next one. Each service of a slice is one {@link RotationService} run,
+ * the same core as `mtls-cli rotate`, under the same lease.
+ */
+public final class Rotator {
+    /** A crashed slice blocks the next one for at most this long (as `rotate --lease-table`). */
+    static final Duration LEASE_TTL = Duration.ofMinutes(5);
+
+    private final RotatorSettings settings;
+    private final Clock clock;
+    private final PrintStream metricsOut;
+    private final PrintStream log;
+    private final SecureRandom random = new SecureRandom();
+    private RotationObserver observer = RotationObserver.NONE;
+    private UnaryOperator<JournalStore> journalStores = UnaryOperator.identity();
+
+    /**
+     * @param metricsOut where the EMF lines go (the function's stdout, which is its log)
+     * @param log        where progress and failures are told (never a secret)
+     */
+    public Rotator(RotatorSettings settings, Clock clock, PrintStream metricsOut, PrintStream log) {
+        this.settings = settings;
+        this.clock = clock;
+        this.metricsOut = metricsOut;
+        this.log = log;
+    }
+
+    /** Also told each step right after it is journaled: tests cut a run off there, as a kill would. */
+    Rotator observedBy(RotationObserver observer) {
+        this.observer = observer;
+        return this;
+    }
+
+    /** Keeps the journals in the stores this makes of the table's: tests fail a write there. */
+    Rotator journalsThrough(UnaryOperator<JournalStore> stores) {
+        this.journalStores = stores;
+        return this;
+    }
+
+    /** An account-region of the run: a Map item of the state machine. */
+    public record Target(String account, String region, String roleArn) {
+    }
+
+    public record Targets(String runId, List<Target> targets) {
+    }
+
+    /** What a slice did; {@code cursor} is where the next slice starts when not {@code done}. */
+    public record SliceResult(boolean done, String cursor, Target target, long moved, long renewed, long failures) {
+    }
+
+    /**
+     * The union of the account-regions of every service's desired state, each once (with the role
+     * the first state names for it), since a slice rotates every service of its account-region; a
+     * service without a desired state fails the run.
+     */
+    public Targets targets(String runId) {
+        Map<String, Target> targets = new LinkedHashMap<>();
+        try (AwsClients home = AwsClients.connect(settings.aws())) {
+            for (DesiredState state : desiredStates(home)) {
+                state.targets().forEach(t -> targets.putIfAbsent(t.account() + "/" + t.region(), new Target(t.account(), t.region(), t.roleArn())));
+            }
+        }
+        return new Targets(runId == null || runId.isBlank() ? newRunId() : runId, List.copyOf(targets.values()));
+    }
+
+    /**
+     * Rotates, in one account-region, each service whose desired state lists it, from {@code cursor}
+     * on, and stops before a service when less than the margin is left.
+     *
+     * @param remainingMillis the time left to this invocation
+     * @throws LeaseBusy when another rotation holds a service's lease
+     * @throws Throttled when AWS throttled a call past the SDK's retries
+     */
+    public SliceResult slice(String runId, Target target, String cursor, LongSupplier remainingMillis) {
+        ControlPlaneRateLimiter limiter = ControlPlaneRateLimiter.of(LambdaRates.DEFAULT);
+        AtomicReference<LeaseKeeper> keeper = new AtomicReference<>();
+        long moved = 0;
+        long renewed = 0;
+        long failures = 0;
+        try (AwsClients home = AwsClients.connect(settings.aws());
+             AwsClients regional = AwsClients.connect(settings.aws().withRegion(target.region()), limiter)) {
+            // every change in the target is made only right after DynamoDB confirmed our lease
+            regional.guardChanges(() -> {
+                LeaseKeeper held = keeper.get();
+                if (held == null) {
+                    throw new IllegalStateException("a change outside a rotation lease");
+                }
+                held.confirm();
+            });
+            AwsClients clients = target.roleArn() == null ? regional : regional.inAccount(target.account(), roleName(target.roleArn()));
+            try {
+                List<DesiredState> states = desiredStates(home).stream()
+                        .filter(state -> state.targets().stream().anyMatch(t -> t.account().equals(target.account())
+                                && t.region().equals(target.region())))
+                        .sorted(Comparator.comparing(DesiredState::service)).toList();
+                RotationLease leases = new RotationLease(home.dynamoDb(), settings.stateTable(), clock);
+                String holder = LeaseHolders.scheduledRotator(runId);
+                for (DesiredState state : states) {
+                    if (cursor != null && state.service().compareTo(cursor) < 0) {
+                        continue;
+                    }
+                    if (remainingMillis.getAsLong() < settings.sliceMargin().toMillis()) {
+                        log.println("slice of " + describe(target) + " stops before " + state.service() + ": "
+                                + remainingMillis.getAsLong() / 1000 + " s left");
+                        return new SliceResult(false, state.service(), target, moved, renewed, failures);
+                    }
+                    LeaseScope scope = new LeaseScope(target.account(), target.region(), state.layerName());
+                    ServiceRun run;
+                    try (LeaseKeeper held = LeaseKeeper.hold(leases, List.of(scope), holder, LEASE_TTL, clock, LEASE_TTL.dividedBy(3))) {
+                        keeper.set(held);
+                        run = rotate(state, target, clients, home, holder);
+                    } catch (LeaseHeldException e) {
+                        throw new LeaseBusy(e.getMessage(), e);
+                    } finally {
+                        keeper.set(null);
+                    }
+                    emit(state, clients, run);
+                    moved += run.moved();
+                    renewed += run.renewed();
+                    failures += run.failures();
+                    if (run.throttled() != null) {
+                        throw new Throttled(state.service() + " in " + describe(target) + ": " + run.throttled().getMessage(), run.throttled());
+                    }
+                }
+            } finally {
+                if (clients != regional) {
+                    clients.close();
+                }
+            }
+        }
+        return new SliceResult(true, null, target, moved, renewed, failures);
+    }
+
+    /**
+     * Counts the targets that failed; the run succeeds (its heartbeat metric is written) only when
+     * none did. A target whose lease was busy is not a failure: the next run rotates it.
+     *
+     * @throws RotationFailed naming the failed targets
+     */
+    public long report(String runId, List<ReportedResult> results) {
+        List<String> failed = new ArrayList<>();
+        for (ReportedResult result : results) {
+            if (!result.busy() && (result.failures() > 0 || result.error() != null)) {
+                failed.add(describe(result.target()) + (result.error() == null ? " (" + result.failures() + " failed)"
+                        : " (" + result.error() + ")"));
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new RotationFailed("run " + runId + ": " + failed.size() + " of " + results.size() + " target(s) failed: "
+                    + String.join(", ", failed));
+        }
+        metricsOut.println(new EmbeddedMetrics(settings.metricsNamespace()).runSucceeded(clock.instant()));
+        return 0;
+    }
+
+    /** One result of the Map, as the state machine passes it to the report. */
+    public record ReportedResult(Target target, long failures, boolean busy, String error) {
+    }
+
+    private record ServiceRun(long renewed, long moved, long failures, RuntimeException throttled) {
+    }
+
+    private ServiceRun rotate(DesiredState state, Target target, AwsClients clients, AwsClients home, String holder) {
+        try {
+            if (!state.parameterPrefix().startsWith(settings.parameterPrefix())) {
+                // the construct grants SSM rights under MTLS_PARAMETER_PREFIX only
+                throw new MtlsException("its parameter prefix " + state.parameterPrefix() + " is outside the rotator's "
+                        + settings.parameterPrefix() + " (MTLS_PARAMETER_PREFIX); deploy the rotator with that prefix or move the passwords");
+            }
+            AwsMaterialSource material = new AwsMaterialSource(state, clients.lambda(), clients.ssm(), issuer -> issuer(issuer, home), random);
+            RotationRequest request = new RotationRequest(state.service(), state.layerName(), renewBefore(state, material.currentCertificate()),
+                    false, state.functions(), state.functionTags(), RotationRequest.CaRolloverRequest.NONE);
+            RotationService.Journals journals = (service, layerName, region, at) -> RotationJournal.inStore(journalStores.apply(
+                    new TableJournalStore(home.dynamoDb(), settings.stateTable(), new LeaseScope(target.account(), region, layerName))),
+                    service, layerName, region, at, holder);
+            RotationService service = new RotationService(journals, clients, clock, listener(state))
+                    .announcingOn(new ReleaseEvents(home.events(), settings.eventBus()));
+            RotationOutcome outcome = service.rotate(request, material, new RunOptions(state.canary(), RunOptions.DEFAULT_CONCURRENCY,
+                    state.verifyInvoke() ? "{}" : null), state.ssmKmsKeyId(), false);
+            if (outcome instanceof RotationOutcome.Done done) {
+                log.println(state.service() + " in " + describe(target) + ": rotation " + done.result().rotationId() + " done, "
+                        + done.result().moved().size() + " function(s) moved to " + done.result().targetArn());
+                return new ServiceRun(done.materialStep() == MaterialStep.RENEW ? 1 : 0, done.result().moved().size(), 0, null);
+            }
+            if (outcome instanceof RotationOutcome.NothingToDo nothing) {
+                log.println(state.service() + " in " + describe(target) + ": nothing to do: " + nothing.reason());
+            }
+            return new ServiceRun(0, 0, 0, null);
+        } catch (RuntimeException e) {
+            log.println(state.service() + " in " + describe(target) + " FAILED: " + e.getMessage());
+            return new ServiceRun(0, 0, 1, throttling(e) ? e : null);
+        }
+    }
+
+    /** The renewal point of the desired state's policy, as the window before expiry the planner takes. */
+    private static Duration renewBefore(DesiredState state, X509Certificate current) {
+        Instant notBefore = current.getNotBefore().toInstant();
+        Instant notAfter = current.getNotAfter().toInstant();
+        Instant renewAt = state.renewalPolicy().renewAt(notBefore, notAfter, state.service() + ":" + Fingerprints.sha256(current));
+        Duration before = Duration.between(renewAt, notAfter);
+        return before.isNegative() ? Duration.ZERO : before;
+    }
+
+    private CertificateIssuer issuer(ScheduledIssuer issuer, AwsClients home) {
+        if (issuer instanceof ScheduledIssuer.Kms kms) {
+            String region = Arns.region(kms.keyArn());
+            KmsKey key = KmsKey.connect(home.kms(Region.of(region)), kms.keyArn(), region);
+            return KmsCertificateAuthority.connect(key, kms.chain().get(0), random, clock);
+        }
+        ScheduledIssuer.AcmPca pca = (ScheduledIssuer.AcmPca) issuer;
+        return AcmPcaIssuer.connect(home.acmPca(), pca.caArn());
+    }
+
+    /** The service's EMF line, from a fresh read of what is deployed; a read that fails reports it unreadable, never healthy. */
+    private void emit(DesiredState state, AwsClients clients, ServiceRun run) {
+        Instant now = clock.instant();
+        ServiceHealth health;
+        try {
+            InventoryLayer layer = new StatusInventory(clients.lambda())
+                    .read(StatusQuery.of(List.of(state.layerName()), null, StatusQuery.DEFAULT_RENEW_BEFORE_DAYS, now))
+                    .layers().stream().filter(l -> l.layerName().equals(state.layerName())).findFirst().orElse(null);
+            health = ServiceHealth.of(state.service(), layer, now);
+        } catch (RuntimeException e) {
+            log.println(state.service() + ": its layer could not be read for the metrics: " + e.getMessage());
+            health = ServiceHealth.of(state.service(), null, now);
+        }
+        metricsOut.println(new EmbeddedMetrics(settings.metricsNamespace())
+                .service(new EmbeddedMetrics.ServiceRun(health, run.renewed(), run.moved(), run.failures()), now));
+    }
+
+    private RotationListener listener(DesiredState state) {
+        return new RotationListener() {
+            @Override
+            public void notice(String line) {
+                log.println(state.service() + ": " + line.strip());
+            }
+
+            @Override
+            public void done(String step, String detail) {
+                observer.done(step, detail);
+            }
+        };
+    }
+
+    private List<DesiredState> desiredStates(AwsClients home) {
+        DesiredStateTable table = new DesiredStateTable(home.dynamoDb(), settings.stateTable());
+        List<DesiredState> states = new ArrayList<>();
+        for (String service : settings.services()) {
+            states.add(table.read(service).orElseThrow(() -> new RotationFailed("no desired state of " + service + " in DynamoDB table "
+                    + settings.stateTable() + " (item desired/" + service + "); write it from the workspace, or remove " + service
+                    + " from the rotator's services")).state());
+        }
+        return states;
+    }
+
+    /** Throttled past the SDK's retries: the state machine retries the slice later, with backoff. */
+    static boolean throttling(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof AwsServiceException aws && (aws.isThrottlingException() || aws.statusCode() == 429)) {
+                return true;
+            }
+            // a stopped rotation keeps only the message of the move that failed, which names AWS's error code
+            String message = String.valueOf(cause.getMessage());
+            if (message.contains("TooManyRequestsException") || message.contains("ThrottlingException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String roleName(String roleArn) {
+        int at = roleArn.indexOf(":role/");
+        if (at < 0) {
+            throw new MtlsException("target role " + roleArn + " is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)");
+        }
+        return roleArn.substring(at + ":role/".length());
+    }
+
+    private static String describe(Target target) {
+        return target.account() + "/" + target.region();
+    }
+
+    private static String newRunId() {
+        return "run-" + UUID.randomUUID();
+    }
+}

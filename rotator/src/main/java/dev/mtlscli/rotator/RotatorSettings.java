@@ -1,0 +1,43 @@
+package dev.mtlscli.rotator;
+
+import dev.mtlscli.MtlsException;
+import dev.mtlscli.aws.AwsSettings;
+import dev.mtlscli.telemetry.EmbeddedMetrics;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the rotator function is configured with, from the environment the CDK construct sets.
+ *
+ * @param aws          how to reach AWS: the function's own region and credentials (tests: the fake's endpoint)
+ * @param stateTable   MTLS_STATE_TABLE: leases, desired states and journals
+ * @param parameterPrefix MTLS_PARAMETER_PREFIX: the SSM prefix the rotator may write under; a service's
+ *                     own prefix, in its desired state, must be inside it
+ * @param services     MTLS_SERVICES: the services whose desired states are read (items desired/&lt;service&gt;)
+ * @param sliceMargin  a slice starts no service with less time than this left
+ */
+public record RotatorSettings(AwsSettings aws, String stateTable, String parameterPrefix, String metricsNamespace, String eventBus,
+                              List<String> services, Duration sliceMargin) {
+    /** The longest a service's rotation is expected to take in one slice; the rest goes to the next slice. */
+    public static final Duration DEFAULT_SLICE_MARGIN = Duration.ofMinutes(3);
+
+    public RotatorSettings {
+        services = List.copyOf(services);
+        if (stateTable == null || stateTable.isBlank()) {
+            throw new MtlsException("MTLS_STATE_TABLE is not set: the rotator needs its state table");
+        }
+        if (services.isEmpty()) {
+            throw new MtlsException("MTLS_SERVICES is not set: the rotator needs the services to rotate (comma-separated)");
+        }
+    }
+
+    public static RotatorSettings fromEnvironment(Map<String, String> env) {
+        String services = env.getOrDefault("MTLS_SERVICES", "");
+        return new RotatorSettings(AwsSettings.defaults(), env.get("MTLS_STATE_TABLE"), env.getOrDefault("MTLS_PARAMETER_PREFIX", "/mtls"),
+                env.getOrDefault("MTLS_METRICS_NAMESPACE", EmbeddedMetrics.DEFAULT_NAMESPACE), env.getOrDefault("MTLS_EVENT_BUS", "default"),
+                Arrays.stream(services.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList(), DEFAULT_SLICE_MARGIN);
+    }
+}
