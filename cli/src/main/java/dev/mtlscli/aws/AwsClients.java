@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.acmpca.AcmPcaClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.ram.RamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -51,6 +52,7 @@ public final class AwsClients implements AutoCloseable {
     private StsClient sts;
     private final Map<Region, KmsClient> kms = new HashMap<>();
     private EventBridgeClient events;
+    private RamClient ram;
     private DynamoDbClient dynamoDb;
     private Runnable beforeChange;
 
@@ -165,6 +167,14 @@ public final class AwsClients implements AutoCloseable {
         return events;
     }
 
+    /** AWS RAM, through which a release parameter is shared; guarded, as a share is a change. */
+    public synchronized RamClient ram() {
+        if (ram == null) {
+            ram = track(guarded(configure(RamClient.builder(), AwsService.RAM, RetryMode.STANDARD)).build());
+        }
+        return ram;
+    }
+
     /** DynamoDB, where the rotation lease is kept; never guarded by {@link #guardChanges}: it is the lease. */
     public synchronized DynamoDbClient dynamoDb() {
         if (dynamoDb == null) {
@@ -179,7 +189,7 @@ public final class AwsClients implements AutoCloseable {
      * the call. Set before those clients are first used.
      */
     public synchronized void guardChanges(Runnable check) {
-        if (ssm != null || lambda != null || acmPca != null || !kms.isEmpty() || events != null) {
+        if (ssm != null || lambda != null || acmPca != null || !kms.isEmpty() || events != null || ram != null) {
             throw new IllegalStateException("guardChanges after a client was built");
         }
         this.beforeChange = check;

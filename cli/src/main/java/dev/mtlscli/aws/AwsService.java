@@ -9,7 +9,8 @@ public enum AwsService {
     STS("sts", "STS"),
     ORGANIZATIONS("organizations", "Organizations"),
     DYNAMODB("dynamodb", "DynamoDB"),
-    EVENTS("events", "EventBridge");
+    EVENTS("events", "EventBridge"),
+    RAM("ram", "RAM");
 
     private final String id;
     private final String displayName;

@@ -19,6 +19,7 @@ import dev.mtlscli.layer.PublishPlan;
 import dev.mtlscli.layer.PublishedLayer;
 import dev.mtlscli.layer.ReleaseAnnouncer;
 import dev.mtlscli.layer.ReleaseEvents;
+import dev.mtlscli.layer.ReleaseShare;
 import dev.mtlscli.secrets.ParameterPublisher;
 import dev.mtlscli.secrets.PasswordParameters;
 import dev.mtlscli.workspace.ExistingWorkspace;
@@ -110,6 +111,11 @@ public final class LayerPublishCommand implements Callable<Integer> {
                     + "besides the release parameter PREFIX + " + ReleaseAnnouncer.PARAMETER + " that is always written.")
     String releaseEventBus;
 
+    @Option(names = "--share-release-parameter",
+            description = "Share the release parameter through AWS RAM (share mtls-cli-SERVICE-release, the parameter in the advanced "
+                    + "tier) with the --grant-account accounts and the --grant-org organization, so their IaC can read it by ARN.")
+    boolean shareReleaseParameter;
+
     @Option(names = "--dry-run", description = "Check the material and print the AWS calls that would be made; call nothing.")
     boolean dryRun;
 
@@ -126,6 +132,10 @@ public final class LayerPublishCommand implements Callable<Integer> {
         }
         if (releaseEventBus != null) {
             AwsNames.eventBus(releaseEventBus);
+        }
+        if (shareReleaseParameter && grantAccounts.isEmpty() && grantOrganizations.isEmpty()) {
+            throw new MtlsException("--share-release-parameter shares with the --grant-account accounts and the --grant-org "
+                    + "organization; name at least one");
         }
         ExistingWorkspace ws = ExistingWorkspace.open(workspace);
         // Publishing reads keystores and passwords that a rotation may be renewing at that moment.
@@ -166,7 +176,7 @@ public final class LayerPublishCommand implements Callable<Integer> {
                 List<PlannedLayer> layers = new ArrayList<>();
                 for (LayerMaterial material : materials) {
                     calls.addAll(PublishPlan.calls(material, prefixes.get(material.service()), options, sized.get(material.service()),
-                            releaseEventBus));
+                            releaseEventBus, shareReleaseParameter));
                     layers.add(PlannedLayer.of(material, prefixes.get(material.service()), options));
                 }
                 Plans.print(out, global.output, region, calls, layers);
@@ -223,9 +233,14 @@ public final class LayerPublishCommand implements Callable<Integer> {
     private List<PublishedLayer> publishInRegion(AwsClients clients, List<LayerMaterial> materials, Map<String, String> prefixes,
                                                  PublishOptions options, PrintWriter out) {
         Consumer<String> progress = global.output == OutputFormat.text ? out::println : line -> { };
+        ReleaseAnnouncer.Sharing sharing = null;
+        if (shareReleaseParameter) {
+            ReleaseShare share = new ReleaseShare(clients.ram(), clients::organizations, progress);
+            sharing = new ReleaseAnnouncer.Sharing(share, share.principals(options.grants(), clients.sts().getCallerIdentity().account()));
+        }
         LayerPublisher publisher = new LayerPublisher(clients.lambda(),
                 new ParameterPublisher(clients.ssm(), options.kmsKeyId(), parameterTags(options.tags())),
-                releaseEventBus == null ? null : new ReleaseEvents(clients.events(), releaseEventBus), progress);
+                releaseEventBus == null ? null : new ReleaseEvents(clients.events(), releaseEventBus), sharing, progress);
         List<PublishedLayer> results = new ArrayList<>();
         for (LayerMaterial material : materials) {
             PublishedLayer published = publisher.publish(material, prefixes.get(material.service()), options);

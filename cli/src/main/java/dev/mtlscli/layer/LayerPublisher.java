@@ -43,9 +43,15 @@ public final class LayerPublisher {
 
     /** @param events where releases are announced as events, or null for the release parameter alone ({@link ReleaseAnnouncer}) */
     public LayerPublisher(LambdaClient lambda, ParameterPublisher parameters, ReleaseEvents events, Consumer<String> progress) {
+        this(lambda, parameters, events, null, progress);
+    }
+
+    /** @param sharing the RAM share of the release parameter, or null when it is not shared */
+    public LayerPublisher(LambdaClient lambda, ParameterPublisher parameters, ReleaseEvents events, ReleaseAnnouncer.Sharing sharing,
+                          Consumer<String> progress) {
         this.lambda = lambda;
         this.parameters = parameters;
-        this.announcer = new ReleaseAnnouncer(parameters, events, progress);
+        this.announcer = new ReleaseAnnouncer(parameters, events, sharing, progress);
         this.progress = progress;
     }
 

@@ -14,12 +14,12 @@ public final class PublishPlan {
     }
 
     public static List<PlannedCall> calls(LayerMaterial material, String parameterPrefix, PublishOptions options, LayerZip sizedZip) {
-        return calls(material, parameterPrefix, options, sizedZip, null);
+        return calls(material, parameterPrefix, options, sizedZip, null, false);
     }
 
     /** @param releaseEventBus the bus releases are announced on, or null */
     public static List<PlannedCall> calls(LayerMaterial material, String parameterPrefix, PublishOptions options, LayerZip sizedZip,
-                                          String releaseEventBus) {
+                                          String releaseEventBus, boolean shareRelease) {
         String layerName = options.layerName(material.service());
         List<PlannedCall> calls = new ArrayList<>();
         String key = options.kmsKeyId() == null ? "the aws/ssm key" : "KMS key " + options.kmsKeyId();
@@ -48,7 +48,16 @@ public final class PublishPlan {
             calls.add(new PlannedCall("events", "PutEvents", releaseEventBus, "source " + ReleaseEvents.SOURCE + ", detail-type \""
                     + ReleaseEvents.PUBLISHED + "\"", "the parameter names another version"));
         }
-        calls.add(new PlannedCall("ssm", "PutParameter", release, "String, the layer version's ARN", "the parameter names another version"));
+        calls.add(new PlannedCall("ssm", "PutParameter", release, "String, the layer version's ARN" + (shareRelease ? ", advanced tier" : ""),
+                "the parameter names another version"));
+        if (shareRelease) {
+            String share = ReleaseShare.shareName(material.service());
+            calls.add(new PlannedCall("ram", "GetResourceShares", share, "to find the share of the release parameter", null));
+            calls.add(new PlannedCall("ram", "CreateResourceShare", share, "the release parameter, with the granted accounts and organization",
+                    "there is no such share"));
+            calls.add(new PlannedCall("ram", "AssociateResourceShare", share, "what the share lacks of the parameter and the grantees",
+                    "the share lacks some"));
+        }
         return calls;
     }
 }

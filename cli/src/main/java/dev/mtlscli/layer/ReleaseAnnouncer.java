@@ -24,12 +24,23 @@ public final class ReleaseAnnouncer {
 
     private final ParameterPublisher parameters;
     private final ReleaseEvents events;
+    private final Sharing sharing;
     private final Consumer<String> progress;
+
+    /** Who the release parameter is shared with through RAM: the share, and its principals. */
+    public record Sharing(ReleaseShare share, List<String> principals) {
+    }
 
     /** @param events where to put the event, or null for the parameter alone */
     public ReleaseAnnouncer(ParameterPublisher parameters, ReleaseEvents events, Consumer<String> progress) {
+        this(parameters, events, null, progress);
+    }
+
+    /** @param sharing the RAM share of the parameter, or null when it is not shared */
+    public ReleaseAnnouncer(ParameterPublisher parameters, ReleaseEvents events, Sharing sharing, Consumer<String> progress) {
         this.parameters = parameters;
         this.events = events;
+        this.sharing = sharing;
         this.progress = progress;
     }
 
@@ -40,15 +51,43 @@ public final class ReleaseAnnouncer {
 
     public void announce(PublishedLayer layer, String parameterPrefix) {
         String name = parameterName(parameterPrefix);
-        if (!parameters.needsString(name, layer.layerVersionArn())) {
-            return;
+        if (parameters.needsString(name, layer.layerVersionArn())) {
+            release(layer, name);
         }
+        if (sharing != null) {
+            share(layer, name);
+        }
+    }
+
+    /**
+     * Shares the parameter, first moving it to the advanced tier when RAM refuses it as a standard
+     * one (a parameter written before sharing was asked for): the same value again, once.
+     */
+    private void share(PublishedLayer layer, String name) {
+        String arn = "arn:aws:ssm:" + Arns.region(layer.layerVersionArn()) + ":" + Arns.account(layer.layerVersionArn()) + ":parameter"
+                + name;
+        try {
+            sharing.share().ensure(layer.service(), arn, sharing.principals());
+        } catch (dev.mtlscli.MtlsException e) {
+            if (!(e.getCause() instanceof software.amazon.awssdk.services.ram.model.InvalidParameterException)) {
+                throw e;
+            }
+            parameters.publishString(name, layer.layerVersionArn(), description(layer), true, true);
+            progress.accept(name + ": moved to the advanced tier, which a shared parameter needs");
+            sharing.share().ensure(layer.service(), arn, sharing.principals());
+        }
+    }
+
+    private static String description(PublishedLayer layer) {
+        return "mtls-cli: the newest layer version of " + layer.service() + "; resolve it at deploy time";
+    }
+
+    private void release(PublishedLayer layer, String name) {
         if (events != null) {
             String id = events.put(ReleaseEvents.PUBLISHED, Json.writeLine(detail(layer, name)), List.of(layer.layerVersionArn()));
             progress.accept(layer.layerName() + ":" + layer.version() + ": announced on bus " + events.bus() + " (event " + id + ")");
         }
-        parameters.publishString(name, layer.layerVersionArn(),
-                "mtls-cli: the newest layer version of " + layer.service() + "; resolve it at deploy time");
+        parameters.publishString(name, layer.layerVersionArn(), description(layer), sharing != null, false);
         progress.accept(name + ": now names " + layer.layerVersionArn());
     }
 

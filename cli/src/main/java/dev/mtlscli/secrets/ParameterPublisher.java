@@ -65,8 +65,16 @@ public final class ParameterPublisher {
      * @return whether it was written
      */
     public boolean publishString(String name, String value, String description) {
+        return publishString(name, value, description, false, false);
+    }
+
+    /**
+     * @param advanced in the advanced tier, which a parameter shared through AWS RAM must be
+     * @param rewrite  written even when it holds {@code value}: to move a standard parameter to the advanced tier
+     */
+    public boolean publishString(String name, String value, String description, boolean advanced, boolean rewrite) {
         Parameter current = current(name);
-        if (current != null && current.type() == ParameterType.STRING && value.equals(current.value())) {
+        if (!rewrite && current != null && current.type() == ParameterType.STRING && value.equals(current.value())) {
             return false;
         }
         if (current != null && current.type() != ParameterType.STRING) {
@@ -79,6 +87,9 @@ public final class ParameterPublisher {
                 .type(ParameterType.STRING)
                 .description(description)
                 .overwrite(current != null);
+        if (advanced) {
+            put.tier(software.amazon.awssdk.services.ssm.model.ParameterTier.ADVANCED);
+        }
         if (current == null && !tags.isEmpty()) {
             put.tags(tags);
         }

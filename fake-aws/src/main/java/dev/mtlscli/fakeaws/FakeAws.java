@@ -64,7 +64,7 @@ public final class FakeAws implements AutoCloseable {
 
     /** One account's region: its Parameter Store, Private CA, Lambda and KMS, as separate as AWS keeps them. */
     private record Partition(FakeSsm ssm, FakeAcmPca acmPca, FakeLambda lambda, FakeKms kms, FakeDynamoDb dynamoDb,
-                             FakeEventBridge eventBridge) {
+                             FakeEventBridge eventBridge, FakeRam ram) {
     }
 
     private FakeAws(List<String> regions, List<String> accounts, Clock clock) throws IOException {
@@ -73,19 +73,23 @@ public final class FakeAws implements AutoCloseable {
         this.clock = clock;
         Map<String, List<JsonTargetService>> jsonServices = new LinkedHashMap<>();
         Map<String, RestJsonService> lambdaServices = new LinkedHashMap<>();
+        Map<String, RestJsonService> ramServices = new LinkedHashMap<>();
         List<LayerStore> layerStores = new ArrayList<>();
         OrganizationsService organizations = new OrganizationsService(ORGANIZATION_ID, ACCOUNT_ID, accounts);
         for (String account : accounts) {
             for (String served : regions) {
-                Partition partition = new Partition(new FakeSsm(served, account, clock), new FakeAcmPca(served, account, clock),
+                FakeSsm ssm = new FakeSsm(served, account, clock);
+                Partition partition = new Partition(ssm, new FakeAcmPca(served, account, clock),
                         new FakeLambda(served, account, clock, this::endpoint), new FakeKms(served, account, clock),
-                        new FakeDynamoDb(served, account, clock), new FakeEventBridge(served, account, clock));
+                        new FakeDynamoDb(served, account, clock), new FakeEventBridge(served, account, clock),
+                        new FakeRam(served, account, clock, ssm));
                 String key = JsonProtocolHandler.key(account, served);
                 partitions.put(key, partition);
                 jsonServices.put(key, List.of(new SsmService(partition.ssm()), new AcmPcaService(partition.acmPca()),
                         new KmsService(partition.kms()), new DynamoDbService(partition.dynamoDb()), new EventBridgeService(partition.eventBridge()),
                         organizations));
                 lambdaServices.put(key, new LambdaService(partition.lambda()));
+                ramServices.put(key, new RamService(partition.ram()));
                 layerStores.add(partition.lambda().layerStore());
                 if (accounts.size() > 1) {
                     partition.lambda().callerOrganization(ORGANIZATION_ID);
@@ -115,6 +119,8 @@ public final class FakeAws implements AutoCloseable {
         server.createContext("/", handler);
         RestJsonHandler lambdaHandler = new RestJsonHandler(lambdaServices, verifier, faults, this::record);
         LambdaService.PATH_PREFIXES.forEach(prefix -> server.createContext(prefix, lambdaHandler));
+        RestJsonHandler ramHandler = new RestJsonHandler(ramServices, verifier, faults, this::record);
+        RamService.PATHS.forEach(path -> server.createContext(path, ramHandler));
         server.createContext(LayerStore.CONTENT_PATH, new LayerContentHandler(layerStores, this::record));
         server.setExecutor(executor);
         server.start();
@@ -258,6 +264,16 @@ public final class FakeAws implements AutoCloseable {
     /** The EventBridge state of an account's region. */
     public FakeEventBridge eventBridge(String account, String servedRegion) {
         return partition(account, servedRegion).eventBridge();
+    }
+
+    /** The RAM state of the home account's home region: its resource shares. */
+    public FakeRam ram() {
+        return ram(ACCOUNT_ID, region);
+    }
+
+    /** The RAM state of an account's region. */
+    public FakeRam ram(String account, String servedRegion) {
+        return partition(account, servedRegion).ram();
     }
 
     /** The roles STS AssumeRole checks. */

@@ -62,14 +62,21 @@ public final class FakeSsm {
 
     /** The arguments of a PutParameter call. {@code type}, {@code keyId}, {@code description} may be null. */
     record Put(String name, String value, String type, String keyId, String description, boolean overwrite,
-               Map<String, String> tags) {
+               Map<String, String> tags, String tier) {
+        Put(String name, String value, String type, String keyId, String description, boolean overwrite, Map<String, String> tags) {
+            this(name, value, type, keyId, description, overwrite, tags, null);
+        }
     }
+
+    public static final String STANDARD = "Standard";
+    public static final String ADVANCED = "Advanced";
 
     private final String region;
     private final String accountId;
     private final Clock clock;
     private final Map<String, List<ParameterVersion>> parameters = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> tags = new HashMap<>();
+    private final Map<String, String> tiers = new HashMap<>();
     /** Per parameter, each label and the version it is attached to: a label is on one version at most. */
     private final Map<String, Map<String, Long>> labels = new HashMap<>();
 
@@ -150,6 +157,11 @@ public final class FakeSsm {
         return "arn:aws:ssm:" + region + ":" + accountId + ":parameter" + (name.startsWith("/") ? "" : "/") + name;
     }
 
+    /** The parameter's tier ({@link #STANDARD} or {@link #ADVANCED}); only an advanced parameter can be shared through RAM. */
+    public synchronized String tier(String name) {
+        return tiers.getOrDefault(name, STANDARD);
+    }
+
     /** PutParameter's rules: a new version on Overwrite, ParameterAlreadyExists without it. */
     synchronized long putParameter(Put put) throws AwsError {
         SsmNames.check(put.name());
@@ -185,10 +197,24 @@ public final class FakeSsm {
         }
         String description = put.description() != null ? put.description()
                 : previous != null ? previous.description() : null;
+        String tier = tiers.getOrDefault(put.name(), STANDARD);
+        if (put.tier() != null && !put.tier().equals("Intelligent-Tiering")) {
+            if (!List.of(STANDARD, ADVANCED).contains(put.tier())) {
+                throw AwsError.validation("1 validation error detected: Value '" + put.tier() + "' at 'tier' failed to satisfy"
+                        + " constraint: Member must satisfy enum value set: [Standard, Advanced, Intelligent-Tiering]");
+            }
+            if (ADVANCED.equals(tier) && STANDARD.equals(put.tier())) {
+                // as SSM does: an advanced parameter is never made standard again
+                throw AwsError.validation("This parameter uses the advanced-parameter tier. You can't downgrade a parameter from"
+                        + " the advanced-parameter tier to the standard-parameter tier.");
+            }
+            tier = put.tier();
+        }
         long number = previous == null ? 1 : previous.version() + 1;
         ParameterVersion created = new ParameterVersion(put.name(), number, type, put.value(), keyId, description,
                 clock.instant());
         parameters.computeIfAbsent(put.name(), k -> new ArrayList<>()).add(created);
+        tiers.put(put.name(), tier);
         if (previous == null && !put.tags().isEmpty()) {
             tags.put(put.name(), Map.copyOf(put.tags()));
         }

@@ -46,8 +46,17 @@ final class OrganizationsService implements JsonTargetService {
 
     @Override
     public Map<String, Object> call(String operation, Map<String, Object> input) throws AwsError {
+        if ("DescribeOrganization".equals(operation)) {
+            // any member may describe its organization, not only the management account
+            Map<String, Object> organization = new java.util.LinkedHashMap<>();
+            organization.put("Id", organizationId);
+            organization.put("Arn", "arn:aws:organizations::" + managementAccount + ":organization/" + organizationId);
+            organization.put("MasterAccountId", managementAccount);
+            organization.put("FeatureSet", "ALL");
+            return Map.of("Organization", organization);
+        }
         if (!"ListAccounts".equals(operation)) {
-            throw AwsError.badRequest("UnknownOperationException", "fake-aws Organizations serves ListAccounts only");
+            throw AwsError.badRequest("UnknownOperationException", "fake-aws Organizations serves ListAccounts and DescribeOrganization only");
         }
         if (!managementAccount.equals(JsonProtocolHandler.CALLER_ACCOUNT.get())) {
             throw new AwsError(400, "AccessDeniedException", "You don't have permissions to access this resource.");

@@ -77,8 +77,9 @@ final class SsmService implements JsonTargetService {
                 JsonArgs.optionalString(input, "KeyId"),
                 JsonArgs.optionalString(input, "Description"),
                 JsonArgs.flag(input, "Overwrite"),
-                tags));
-        return JsonOutput.ordered("Version", version, "Tier", "Standard");
+                tags,
+                JsonArgs.optionalString(input, "Tier")));
+        return JsonOutput.ordered("Version", version, "Tier", state.tier(JsonArgs.requiredString(input, "Name")));
     }
 
     private Map<String, Object> getParameter(Map<String, Object> input) throws AwsError {
@@ -231,7 +232,7 @@ final class SsmService implements JsonTargetService {
         out.put("Value", value(version, decrypt));
         out.put("Version", version.version());
         out.put("Labels", state.labels(version.name(), version.version()));
-        out.put("Tier", "Standard");
+        out.put("Tier", state.tier(version.name()));
         out.put("Policies", List.of());
         out.put("DataType", "text");
         return out;
