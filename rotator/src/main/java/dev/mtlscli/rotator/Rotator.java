@@ -29,6 +29,8 @@ import dev.mtlscli.rotation.RunOptions;
 import dev.mtlscli.rotation.StatusInventory;
 import dev.mtlscli.rotation.StatusQuery;
 import dev.mtlscli.scheduled.DesiredState;
+import dev.mtlscli.scheduled.RunRecord;
+import dev.mtlscli.scheduled.RunRecordTable;
 import dev.mtlscli.scheduled.DesiredStateTable;
 import dev.mtlscli.scheduled.ScheduledIssuer;
 import dev.mtlscli.scheduled.TableJournalStore;
@@ -197,18 +199,48 @@ public final class Rotator {
      */
     public long report(String runId, List<ReportedResult> results) {
         List<String> failed = new ArrayList<>();
+        java.util.Set<String> failedTargets = new java.util.HashSet<>();
+        java.util.Set<String> busyTargets = new java.util.HashSet<>();
         for (ReportedResult result : results) {
-            if (!result.busy() && (result.failures() > 0 || result.error() != null)) {
+            String where = result.target().account() + "/" + result.target().region();
+            if (result.busy()) {
+                busyTargets.add(where);
+            } else if (result.failures() > 0 || result.error() != null) {
+                failedTargets.add(where);
                 failed.add(describe(result.target()) + (result.error() == null ? " (" + result.failures() + " failed)"
                         : " (" + result.error() + ")"));
             }
         }
+        recordRuns(runId, failedTargets, busyTargets);
         if (!failed.isEmpty()) {
             throw new RotationFailed("run " + runId + ": " + failed.size() + " of " + results.size() + " target(s) failed: "
                     + String.join(", ", failed));
         }
         metricsOut.println(new EmbeddedMetrics(settings.metricsNamespace()).runSucceeded(clock.instant()));
         return 0;
+    }
+
+    /**
+     * Leaves each service's last-run record (`status --lease-table` shows it): failed when one of
+     * its account-regions failed, busy when all of them were busy, succeeded otherwise; the next
+     * run is due one schedule period after this one.
+     */
+    private void recordRuns(String runId, java.util.Set<String> failedTargets, java.util.Set<String> busyTargets) {
+        Instant now = clock.instant();
+        Instant nextBy = settings.schedulePeriod() == null ? null : now.plus(settings.schedulePeriod());
+        try (AwsClients home = AwsClients.connect(settings.aws())) {
+            RunRecordTable runs = new RunRecordTable(home.dynamoDb(), settings.stateTable());
+            for (DesiredState state : desiredStates(home)) {
+                List<String> where = state.targets().stream().map(t -> t.account() + "/" + t.region()).distinct().toList();
+                List<String> failedHere = where.stream().filter(failedTargets::contains).toList();
+                String outcome = !failedHere.isEmpty() ? RunRecord.FAILED
+                        : !where.isEmpty() && busyTargets.containsAll(where) ? RunRecord.BUSY : RunRecord.SUCCEEDED;
+                runs.write(new RunRecord(state.service(), runId, now, outcome, failedHere, nextBy));
+            }
+        } catch (RuntimeException e) {
+            // the run's own outcome stands; a record that could not be written leaves status to say the last run is overdue
+            log.println("the last-run records could not be written: " + e.getMessage());
+        }
     }
 
     /** One result of the Map, as the state machine passes it to the report. */

@@ -20,9 +20,15 @@ import java.util.Map;
  * @param sliceMargin  a slice starts no service with less time than this left
  */
 public record RotatorSettings(AwsSettings aws, String stateTable, String parameterPrefix, String metricsNamespace, String eventBus,
-                              List<String> services, Duration sliceMargin) {
+                              List<String> services, Duration sliceMargin, Duration schedulePeriod) {
     /** The longest a service's rotation is expected to take in one slice; the rest goes to the next slice. */
     public static final Duration DEFAULT_SLICE_MARGIN = Duration.ofMinutes(3);
+
+    /** Without a schedule period: the run records then name no next run. */
+    public RotatorSettings(AwsSettings aws, String stateTable, String parameterPrefix, String metricsNamespace, String eventBus,
+                           List<String> services, Duration sliceMargin) {
+        this(aws, stateTable, parameterPrefix, metricsNamespace, eventBus, services, sliceMargin, null);
+    }
 
     public RotatorSettings {
         services = List.copyOf(services);
@@ -38,6 +44,23 @@ public record RotatorSettings(AwsSettings aws, String stateTable, String paramet
         String services = env.getOrDefault("MTLS_SERVICES", "");
         return new RotatorSettings(AwsSettings.defaults(), env.get("MTLS_STATE_TABLE"), env.getOrDefault("MTLS_PARAMETER_PREFIX", "/mtls"),
                 env.getOrDefault("MTLS_METRICS_NAMESPACE", EmbeddedMetrics.DEFAULT_NAMESPACE), env.getOrDefault("MTLS_EVENT_BUS", "default"),
-                Arrays.stream(services.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList(), DEFAULT_SLICE_MARGIN);
+                Arrays.stream(services.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList(), DEFAULT_SLICE_MARGIN,
+                period(env.get("MTLS_SCHEDULE_PERIOD")));
+    }
+
+    /** MTLS_SCHEDULE_PERIOD, an ISO-8601 duration (PT12H) the construct sets from its schedule; null when absent. */
+    static Duration period(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            Duration period = Duration.parse(value.trim());
+            if (period.isNegative() || period.isZero()) {
+                throw new MtlsException("MTLS_SCHEDULE_PERIOD must be a positive duration, not " + value);
+            }
+            return period;
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new MtlsException("MTLS_SCHEDULE_PERIOD must be an ISO-8601 duration such as PT12H, not " + value);
+        }
     }
 }

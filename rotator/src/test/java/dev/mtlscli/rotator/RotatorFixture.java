@@ -85,7 +85,17 @@ final class RotatorFixture implements AutoCloseable {
 
     RotatorSettings settings(List<String> services, String parameterPrefix) {
         return new RotatorSettings(new AwsSettings(aws.region(), null, aws.endpoint(), Map.of()), TABLE, parameterPrefix, "mtls-cli",
-                "default", services, Duration.ofSeconds(30));
+                "default", services, Duration.ofSeconds(30), SCHEDULE_PERIOD);
+    }
+
+    /** The period the fixture's rotator is told its schedule has. */
+    static final Duration SCHEDULE_PERIOD = Duration.ofHours(12);
+
+    /** The last-run record the rotator's report left for a service. */
+    java.util.Optional<dev.mtlscli.scheduled.RunRecord> runRecord(String service) {
+        try (DynamoDbClient dynamo = FakeAwsCli.dynamoDb(aws, aws.region())) {
+            return new dev.mtlscli.scheduled.RunRecordTable(dynamo, TABLE).read(service);
+        }
     }
 
     Rotator rotator(List<String> services, Clock clock) {

@@ -116,6 +116,11 @@ class RotatorHandlerTest {
                     InvocationContext.fresh());
             assertEquals(0, report.get("failed").asInt());
             assertTrue(fixture.metricLines().stream().anyMatch(line -> line.get("RunSucceeded") != null && line.get("RunSucceeded").asInt() == 1));
+            // the record `status --lease-table` reads: this run, succeeded, the next due one period on
+            dev.mtlscli.scheduled.RunRecord record = fixture.runRecord("service-1").orElseThrow();
+            assertEquals(targets.get("runId").asText(), record.runId());
+            assertEquals(dev.mtlscli.scheduled.RunRecord.SUCCEEDED, record.outcome());
+            assertEquals(record.finishedAt().plus(RotatorFixture.SCHEDULE_PERIOD), record.nextRunBy());
         }
     }
 
@@ -175,6 +180,9 @@ class RotatorHandlerTest {
                     "runId", targets.get("runId").asText(), "results", List.of(slice)), InvocationContext.fresh()));
             assertTrue(failed.getMessage().contains(FakeAws.ACCOUNT_ID + "/" + fixture.aws.region()), failed.getMessage());
             assertTrue(fixture.metricLines().stream().noneMatch(line -> line.has("RunSucceeded")), "no heartbeat for a failed run");
+            dev.mtlscli.scheduled.RunRecord record = fixture.runRecord("service-1").orElseThrow();
+            assertEquals(dev.mtlscli.scheduled.RunRecord.FAILED, record.outcome());
+            assertEquals(List.of(FakeAws.ACCOUNT_ID + "/" + fixture.aws.region()), record.failedTargets());
         }
     }
 

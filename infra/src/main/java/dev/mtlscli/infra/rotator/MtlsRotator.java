@@ -108,7 +108,9 @@ public final class MtlsRotator extends Construct {
                         "MTLS_EVENT_BUS", props.eventBusName(),
                         // the services to rotate, whose desired states are the items desired/<service>:
                         // the function reads them by key (GetItem), so it needs no Scan of the table
-                        "MTLS_SERVICES", String.join(",", props.services())))
+                        "MTLS_SERVICES", String.join(",", props.services()),
+                        // the next run is due one period after a run: the last-run records `status` reads say by when
+                        "MTLS_SCHEDULE_PERIOD", props.schedulePeriod().toIsoString()))
                 .build();
 
         LogGroup executionLogs = LogGroup.Builder.create(this, "ExecutionLogs")
