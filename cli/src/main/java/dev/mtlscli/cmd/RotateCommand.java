@@ -7,6 +7,7 @@ import dev.mtlscli.aws.AwsSettings;
 import dev.mtlscli.aws.ControlPlaneRateLimiter;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.layer.PublishOptions;
+import dev.mtlscli.layer.ReleaseEvents;
 import dev.mtlscli.rotation.FleetRotationService;
 import dev.mtlscli.rotation.RotationOutcome;
 import dev.mtlscli.rotation.RotationRequest;
@@ -143,6 +144,11 @@ public final class RotateCommand implements Callable<Integer> {
     @Mixin
     LeaseOptions lease;
 
+    @Option(names = "--release-event-bus", paramLabel = "BUS",
+            description = "Announce the new layer version on this EventBridge bus (name or ARN), as layer publish does; the release "
+                    + "parameter PREFIX + latest-layer-version-arn is written either way.")
+    String releaseEventBus;
+
     @Option(names = "--schedule", description = "Rotate nothing: write the service's desired state (its CA in AWS, truststore anchors, "
             + "consumers, account-regions, policy) into --lease-table, the scheduled rotator's state table, and print the "
             + "MtlsRotator props it needs. A local CA is refused: its key never leaves the workspace.")
@@ -198,6 +204,9 @@ public final class RotateCommand implements Callable<Integer> {
         try (AwsClients clients = AwsClients.connect(aws.settings(), lambdaRates.limiter());
              LeaseOptions.Held held = dryRun ? null : lease.hold(List.of(clients), aws.settings(), layerName.replace("{service}", service))) {
             RotationService rotation = new RotationService(ws.directory(), clients, Clock.systemUTC(), output);
+            if (releaseEventBus != null) {
+                rotation.announcingOn(new ReleaseEvents(clients.events(), releaseEventBus));
+            }
             if (rollback) {
                 return output.report(rotation.rollBack(service, layerName.replace("{service}", service), concurrency, dryRun));
             }
@@ -336,6 +345,13 @@ public final class RotateCommand implements Callable<Integer> {
         }
         if (kmsKeyId != null) {
             AwsNames.kmsKeyId(kmsKeyId);
+        }
+        if (releaseEventBus != null) {
+            if (fleet()) {
+                throw new MtlsException("--release-event-bus announces the release of one region; a fleet rotation writes the release "
+                        + "parameter in each region");
+            }
+            AwsNames.eventBus(releaseEventBus);
         }
     }
 

@@ -174,6 +174,15 @@ class ReleaseAnnouncementTest {
     }
 
     @Test
+    void aRotationWithABusAnnouncesItsNewVersion() {
+        fleet.rotate("--force", "--release-event-bus", "default").assertExit(0, "rotate");
+
+        String v2 = fleet.versions().get(1).layerVersionArn();
+        assertEquals(List.of(List.of(v2)), aws.eventBridge().events().stream().map(FakeEventBridge.Event::resources).toList());
+        assertEquals(v2, release().orElseThrow().value());
+    }
+
+    @Test
     void aDryRunListsTheAnnouncement() {
         Cli.Result plan = publish("--release-event-bus", "default", "--dry-run").assertExit(0, "dry run");
 
