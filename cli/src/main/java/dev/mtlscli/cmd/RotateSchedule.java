@@ -100,8 +100,7 @@ final class RotateSchedule {
             out.println(what + " the desired state of " + state.service() + " in " + TerminalText.escape(table)
                     + (asked.dryRun() || same ? (existed ? " (revision " + revision + ")" : "") : " as revision " + revision)
                     + ": " + state.targets().size() + " account-region(s), issuer "
-                    + (state.issuer() instanceof dev.mtlscli.scheduled.ScheduledIssuer.Kms kms ? kms.keyArn()
-                    : ((dev.mtlscli.scheduled.ScheduledIssuer.AcmPca) state.issuer()).caArn()) + ".");
+                    + state.issuer().arn() + ".");
             out.println("The rotator needs these props of MtlsRotator (docs/rotation-in-aws.md) in your CDK app:");
             props.forEach(line -> out.println("    " + line));
         }

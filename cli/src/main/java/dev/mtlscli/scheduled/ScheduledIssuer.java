@@ -17,14 +17,26 @@ import java.util.Optional;
  */
 public sealed interface ScheduledIssuer {
 
+    /** The ARN of what signs: the KMS key, or the private CA. */
+    String arn();
+
     /** A CA whose key is a KMS key; {@code chain} is the CA's certificate first, up to its root. */
     record Kms(String keyArn, List<X509Certificate> chain) implements ScheduledIssuer {
         public Kms {
             chain = List.copyOf(chain);
         }
+
+        @Override
+        public String arn() {
+            return keyArn;
+        }
     }
 
     record AcmPca(String caArn) implements ScheduledIssuer {
+        @Override
+        public String arn() {
+            return caArn;
+        }
     }
 
     /**
