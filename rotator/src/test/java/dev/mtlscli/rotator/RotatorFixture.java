@@ -117,6 +117,10 @@ final class RotatorFixture implements AutoCloseable {
     }
 
     X509Certificate clientCertificate(String service) {
+        return clientCertificate(workspace, service);
+    }
+
+    static X509Certificate clientCertificate(Path workspace, String service) {
         try {
             return (X509Certificate) Workspace.open(workspace, "pkcs12").loadKeyStore(service).getCertificate(service);
         } catch (Exception e) {
