@@ -247,6 +247,11 @@ public final class RotateCommand implements Callable<Integer> {
             AwsNames.kmsKeyId(kmsKeyId);
         }
         fleetAccounts.check();
+        if (fleetAccounts.any() && !functions.isEmpty()) {
+            // a name means a function of one account; the member accounts' slices would each miss the others' names
+            throw new MtlsException("--functions names consumers of one account; with --accounts or --organization select them "
+                    + "with --function-tag, or schedule every user of the layer");
+        }
         AwsNames.layerName(layerName.replace("{service}", service));
         List<String> inRegions = CommaSeparated.elements(spec.commandLine(), "--regions", regions);
         ExistingWorkspace ws = ExistingWorkspace.open(workspace);

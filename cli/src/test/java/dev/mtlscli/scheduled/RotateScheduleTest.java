@@ -134,6 +134,7 @@ class RotateScheduleTest {
                 "needs --lease-table");
         assertOneLine(schedule("--rollback"), "rotates nothing");
         assertOneLine(schedule("--renew-at-percent", "100"), "renewal at 100%");
+        assertOneLine(schedule("--functions", "fn-a", "--accounts", MEMBER, "--role-name", "mtls-rotator"), "--function-tag");
         assertTrue(aws.requests().stream().noneMatch(r -> "dynamodb".equals(r.service())), "nothing was read or written");
     }
 
