@@ -298,7 +298,12 @@ public final class Rotator {
             return KmsCertificateAuthority.connect(key, kms.chain().get(0), random, clock);
         }
         ScheduledIssuer.AcmPca pca = (ScheduledIssuer.AcmPca) issuer;
-        return AcmPcaIssuer.connect(home.acmPca(), pca.caArn());
+        // a Private CA issues only in its own region, which need not be the rotator's
+        String region = Arns.region(pca.caArn());
+        if (region == null) {
+            throw new MtlsException("the desired state's Private CA " + pca.caArn() + " is not an ACM PCA ARN with a region");
+        }
+        return AcmPcaIssuer.connect(home.acmPca(Region.of(region)), pca.caArn());
     }
 
     /** The service's EMF line, from a fresh read of what is deployed; a read that fails reports it unreadable, never healthy. */
