@@ -126,9 +126,17 @@ public final class RotationService {
      * journaled. Each version's verdict is a notice as it is reached.
      */
     public RotationOutcome prune(String service, String layerName, Duration grace, boolean dryRun) {
+        return prune(service, layerName, grace, dryRun, Set.of());
+    }
+
+    /**
+     * As {@link #prune(String, String, Duration, boolean)}, keeping also the versions in
+     * {@code alsoInUse}: those the functions of other accounts use ({@link LayerVersionsInUse}).
+     */
+    public RotationOutcome prune(String service, String layerName, Duration grace, boolean dryRun, Set<String> alsoInUse) {
         RotationJournal journal = journal(service, layerName);
         List<ListedVersion> versions = new LayerLister(clients.lambda()).list(layerName);
-        Set<String> inUse = new HashSet<>();
+        Set<String> inUse = new HashSet<>(alsoInUse);
         for (FunctionLayers function : FunctionInventory.read(clients.lambda())) {
             inUse.addAll(function.layerArns());
         }

@@ -17,6 +17,7 @@ import dev.mtlscli.pki.Fingerprints;
 import dev.mtlscli.pki.KmsCertificateAuthority;
 import dev.mtlscli.pki.KmsKey;
 import dev.mtlscli.rotation.InventoryLayer;
+import dev.mtlscli.rotation.LayerVersionsInUse;
 import dev.mtlscli.rotation.JournalStore;
 import dev.mtlscli.rotation.MaterialStep;
 import dev.mtlscli.rotation.RotationJournal;
@@ -270,15 +271,44 @@ public final class Rotator {
             if (outcome instanceof RotationOutcome.Done done) {
                 log.println(state.service() + " in " + describe(target) + ": rotation " + done.result().rotationId() + " done, "
                         + done.result().moved().size() + " function(s) moved to " + done.result().targetArn());
-                return new ServiceRun(done.materialStep() == MaterialStep.RENEW ? 1 : 0, done.result().moved().size(), 0, null);
+                return new ServiceRun(done.materialStep() == MaterialStep.RENEW ? 1 : 0, done.result().moved().size(),
+                        prune(state, target, clients, service), null);
             }
             if (outcome instanceof RotationOutcome.NothingToDo nothing) {
                 log.println(state.service() + " in " + describe(target) + ": nothing to do: " + nothing.reason());
+                return new ServiceRun(0, 0, prune(state, target, clients, service), null);
             }
             return new ServiceRun(0, 0, 0, null);
         } catch (RuntimeException e) {
             log.println(state.service() + " in " + describe(target) + " FAILED: " + e.getMessage());
             return new ServiceRun(0, 0, 1, throttling(e) ? e : null);
+        }
+    }
+
+    /**
+     * The state's retention policy, in the slice of a home account-region only: its layer lives
+     * there, and the functions of the state's member accounts of the region use it too, so their
+     * versions are kept as well; a member that cannot be read prunes nothing (fail safe) and is a
+     * failure (loud).
+     *
+     * @return the failures: 0 or 1
+     */
+    private long prune(DesiredState state, Target target, AwsClients clients, RotationService service) {
+        if (state.pruneGraceDays() == null || target.roleArn() != null) {
+            return 0;
+        }
+        try {
+            List<LayerVersionsInUse.Account> members = state.targets().stream()
+                    .filter(t -> t.roleArn() != null && t.region().equals(target.region()))
+                    .map(t -> new LayerVersionsInUse.Account(t.account(), roleName(t.roleArn()))).toList();
+            RotationOutcome.Pruned pruned = (RotationOutcome.Pruned) service.prune(state.service(), state.layerName(),
+                    Duration.ofDays(state.pruneGraceDays()), false, LayerVersionsInUse.inAccounts(clients, members));
+            log.println(state.service() + " in " + describe(target) + ": pruned " + pruned.deleted().size() + " layer version(s) older than "
+                    + state.pruneGraceDays() + " day(s) that no function here or in " + members.size() + " member account(s) uses");
+            return 0;
+        } catch (RuntimeException e) {
+            log.println(state.service() + " in " + describe(target) + ": pruning FAILED: " + e.getMessage());
+            return 1;
         }
     }
 
