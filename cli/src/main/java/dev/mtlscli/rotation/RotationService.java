@@ -145,12 +145,20 @@ public final class RotationService {
      * journaled. Each version's verdict is a notice as it is reached.
      */
     public RotationOutcome prune(String service, String layerName, Duration grace, boolean dryRun) {
+        return prune(service, layerName, grace, dryRun, Set.of());
+    }
+
+    /**
+     * As {@link #prune(String, String, Duration, boolean)}, keeping also the versions in
+     * {@code alsoInUse}: those the functions of other accounts use ({@link LayerVersionsInUse}).
+     */
+    public RotationOutcome prune(String service, String layerName, Duration grace, boolean dryRun, Set<String> alsoInUse) {
         if (consumerAccount != null) {
             throw new IllegalStateException("only the publishing account prunes its layer");
         }
         RotationJournal journal = journal(service, layerName);
         List<ListedVersion> versions = new LayerLister(clients.lambda()).list(layerName);
-        Set<String> inUse = new HashSet<>();
+        Set<String> inUse = new HashSet<>(alsoInUse);
         for (FunctionLayers function : FunctionInventory.read(clients.lambda())) {
             inUse.addAll(function.layerArns());
         }
@@ -165,6 +173,21 @@ public final class RotationService {
                     : "kept, " + candidate.why()));
         }
         return new RotationOutcome.Pruned(deleted, dryRun);
+    }
+
+    /**
+     * The versions the last rotation of the journal moved functions from, and the one it started
+     * from: what {@link #rollBack} would move them back to, so a pruner that keeps them keeps the
+     * rollback possible.
+     */
+    public Set<String> rollbackTargets(String service, String layerName) {
+        Set<String> targets = new HashSet<>();
+        journal(service, layerName).latest().ifPresent(plan -> {
+            targets.add(plan.currentArn());
+            plan.moves().forEach(move -> targets.add(move.fromArn()));
+        });
+        targets.remove("");
+        return targets;
     }
 
     private LambdaClient consumers() {

@@ -18,6 +18,7 @@ import dev.mtlscli.pki.KmsCertificateAuthority;
 import dev.mtlscli.pki.KmsKey;
 import dev.mtlscli.rotation.FunctionInventory;
 import dev.mtlscli.rotation.InventoryLayer;
+import dev.mtlscli.rotation.LayerVersionsInUse;
 import dev.mtlscli.rotation.JournalStore;
 import dev.mtlscli.rotation.MaterialStep;
 import dev.mtlscli.rotation.RotationJournal;
@@ -49,6 +50,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -299,15 +302,47 @@ public final class Rotator {
             if (outcome instanceof RotationOutcome.Done done) {
                 log.println(state.service() + " in " + describe(target) + ": rotation " + done.result().rotationId() + " done, "
                         + done.result().moved().size() + " function(s) moved to " + done.result().targetArn());
-                return new ServiceRun(done.materialStep() == MaterialStep.RENEW ? 1 : 0, done.result().moved().size(), 0, null);
+                return new ServiceRun(done.materialStep() == MaterialStep.RENEW ? 1 : 0, done.result().moved().size(),
+                        prune(state, target, clients, service), null);
             }
             if (outcome instanceof RotationOutcome.NothingToDo nothing) {
                 log.println(state.service() + " in " + describe(target) + ": nothing to do: " + nothing.reason());
+                return new ServiceRun(0, 0, prune(state, target, clients, service), null);
             }
             return new ServiceRun(0, 0, 0, null);
         } catch (RuntimeException e) {
             log.println(state.service() + " in " + describe(target) + " FAILED: " + e.getMessage());
             return new ServiceRun(0, 0, 1, throttling(e) ? e : null);
+        }
+    }
+
+    /**
+     * The state's retention policy, in the slice of a home account-region only: its layer lives
+     * there, and the functions of the state's member accounts of the region use it too, so their
+     * versions are kept as well; a member that cannot be read prunes nothing (fail safe) and is a
+     * failure (loud).
+     *
+     * @return the failures: 0 or 1
+     */
+    private long prune(DesiredState state, Target target, AwsClients clients, RotationService service) {
+        if (state.pruneGraceDays() == null || target.roleArn() != null) {
+            return 0;
+        }
+        try {
+            List<LayerVersionsInUse.Account> members = state.targets().stream()
+                    .filter(t -> t.roleArn() != null && t.region().equals(target.region()))
+                    .map(t -> new LayerVersionsInUse.Account(t.account(), roleName(t.roleArn()))).toList();
+            Set<String> kept = new HashSet<>(LayerVersionsInUse.inAccounts(clients, members));
+            // what the last rotation moved functions off stays, so that rotate --rollback can still move them back
+            kept.addAll(service.rollbackTargets(state.service(), state.layerName()));
+            RotationOutcome.Pruned pruned = (RotationOutcome.Pruned) service.prune(state.service(), state.layerName(),
+                    Duration.ofDays(state.pruneGraceDays()), false, kept);
+            log.println(state.service() + " in " + describe(target) + ": pruned " + pruned.deleted().size() + " layer version(s) older than "
+                    + state.pruneGraceDays() + " day(s) that no function here or in " + members.size() + " member account(s) uses");
+            return 0;
+        } catch (RuntimeException e) {
+            log.println(state.service() + " in " + describe(target) + ": pruning FAILED: " + e.getMessage());
+            return 1;
         }
     }
 
@@ -327,7 +362,12 @@ public final class Rotator {
             return KmsCertificateAuthority.connect(key, kms.chain().get(0), random, clock);
         }
         ScheduledIssuer.AcmPca pca = (ScheduledIssuer.AcmPca) issuer;
-        return AcmPcaIssuer.connect(home.acmPca(), pca.caArn());
+        // a Private CA issues only in its own region, which need not be the rotator's
+        String region = Arns.region(pca.caArn());
+        if (region == null) {
+            throw new MtlsException("the desired state's Private CA " + pca.caArn() + " is not an ACM PCA ARN with a region");
+        }
+        return AcmPcaIssuer.connect(home.acmPca(Region.of(region)), pca.caArn());
     }
 
     /** The service's EMF line, from a fresh read of what is deployed; a read that fails reports it unreadable, never healthy. */

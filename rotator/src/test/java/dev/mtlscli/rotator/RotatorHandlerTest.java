@@ -125,6 +125,28 @@ class RotatorHandlerTest {
     }
 
     @Test
+    void aPrivateCaInAnotherRegionThanTheRotatorsIssuesTheRenewalInItsOwnRegion() throws Exception {
+        FakeAws aws = FakeAws.startRegions("us-east-1", "eu-central-1");
+        String caArn = aws.acmPca("eu-central-1").createRootCa("EC_prime256v1", "mtls-cli private CA in eu-central-1");
+        try (RotatorFixture fixture = RotatorFixture.create(aws, temp, List.of("--ca", "acm-pca", "--ca-arn", caArn,
+                "--region", "eu-central-1"), Map.of("service-2", List.of("orders")), false, List.of(), null)) {
+            RotatorHandler handler = new RotatorHandler(fixture.rotator(List.of("service-2"), fixture.atLifetime("service-2", 0.8)));
+            JsonNode targets = invoke(handler, Map.of("action", "targets"), InvocationContext.fresh());
+            assertEquals(List.of("us-east-1"), targets.get("publishers").findValuesAsText("region"), "the rotator works in us-east-1");
+            aws.clearRequests();
+
+            JsonNode slice = slice(handler, targets, targets.get("publishers").get(0), null, InvocationContext.fresh());
+
+            assertEquals(1, slice.get("renewed").asInt(), slice + " " + fixture.log);
+            assertEquals(0, slice.get("failures").asInt(), fixture.log.toString());
+            assertEquals(List.of("eu-central-1"), aws.requests("IssueCertificate").stream().map(r -> r.signedRegion()).toList());
+            X509Certificate renewed = (X509Certificate) fixture.keyStoreOf("service-2", 2).getCertificate("service-2");
+            renewed.verify(aws.acmPca("eu-central-1").caCertificate(caArn).getPublicKey());
+            assertEquals(List.of(fixture.versions("service-2").get(1).layerVersionArn()), fixture.layersOf("orders"));
+        }
+    }
+
+    @Test
     void nothingDuePublishesNothingAndTheMetricsSayHowLongTheCertificateHasLeft() throws Exception {
         try (RotatorFixture fixture = RotatorFixture.create(temp, Map.of("service-1", CONSUMERS), false)) {
             RotatorHandler handler = new RotatorHandler(fixture.rotator(List.of("service-1"), Clock.systemUTC()));
