@@ -21,6 +21,8 @@ import java.util.Set;
 public final class ReleaseEvents {
     public static final String SOURCE = "mtls-cli";
     public static final String PUBLISHED = "mTLS Layer Version Published";
+    /** A version whose certificate expires soon: its consumers must move to the newest one by then. */
+    public static final String EXPIRING = "mTLS Layer Version Expiring";
     /** The entry errors that EventBridge documents as retryable. */
     private static final Set<String> RETRYABLE = Set.of("InternalFailure", "ThrottlingException");
     private static final int ATTEMPTS = 4;

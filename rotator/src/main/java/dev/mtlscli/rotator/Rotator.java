@@ -18,6 +18,7 @@ import dev.mtlscli.pki.KmsCertificateAuthority;
 import dev.mtlscli.pki.KmsKey;
 import dev.mtlscli.rotation.FunctionInventory;
 import dev.mtlscli.rotation.InventoryLayer;
+import dev.mtlscli.rotation.InventoryVersion;
 import dev.mtlscli.rotation.LayerVersionsInUse;
 import dev.mtlscli.rotation.JournalStore;
 import dev.mtlscli.rotation.MaterialStep;
@@ -198,10 +199,10 @@ public final class Rotator {
                     } finally {
                         keeper.set(null);
                     }
-                    emit(state, target, regional, clients, run);
+                    long unannounced = emit(state, target, regional, clients, home, run);
                     moved += run.moved();
                     renewed += run.renewed();
-                    failures += run.failures();
+                    failures += run.failures() + unannounced;
                     if (run.throttled() != null) {
                         throw new Throttled(state.service() + " in " + describe(target) + ": " + run.throttled().getMessage(), run.throttled());
                     }
@@ -370,10 +371,17 @@ public final class Rotator {
         return AcmPcaIssuer.connect(home.acmPca(Region.of(region)), pca.caArn());
     }
 
-    /** The service's EMF line, from a fresh read of what is deployed; a read that fails reports it unreadable, never healthy. */
-    private void emit(DesiredState state, Target target, AwsClients publisher, AwsClients clients, ServiceRun run) {
+    /**
+     * The service's EMF line, from a fresh read of what is deployed; a read that fails reports it
+     * unreadable, never healthy. A publishing target also announces its versions that expire
+     * within {@link RotatorSettings#expiringWithin()}.
+     *
+     * @return the failures of the announcements: 0 or 1
+     */
+    private long emit(DesiredState state, Target target, AwsClients publisher, AwsClients clients, AwsClients home, ServiceRun run) {
         Instant now = clock.instant();
         ServiceHealth health;
+        long failures = 0;
         try {
             StatusQuery query = StatusQuery.of(List.of(state.layerName()), null, StatusQuery.DEFAULT_RENEW_BEFORE_DAYS, now);
             // a member's functions pin the publishing account's versions: its pins are what its metric tells
@@ -386,12 +394,52 @@ public final class Rotator {
             }
             InventoryLayer layer = report.layers().stream().filter(l -> l.layerName().equals(state.layerName())).findFirst().orElse(null);
             health = ServiceHealth.of(state.service(), layer, now);
+            if (target.publishing() && layer != null) {
+                failures = announceExpiring(state, layer, home, now);
+            }
         } catch (RuntimeException e) {
             log.println(state.service() + ": its layer could not be read for the metrics: " + e.getMessage());
             health = ServiceHealth.of(state.service(), null, now);
         }
         metricsOut.println(new EmbeddedMetrics(settings.metricsNamespace())
-                .service(new EmbeddedMetrics.ServiceRun(health, run.renewed(), run.moved(), run.failures()), now));
+                .service(new EmbeddedMetrics.ServiceRun(health, run.renewed(), run.moved(), run.failures() + failures), now));
+        return failures;
+    }
+
+    /**
+     * An event per version whose certificate expires within the window and that is not yet
+     * expired, each run: the consumers the rotator may not move (other teams' accounts, granted
+     * the layer) learn from it by when to move to the newest version, which the event names.
+     */
+    private long announceExpiring(DesiredState state, InventoryLayer layer, AwsClients home, Instant now) {
+        InventoryVersion newest = layer.versions().stream().filter(v -> !v.deleted())
+                .max(Comparator.comparingLong(InventoryVersion::version)).orElse(null);
+        ReleaseEvents events = new ReleaseEvents(home.events(), settings.eventBus());
+        for (InventoryVersion version : layer.versions()) {
+            Instant notAfter = version.notAfter();
+            if (version.deleted() || notAfter == null || !notAfter.isAfter(now) || !notAfter.isBefore(now.plus(settings.expiringWithin()))) {
+                continue;
+            }
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("schemaVersion", 1);
+            detail.put("service", state.service());
+            detail.put("layerName", layer.layerName());
+            detail.put("layerVersion", version.version());
+            detail.put("layerVersionArn", version.layerVersionArn());
+            detail.put("certificateNotAfter", notAfter.toString());
+            detail.put("daysLeft", Duration.between(now, notAfter).toDays());
+            detail.put("newestLayerVersionArn", newest == null ? null : newest.layerVersionArn());
+            detail.put("newestIsExpiring", newest != null && newest.version() == version.version());
+            try {
+                events.put(ReleaseEvents.EXPIRING, dev.mtlscli.json.Json.writeLine(detail), List.of(version.layerVersionArn()));
+            } catch (RuntimeException e) {
+                log.println(state.service() + ": " + version.layerVersionArn() + " expires " + notAfter
+                        + ", and that could not be announced: " + e.getMessage());
+                return 1;
+            }
+            log.println(state.service() + ": announced that " + version.layerVersionArn() + " expires " + notAfter);
+        }
+        return 0;
     }
 
     private RotationListener listener(DesiredState state) {

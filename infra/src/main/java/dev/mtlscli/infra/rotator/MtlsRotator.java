@@ -110,7 +110,9 @@ public final class MtlsRotator extends Construct {
                         // the function reads them by key (GetItem), so it needs no Scan of the table
                         "MTLS_SERVICES", String.join(",", props.services()),
                         // the next run is due one period after a run: the last-run records `status` reads say by when
-                        "MTLS_SCHEDULE_PERIOD", props.schedulePeriod().toIsoString()))
+                        "MTLS_SCHEDULE_PERIOD", props.schedulePeriod().toIsoString(),
+                        // versions this close to expiry are announced on the bus, for the consumers the rotator may not move
+                        "MTLS_EXPIRING_DAYS", Integer.toString(props.expiryAlarmDays())))
                 .build();
 
         LogGroup executionLogs = LogGroup.Builder.create(this, "ExecutionLogs")

@@ -116,10 +116,11 @@ class MtlsRotatorTest {
                 "MTLS_METRICS_NAMESPACE", "acme/mtls",
                 "MTLS_EVENT_BUS", "mtls-releases",
                 "MTLS_SERVICES", "payments,orders",
-                "MTLS_SCHEDULE_PERIOD", "PT6H"), fields(environment));
+                "MTLS_SCHEDULE_PERIOD", "PT6H",
+                "MTLS_EXPIRING_DAYS", "21"), fields(environment));
         assertEquals(Map.of("MTLS_STATE_TABLE", "${Ref:" + logicalId(defaultsJson, "AWS::DynamoDB::Table") + "}",
                         "MTLS_PARAMETER_PREFIX", "/mtls", "MTLS_METRICS_NAMESPACE", "mtls-cli", "MTLS_EVENT_BUS", "default",
-                        "MTLS_SERVICES", "payments", "MTLS_SCHEDULE_PERIOD", "PT12H"),
+                        "MTLS_SERVICES", "payments", "MTLS_SCHEDULE_PERIOD", "PT12H", "MTLS_EXPIRING_DAYS", "14"),
                 fields(only(defaultsJson, "AWS::Lambda::Function").at("/Properties/Environment/Variables")));
         assertTrue(function.at("/Properties/Code/S3Key").asText().endsWith(".jar"), "the stand-in jar is the code asset");
         // the function logs to its own group, which its role names
