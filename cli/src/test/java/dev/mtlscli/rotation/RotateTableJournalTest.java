@@ -172,6 +172,25 @@ class RotateTableJournalTest {
     }
 
     @Test
+    void aRenewalTheRotatorJournaledButNeverPublishedIsMadeAgainInTheWorkspaceNotPublishedStale() {
+        LayerManifest before = manifest(1);
+        rotatorCutAfter("material", 1);
+        assertEquals(1, fleet.versions().size(), "cut off before it published");
+
+        Cli.Result resumed = rotate();
+
+        resumed.assertExit(0, "rotate --lease-table after the rotator was cut off after its renewal");
+        assertTrue(resumed.out().contains("renewing again here"), resumed.out());
+        assertEquals(2, fleet.versions().size(), "one new version");
+        LayerManifest published = manifest(2);
+        assertNotEquals(before.certificateSha256(), published.certificateSha256(), "not the old certificate as if it were new");
+        assertTrue(published.certificateNotAfter().isAfter(before.certificateNotAfter()));
+        assertEquals("/mtls/service-1/keystore-password:2", published.keyStore().password().selector(), "a new password version");
+        assertAllOn(fleet.versions().get(1).layerVersionArn());
+        assertTrue(tableJournal().unfinished().isEmpty());
+    }
+
+    @Test
     void rollbackWithTheLeaseTableUndoesTheRotationTheRotatorCompletedInTheTable() {
         rotatorRotates(RotationListener.NONE);
         assertAllOn(fleet.versions().get(1).layerVersionArn());
