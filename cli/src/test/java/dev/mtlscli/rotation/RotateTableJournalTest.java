@@ -103,13 +103,17 @@ class RotateTableJournalTest {
 
     /** The rotator's run of the core on the service: its journal in the table, its material not in the person's workspace. */
     private void rotatorRotates(RotationListener listener) {
-        Path elsewhere = copy(fleet.ws.root(), temp.resolve("rotator-memory"));
+        coreRotates(copy(fleet.ws.root(), temp.resolve("rotator-memory")), RotationRequest.CaRolloverRequest.NONE, listener);
+    }
+
+    /** The core as the rotator runs it, journaling in the table, with the material of {@code elsewhere}. */
+    private void coreRotates(Path elsewhere, RotationRequest.CaRolloverRequest ca, RotationListener listener) {
         RotationService.Journals journals = (service, layerName, region, clock) -> RotationJournal.inStore(
                 new TableJournalStore(dynamo, TABLE, new LeaseScope(FakeAws.ACCOUNT_ID, region, layerName)), service, layerName, region,
                 clock, ROTATOR);
         try (AwsClients clients = AwsClients.connect(new AwsSettings(aws.region(), null, aws.endpoint(), Map.of()))) {
             RotationRequest request = new RotationRequest("service-1", "mtls-{service}", Duration.ofDays(400), false, List.of(), Map.of(),
-                    RotationRequest.CaRolloverRequest.NONE);
+                    ca);
             new RotationService(journals, clients, Clock.systemUTC(), listener).rotate(request,
                     new WorkspaceMaterialSteps(elsewhere, "service-1", clients::acmPca, new SecureRandom()), new RunOptions(0, 1, null), null,
                     false);
@@ -288,6 +292,30 @@ class RotateTableJournalTest {
         assertEquals(3, fleet.versions().size(), "no version published by the person");
         assertAllOn(fleet.versions().get(2).layerVersionArn());
         assertTrue(tableJournal().unfinished().isEmpty());
+    }
+
+    @Test
+    void aCertificateFromANewCaThatAnotherCopyOfTheWorkspaceIssuedIsRefusedInOneLineNotPublishedFromHere() {
+        Path colleague = copy(fleet.ws.root(), temp.resolve("colleague-ws"));
+        Cli.Result prepared = FakeAwsCli.run(aws, "rotate", "--service", "service-1", "--workspace", colleague.toString(), "--new-ca",
+                "--lease-table", TABLE);
+        assertEquals(3, prepared.exitCode(), prepared.err());
+        // the colleague's issue from the new CA, journaled in the table, cut off before it published
+        assertThrows(RuntimeException.class, () -> coreRotates(colleague, RotationRequest.CaRolloverRequest.NEW_CA_CONFIRMED,
+                cutAfter("material", 1)));
+        assertEquals(2, fleet.versions().size());
+        aws.clearRequests();
+
+        Cli.Result refused = rotate();
+
+        assertEquals(1, refused.exitCode(), refused.err());
+        assertEquals(1, refused.errLines().size(), refused.err());
+        assertTrue(refused.errLines().get(0).startsWith("mtls-cli: rotation "), refused.err());
+        assertTrue(refused.err().contains("journals its CA_ISSUE step as done, but this workspace does not hold its result"),
+                refused.err());
+        assertEquals(List.of(), aws.requests("PublishLayerVersion"));
+        assertEquals(List.of(), aws.requests("UpdateFunctionConfiguration"));
+        assertEquals(2, fleet.versions().size());
     }
 
     @Test
