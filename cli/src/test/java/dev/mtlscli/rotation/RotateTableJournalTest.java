@@ -319,6 +319,18 @@ class RotateTableJournalTest {
     }
 
     @Test
+    void pruneWithTheLeaseTableJournalsItsDeletionsInTheTable() {
+        rotatorRotates(RotationListener.NONE);
+
+        rotate("--prune", "--grace-days", "0").assertExit(0, "rotate --prune --lease-table");
+
+        assertEquals(1, fleet.versions().size(), "version 1, which no function uses, is deleted");
+        assertEquals(List.of(fleet.v1), tableJournal().read().stream().filter(e -> JournalEvent.PRUNED.equals(e.event()))
+                .map(e -> e.detail("layerVersionArn")).toList());
+        assertFalse(Files.exists(fleet.journal()));
+    }
+
+    @Test
     void aDryRunReadsTheTablesJournalAndWritesNothing() {
         rotatorCutAfter("moved", 2);
         String rotation = tableJournal().unfinished().orElseThrow().rotationId();
