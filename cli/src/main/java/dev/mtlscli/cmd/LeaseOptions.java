@@ -113,6 +113,14 @@ public final class LeaseOptions {
         return openTable(table, settings);
     }
 
+    /**
+     * The table named, whose items also hold each lease scope's rotation journal (as the scheduled
+     * rotator keeps it); null when no table is named.
+     */
+    Table journalTable(AwsSettings settings) {
+        return table == null || table.isBlank() ? null : openTable(table, settings);
+    }
+
     /** A table named by name (in the settings' region) or by ARN (in its own region). */
     static Table openTable(String table, AwsSettings settings) {
         String region = tableRegion(table);

@@ -8,12 +8,14 @@ import dev.mtlscli.aws.ControlPlaneRateLimiter;
 import dev.mtlscli.json.Json;
 import dev.mtlscli.layer.PublishOptions;
 import dev.mtlscli.layer.ReleaseEvents;
+import dev.mtlscli.lease.LeaseHolders;
 import dev.mtlscli.rotation.FleetRotationService;
 import dev.mtlscli.rotation.RotationOutcome;
 import dev.mtlscli.rotation.RotationRequest;
 import dev.mtlscli.rotation.RotationService;
 import dev.mtlscli.rotation.RunOptions;
 import dev.mtlscli.rotation.WorkspaceMaterialSteps;
+import dev.mtlscli.scheduled.LeaseTableJournals;
 import dev.mtlscli.secrets.PasswordParameters;
 import dev.mtlscli.store.BoundedReads;
 import dev.mtlscli.workspace.ExistingWorkspace;
@@ -24,6 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -42,8 +45,9 @@ import java.util.concurrent.Callable;
         versionProvider = VersionProvider.class,
         description = {
                 "Renew a service's client material before it expires and move every function that uses its layer to the",
-                "new layer version: plan, then apply step by step with a journal in the workspace, so a run cut off",
-                "halfway is finished by running it again (or undone with --rollback)."
+                "new layer version: plan, then apply step by step with a journal (in the workspace, or with --lease-table in",
+                "that table, shared with the scheduled rotator), so a run cut off halfway is finished by running it again",
+                "(or undone with --rollback)."
         })
 public final class RotateCommand implements Callable<Integer> {
 
@@ -63,7 +67,7 @@ public final class RotateCommand implements Callable<Integer> {
     String service;
 
     @Option(names = "--workspace", paramLabel = "DIR", defaultValue = "mtls-certs",
-            description = "Workspace written by 'certs create' (default: ${DEFAULT-VALUE}); the journal is kept in its rotations/.")
+            description = "Workspace written by 'certs create' (default: ${DEFAULT-VALUE}); the journal is kept in its rotations/ (with --lease-table: in the table).")
     Path workspace;
 
     @Option(names = "--layer-name", paramLabel = "NAME", defaultValue = PublishOptions.DEFAULT_LAYER_NAME,
@@ -202,8 +206,10 @@ public final class RotateCommand implements Callable<Integer> {
         RotateOutput output = output(out);
 
         try (AwsClients clients = AwsClients.connect(aws.settings(), lambdaRates.limiter());
-             LeaseOptions.Held held = dryRun ? null : lease.hold(List.of(clients), aws.settings(), layerName.replace("{service}", service))) {
-            RotationService rotation = new RotationService(ws.directory(), clients, Clock.systemUTC(), output);
+             LeaseOptions.Held held = dryRun ? null : lease.hold(List.of(clients), aws.settings(), layerName.replace("{service}", service));
+             LeaseOptions.Table journalTable = lease.journalTable(aws.settings())) {
+            RotationService rotation = journalTable == null ? new RotationService(ws.directory(), clients, Clock.systemUTC(), output)
+                    : new RotationService(tableJournals(ws, clients, journalTable, output), clients, Clock.systemUTC(), output);
             if (releaseEventBus != null) {
                 rotation.announcingOn(new ReleaseEvents(clients.events(), releaseEventBus));
             }
@@ -227,6 +233,18 @@ public final class RotateCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             throw lease.lostInstead(e);
         }
+    }
+
+    /**
+     * With a lease table, the journal of the lease's scope in it, shared with the scheduled rotator
+     * (after an unfinished rotation of the workspace's file journal: {@link LeaseTableJournals}).
+     */
+    private RotationService.Journals tableJournals(ExistingWorkspace ws, AwsClients clients, LeaseOptions.Table table,
+                                                   RotateOutput output) {
+        GetCallerIdentityResponse identity = clients.sts().getCallerIdentity();
+        LeaseTableJournals journals = new LeaseTableJournals(ws.directory(), table.dynamoDb(clients), table.name(), identity.account(),
+                LeaseHolders.command(identity.arn()), output::notice);
+        return rollback ? journals::forRollback : prune ? journals::forPrune : journals::forRotation;
     }
 
     private RotateOutput output(PrintWriter out) {

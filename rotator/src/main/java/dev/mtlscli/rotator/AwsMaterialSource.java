@@ -160,7 +160,8 @@ final class AwsMaterialSource implements MaterialSource {
             if (LayerVersionArn.parse(current.layerVersionArn()).version() > planned) {
                 renewed = readBack();
             } else {
-                apply(MaterialStep.RENEW);
+                // a CA step a person journaled is refused here: the rotator renews only
+                apply(plan.materialStep());
             }
         }
         return publishable(now);
