@@ -162,19 +162,29 @@ public final class Rotator {
         long moved = 0;
         long renewed = 0;
         long failures = 0;
+        Runnable guard = () -> {
+            // every change in the target is made only right after DynamoDB confirmed our lease
+            LeaseKeeper held = keeper.get();
+            if (held == null) {
+                throw new IllegalStateException("a change outside a rotation lease");
+            }
+            held.confirm();
+        };
         try (AwsClients home = AwsClients.connect(settings.aws());
              AwsClients regional = AwsClients.connect(settings.aws().withRegion(target.region()), limiter)) {
-            // every change in the target is made only right after DynamoDB confirmed our lease
-            regional.guardChanges(() -> {
-                LeaseKeeper held = keeper.get();
-                if (held == null) {
-                    throw new IllegalStateException("a change outside a rotation lease");
-                }
-                held.confirm();
-            });
-            AwsClients clients = target.roleArn() == null ? regional : regional.inAccount(target.account(), roleName(target.roleArn()));
+            regional.guardChanges(guard);
+            List<DesiredState> all = desiredStates(home);
+            AwsClients clients = target.publishing() ? regional : regional.inAccount(target.account(), roleName(target.roleArn()));
+            // the member slices of a region run side by side, each in its own invocation, and all read the publishing
+            // account's layer there: each takes only its share of that account-region's quota
+            AwsClients publisher = target.publishing() ? regional
+                    : AwsClients.connect(settings.aws().withRegion(target.region()),
+                    ControlPlaneRateLimiter.of(shareOf(LambdaRates.DEFAULT, membersIn(all, target.region()))));
+            if (publisher != regional) {
+                publisher.guardChanges(guard);
+            }
             try {
-                List<DesiredState> states = desiredStates(home).stream()
+                List<DesiredState> states = all.stream()
                         .filter(state -> state.targets().stream().anyMatch(t -> t.account().equals(target.account())
                                 && t.region().equals(target.region())))
                         .sorted(Comparator.comparing(DesiredState::service)).toList();
@@ -193,13 +203,13 @@ public final class Rotator {
                     ServiceRun run;
                     try (LeaseKeeper held = LeaseKeeper.hold(leases, List.of(scope), holder, LEASE_TTL, clock, LEASE_TTL.dividedBy(3))) {
                         keeper.set(held);
-                        run = rotate(state, target, clients, regional, home, holder);
+                        run = rotate(state, target, clients, publisher, home, holder);
                     } catch (LeaseHeldException e) {
                         throw new LeaseBusy(e.getMessage(), e);
                     } finally {
                         keeper.set(null);
                     }
-                    long unannounced = emit(state, target, regional, clients, home, run);
+                    long unannounced = emit(state, target, publisher, clients, home, run);
                     moved += run.moved();
                     renewed += run.renewed();
                     failures += run.failures() + unannounced;
@@ -210,6 +220,9 @@ public final class Rotator {
             } finally {
                 if (clients != regional) {
                     clients.close();
+                }
+                if (publisher != regional) {
+                    publisher.close();
                 }
             }
         }
@@ -465,6 +478,18 @@ public final class Rotator {
                     + " from the rotator's services")).state());
         }
         return states;
+    }
+
+    /** The member account-regions of every desired state in {@code region}, each once. */
+    static int membersIn(List<DesiredState> states, String region) {
+        return (int) states.stream().flatMap(state -> state.targets().stream())
+                .filter(t -> t.roleArn() != null && t.region().equals(region)).map(DesiredState.Target::account).distinct().count();
+    }
+
+    /** An even share of the rates among {@code slices}, at least one call a second each. */
+    static LambdaRates shareOf(LambdaRates rates, int slices) {
+        int n = Math.max(1, slices);
+        return new LambdaRates(Math.max(1, rates.controlPlanePerSecond() / n), Math.max(1, rates.getFunctionPerSecond() / n));
     }
 
     /** Throttled past the SDK's retries: the state machine retries the slice later, with backoff. */
