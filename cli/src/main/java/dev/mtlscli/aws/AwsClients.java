@@ -48,7 +48,7 @@ public final class AwsClients implements AutoCloseable {
     private final List<AutoCloseable> opened = new ArrayList<>();
     private SsmClient ssm;
     private LambdaClient lambda;
-    private AcmPcaClient acmPca;
+    private final Map<Region, AcmPcaClient> acmPca = new HashMap<>();
     private StsClient sts;
     private final Map<Region, KmsClient> kms = new HashMap<>();
     private EventBridgeClient events;
@@ -128,11 +128,14 @@ public final class AwsClients implements AutoCloseable {
         return lambda;
     }
 
-    public synchronized AcmPcaClient acmPca() {
-        if (acmPca == null) {
-            acmPca = track(guarded(configure(AcmPcaClient.builder(), AwsService.ACM_PCA, RetryMode.STANDARD)).build());
-        }
-        return acmPca;
+    public AcmPcaClient acmPca() {
+        return acmPca(region);
+    }
+
+    /** ACM Private CA of a given region: a Private CA issues in its own region, as a KMS key signs in its own. */
+    public synchronized AcmPcaClient acmPca(Region caRegion) {
+        return acmPca.computeIfAbsent(caRegion,
+                r -> track(guarded(configure(AcmPcaClient.builder(), AwsService.ACM_PCA, RetryMode.STANDARD)).region(r).build()));
     }
 
     public KmsClient kms() {
@@ -189,7 +192,7 @@ public final class AwsClients implements AutoCloseable {
      * the call. Set before those clients are first used.
      */
     public synchronized void guardChanges(Runnable check) {
-        if (ssm != null || lambda != null || acmPca != null || !kms.isEmpty() || events != null || ram != null) {
+        if (ssm != null || lambda != null || !acmPca.isEmpty() || !kms.isEmpty() || events != null || ram != null) {
             throw new IllegalStateException("guardChanges after a client was built");
         }
         this.beforeChange = check;

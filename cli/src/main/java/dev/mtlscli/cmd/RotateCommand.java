@@ -110,7 +110,7 @@ public final class RotateCommand implements Callable<Integer> {
     boolean rollback;
 
     @Option(names = "--prune", description = "Delete the layer versions no function uses, older than --grace-days (never the newest, "
-            + "never a parameter version).")
+            + "never a parameter version). With --schedule: the rotator does so after each run.")
     boolean prune;
 
     @Option(names = "--grace-days", paramLabel = "DAYS", defaultValue = "7", description = "With --prune: keep versions younger than this "
@@ -236,9 +236,15 @@ public final class RotateCommand implements Callable<Integer> {
     }
 
     private Integer schedule() {
-        if (rollback || prune || newCa || backendTrustsNewCa || completeCaRollover || force || verifyPayload != null) {
-            throw new MtlsException("--schedule writes the desired state and rotates nothing; it does not go with --rollback, --prune, "
+        if (rollback || newCa || backendTrustsNewCa || completeCaRollover || force || verifyPayload != null) {
+            throw new MtlsException("--schedule writes the desired state and rotates nothing; it does not go with --rollback, "
                     + "the CA rollover options, --force or --verify-payload");
+        }
+        if (!prune && spec.commandLine().getParseResult().hasMatchedOption("--grace-days")) {
+            throw new MtlsException("--grace-days goes with --prune: with --schedule, --prune --grace-days N is the rotator's retention policy");
+        }
+        if (graceDays < 0) {
+            throw new MtlsException("--grace-days must be 0 or more days");
         }
         if (canary < 0) {
             throw new MtlsException("--canary must be 0 or more");
@@ -247,6 +253,11 @@ public final class RotateCommand implements Callable<Integer> {
             AwsNames.kmsKeyId(kmsKeyId);
         }
         fleetAccounts.check();
+        if (fleetAccounts.any() && !functions.isEmpty()) {
+            // a name means a function of one account; the member accounts' slices would each miss the others' names
+            throw new MtlsException("--functions names consumers of one account; with --accounts or --organization select them "
+                    + "with --function-tag, or schedule every user of the layer");
+        }
         AwsNames.layerName(layerName.replace("{service}", service));
         List<String> inRegions = CommaSeparated.elements(spec.commandLine(), "--regions", regions);
         ExistingWorkspace ws = ExistingWorkspace.open(workspace);
@@ -254,7 +265,7 @@ public final class RotateCommand implements Callable<Integer> {
         try (WorkspaceLock lock = dryRun ? null : WorkspaceLock.acquire(ws.directory(), "rotate --schedule")) {
             return new RotateSchedule(aws.settings(), fleetAccounts, lease, global.output, spec.commandLine().getOut()).run(ws,
                     new RotateSchedule.Asked(service, layerName, parameterPrefix, kmsKeyId, functions, functionTags, inRegions,
-                            renewAtPercent, jitterPercent, canary, verifyInvoke, dryRun));
+                            renewAtPercent, jitterPercent, canary, verifyInvoke, prune ? Integer.valueOf(graceDays) : null, dryRun));
         }
     }
 

@@ -31,7 +31,7 @@ final class RotateSchedule {
     /** What the command was asked, as the options give it. */
     record Asked(String service, String layerName, String parameterPrefix, String ssmKmsKeyId, List<String> functions,
                  Map<String, String> functionTags, List<String> regions, Integer renewAtPercent, Integer jitterPercent, int canary,
-                 boolean verifyInvoke, boolean dryRun) {
+                 boolean verifyInvoke, Integer pruneGraceDays, boolean dryRun) {
     }
 
     private final AwsSettings settings;
@@ -58,7 +58,8 @@ final class RotateSchedule {
             List<DesiredState.Target> targets = targets(home, caller.account(), asked.regions());
             DesiredState state = ScheduleExport.from(workspace, asked.service(), new ScheduleExport.Choices(
                     asked.layerName().replace("{service}", asked.service()), prefix, asked.ssmKmsKeyId(), asked.functions(),
-                    asked.functionTags(), targets, asked.renewAtPercent(), asked.jitterPercent(), asked.canary(), asked.verifyInvoke()));
+                    asked.functionTags(), targets, asked.renewAtPercent(), asked.jitterPercent(), asked.canary(), asked.verifyInvoke(),
+                    asked.pruneGraceDays()));
             DesiredStateTable states = new DesiredStateTable(table.dynamoDb(home), table.name());
             Optional<DesiredStateTable.Stored> current = states.read(asked.service());
             boolean same = current.isPresent() && current.get().state().equals(state);
@@ -100,7 +101,8 @@ final class RotateSchedule {
             out.println(what + " the desired state of " + state.service() + " in " + TerminalText.escape(table)
                     + (asked.dryRun() || same ? (existed ? " (revision " + revision + ")" : "") : " as revision " + revision)
                     + ": " + state.targets().size() + " account-region(s), issuer "
-                    + state.issuer().arn() + ".");
+                    + state.issuer().arn() + ", " + (state.pruneGraceDays() == null ? "no pruning"
+                    : "prunes unused layer versions older than " + state.pruneGraceDays() + " day(s)") + ".");
             out.println("The rotator needs these props of MtlsRotator (docs/rotation-in-aws.md) in your CDK app:");
             props.forEach(line -> out.println("    " + line));
         }

@@ -1,6 +1,7 @@
 package dev.mtlscli.rotation;
 
 import dev.mtlscli.MtlsException;
+import dev.mtlscli.aws.Arns;
 import dev.mtlscli.aws.AwsCalls;
 import dev.mtlscli.aws.AwsService;
 import dev.mtlscli.aws.LayerVersionArn;
@@ -26,14 +27,35 @@ import java.util.UUID;
  * Decides a rotation from what is deployed: the newest version of the service's layer and its
  * expiry (from its manifest), the functions that use any version of the layer, and whether the
  * certificate is inside the renewal window. Reads only; nothing changes here.
+ *
+ * <p>The layer and its consumers are usually in one account-region. When the consumers are in
+ * another account ({@link #forConsumersIn}), they use the publishing account's versions, granted
+ * to them, and the plan only moves them: renewing and publishing are the publishing account's
+ * rotation, which its own run does, so two accounts never renew one release.
  */
 public final class RotationPlanner {
     private final LambdaClient lambda;
+    private final LambdaClient consumers;
+    private final String consumerAccount;
     private final Clock clock;
 
     public RotationPlanner(LambdaClient lambda, Clock clock) {
+        this(lambda, lambda, null, clock);
+    }
+
+    private RotationPlanner(LambdaClient lambda, LambdaClient consumers, String consumerAccount, Clock clock) {
         this.lambda = lambda;
+        this.consumers = consumers;
+        this.consumerAccount = consumerAccount;
         this.clock = clock;
+    }
+
+    /**
+     * @param lambda    the publishing account's client in the region, where the layer's versions are
+     * @param consumers the client of {@code account}, the same region, where the functions are
+     */
+    public static RotationPlanner forConsumersIn(String account, LambdaClient lambda, LambdaClient consumers, Clock clock) {
+        return new RotationPlanner(lambda, consumers, account, clock);
     }
 
     public RotationPlan plan(RotationRequest request, MaterialStep caStep) {
@@ -53,7 +75,15 @@ public final class RotationPlanner {
 
         MaterialStep step = caStep;
         String reason;
-        if (caStep != MaterialStep.NONE) {
+        if (consumerAccount != null) {
+            if (caStep != MaterialStep.NONE || request.force()) {
+                throw new MtlsException("the functions of account " + consumerAccount + " use the layer of " + Arns.account(current.arn())
+                        + ": renew or roll its CA over in the publishing account's rotation, then move these");
+            }
+            step = MaterialStep.NONE;
+            reason = "the functions of account " + consumerAccount + " use " + current + " of account " + Arns.account(current.arn())
+                    + " (its certificate expires " + notAfter + ", in " + daysLeft + " days), which renews it";
+        } else if (caStep != MaterialStep.NONE) {
             reason = "CA rollover step " + caStep;
         } else if (request.force()) {
             step = MaterialStep.RENEW;
@@ -88,7 +118,7 @@ public final class RotationPlanner {
 
     private List<FunctionLayers> consumers(RotationRequest request, String layerArn) {
         List<FunctionLayers> consumers = new ArrayList<>();
-        List<FunctionLayers> all = FunctionInventory.read(lambda);
+        List<FunctionLayers> all = FunctionInventory.read(this.consumers);
         for (FunctionLayers function : all) {
             if (function.versionOf(layerArn).isPresent()) {
                 consumers.add(function);
@@ -97,7 +127,8 @@ public final class RotationPlanner {
         if (!request.functionNames().isEmpty()) {
             for (String name : request.functionNames()) {
                 if (all.stream().noneMatch(f -> f.functionName().equals(name))) {
-                    throw new MtlsException("function " + name + " does not exist in this account and region (--functions)");
+                    throw new MtlsException("function " + name + " does not exist in " + (consumerAccount == null ? "this account"
+                            : "account " + consumerAccount) + " and region (--functions)");
                 }
                 if (consumers.stream().noneMatch(f -> f.functionName().equals(name))) {
                     throw new MtlsException("function " + name + " does not use layer " + layerArn);
@@ -114,7 +145,7 @@ public final class RotationPlanner {
 
     private boolean hasTags(FunctionLayers function, Map<String, String> wanted) {
         Map<String, String> tags = AwsCalls.call(AwsService.LAMBDA, "ListTags " + function.functionName(),
-                () -> lambda.listTags(b -> b.resource(function.functionArn())).tags());
+                () -> consumers.listTags(b -> b.resource(function.functionArn())).tags());
         return wanted.entrySet().stream().allMatch(tag -> tag.getValue().equals(tags.get(tag.getKey())));
     }
 

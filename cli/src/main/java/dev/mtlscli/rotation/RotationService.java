@@ -5,6 +5,7 @@ import dev.mtlscli.aws.AwsClients;
 import dev.mtlscli.layer.LayerLister;
 import dev.mtlscli.layer.ReleaseEvents;
 import dev.mtlscli.layer.ListedVersion;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,6 +38,8 @@ public final class RotationService {
     private final Clock clock;
     private final RotationListener listener;
     private ReleaseEvents releaseEvents;
+    private String consumerAccount;
+    private LambdaClient consumers;
 
     /** The journals in the workspace's rotations/. */
     public RotationService(Path workspace, AwsClients clients, Clock clock, RotationListener listener) {
@@ -55,6 +58,18 @@ public final class RotationService {
     /** Announces each release on this bus too, besides the release parameter ({@link dev.mtlscli.layer.ReleaseAnnouncer}). */
     public RotationService announcingOn(ReleaseEvents events) {
         this.releaseEvents = events;
+        return this;
+    }
+
+    /**
+     * Moves the functions of another account that use the layer of the clients' account (granted
+     * to it), with {@code lambda}, that account's client in the same region; the layer stays where
+     * it is. Such a rotation only moves: the publishing account's own rotation renews and
+     * publishes ({@link RotationPlanner#forConsumersIn}), and prunes.
+     */
+    public RotationService movingConsumersOf(String account, LambdaClient lambda) {
+        this.consumerAccount = account;
+        this.consumers = lambda;
         return this;
     }
 
@@ -83,7 +98,9 @@ public final class RotationService {
             } catch (WaitingForConfirmation waiting) {
                 return new RotationOutcome.Waiting(waiting.getMessage());
             }
-            plan = new RotationPlanner(clients.lambda(), clock).plan(request, caStep);
+            RotationPlanner planner = consumerAccount == null ? new RotationPlanner(clients.lambda(), clock)
+                    : RotationPlanner.forConsumersIn(consumerAccount, clients.lambda(), consumers, clock);
+            plan = planner.plan(request, caStep);
             resumed = false;
         }
         listener.planned(plan, resumed);
@@ -93,8 +110,10 @@ public final class RotationService {
         if (plan.isEmpty()) {
             return new RotationOutcome.NothingToDo(plan.reason());
         }
-        FunctionMover mover = FunctionMover.withDefaultPolling(clients.lambda());
-        RotationRunner runner = new RotationRunner(mover, new TargetVersionCheck(clients.lambda(), mover), journal, listener);
+        FunctionMover mover = FunctionMover.withDefaultPolling(consumers());
+        // the target is checked where it was published, whichever account's functions move to it
+        RotationRunner runner = new RotationRunner(mover, new TargetVersionCheck(clients.lambda(),
+                FunctionMover.withDefaultPolling(clients.lambda())), journal, listener);
         RotationPublisher publisher = new RotationPublisher(material, clients.lambda(), clients.ssm(), kmsKeyId, releaseEvents, clock,
                 line -> listener.notice("  " + line));
         RotationResult result = resumed ? runner.resume(plan, material, publisher, options) : runner.start(plan, material, publisher, options);
@@ -115,7 +134,7 @@ public final class RotationService {
         if (dryRun) {
             return new RotationOutcome.RollbackPlanned(last.rotationId(), journal.location());
         }
-        RotationRollback.Result result = new RotationRollback(FunctionMover.withDefaultPolling(clients.lambda()), journal,
+        RotationRollback.Result result = new RotationRollback(FunctionMover.withDefaultPolling(consumers()), journal,
                 (step, detail) -> listener.notice("  " + step + " " + detail)).rollBack(last, concurrency);
         return new RotationOutcome.RolledBack(last.rotationId(), result.rolledBack(), result.leftAlone());
     }
@@ -126,9 +145,20 @@ public final class RotationService {
      * journaled. Each version's verdict is a notice as it is reached.
      */
     public RotationOutcome prune(String service, String layerName, Duration grace, boolean dryRun) {
+        return prune(service, layerName, grace, dryRun, Set.of());
+    }
+
+    /**
+     * As {@link #prune(String, String, Duration, boolean)}, keeping also the versions in
+     * {@code alsoInUse}: those the functions of other accounts use ({@link LayerVersionsInUse}).
+     */
+    public RotationOutcome prune(String service, String layerName, Duration grace, boolean dryRun, Set<String> alsoInUse) {
+        if (consumerAccount != null) {
+            throw new IllegalStateException("only the publishing account prunes its layer");
+        }
         RotationJournal journal = journal(service, layerName);
         List<ListedVersion> versions = new LayerLister(clients.lambda()).list(layerName);
-        Set<String> inUse = new HashSet<>();
+        Set<String> inUse = new HashSet<>(alsoInUse);
         for (FunctionLayers function : FunctionInventory.read(clients.lambda())) {
             inUse.addAll(function.layerArns());
         }
@@ -143,6 +173,25 @@ public final class RotationService {
                     : "kept, " + candidate.why()));
         }
         return new RotationOutcome.Pruned(deleted, dryRun);
+    }
+
+    /**
+     * The versions the last rotation of the journal moved functions from, and the one it started
+     * from: what {@link #rollBack} would move them back to, so a pruner that keeps them keeps the
+     * rollback possible.
+     */
+    public Set<String> rollbackTargets(String service, String layerName) {
+        Set<String> targets = new HashSet<>();
+        journal(service, layerName).latest().ifPresent(plan -> {
+            targets.add(plan.currentArn());
+            plan.moves().forEach(move -> targets.add(move.fromArn()));
+        });
+        targets.remove("");
+        return targets;
+    }
+
+    private LambdaClient consumers() {
+        return consumers == null ? clients.lambda() : consumers;
     }
 
     private RotationJournal journal(String service, String layerName) {

@@ -31,6 +31,9 @@ import java.util.Set;
  * @param functions       the consumers to move by name; empty with no tags: every user of the layer
  * @param renewAtPercent  of the certificate's lifetime at which it is renewed, or null for two thirds
  * @param jitterPercent   of the lifetime by which renewal may come earlier, or null for 5
+ * @param pruneGraceDays  the retention policy: after each run the rotator deletes the layer versions
+ *                        no consumer uses that are older than this many days (never the newest);
+ *                        null: it deletes none
  */
 public record DesiredState(
         String service,
@@ -45,12 +48,13 @@ public record DesiredState(
         Integer renewAtPercent,
         Integer jitterPercent,
         int canary,
-        boolean verifyInvoke) {
+        boolean verifyInvoke,
+        Integer pruneGraceDays) {
 
     public static final int SCHEMA_VERSION = 1;
     private static final Set<String> FIELDS = Set.of("schemaVersion", "service", "layerName", "parameterPrefix", "ssmKmsKeyId",
             "issuer", "trustAnchors", "functions", "functionTags", "targets", "renewAtPercent", "jitterPercent", "canary",
-            "verifyInvoke");
+            "verifyInvoke", "pruneGraceDays");
 
     /** An account-region the rotator works in; {@code roleArn} is assumed there, null for the rotator's own account. */
     public record Target(String account, String region, String roleArn) {
@@ -71,6 +75,17 @@ public record DesiredState(
         if (canary < 0) {
             throw new MtlsException(service + ": the canary count must be 0 or more");
         }
+        if (pruneGraceDays != null && pruneGraceDays < 0) {
+            throw new MtlsException(service + ": the grace period of pruning must be 0 or more days");
+        }
+    }
+
+    /** A state without a retention policy: the rotator deletes no layer version. */
+    public DesiredState(String service, String layerName, String parameterPrefix, String ssmKmsKeyId, ScheduledIssuer issuer,
+                        List<X509Certificate> trustAnchors, List<String> functions, Map<String, String> functionTags,
+                        List<Target> targets, Integer renewAtPercent, Integer jitterPercent, int canary, boolean verifyInvoke) {
+        this(service, layerName, parameterPrefix, ssmKmsKeyId, issuer, trustAnchors, functions, functionTags, targets, renewAtPercent,
+                jitterPercent, canary, verifyInvoke, null);
     }
 
     public RenewalPolicy renewalPolicy() {
@@ -121,6 +136,11 @@ public record DesiredState(
         json.put("jitterPercent", jitterPercent);
         json.put("canary", canary);
         json.put("verifyInvoke", verifyInvoke);
+        if (pruneGraceDays != null) {
+            // written only when set: a rotator that predates pruning refuses such a state (an unknown
+            // field) instead of silently keeping every version, and still reads the states without it
+            json.put("pruneGraceDays", pruneGraceDays);
+        }
         return Json.write(json);
     }
 
@@ -156,7 +176,8 @@ public record DesiredState(
         return new DesiredState(required(json.string("service"), source, "service"), required(json.string("layerName"), source, "layerName"),
                 required(json.string("parameterPrefix"), source, "parameterPrefix"), json.string("ssmKmsKeyId"), issuer,
                 certificates(json.strings("trustAnchors"), source + " trustAnchors"), orEmpty(json.strings("functions")), tags, targets,
-                json.integer("renewAtPercent"), json.integer("jitterPercent"), canary == null ? 0 : canary, Boolean.TRUE.equals(verify));
+                json.integer("renewAtPercent"), json.integer("jitterPercent"), canary == null ? 0 : canary, Boolean.TRUE.equals(verify),
+                json.integer("pruneGraceDays"));
     }
 
     private static <T> T required(T value, String source, String field) {

@@ -25,14 +25,23 @@ public final class ScheduleExport {
     /** What the person scheduling says about the consumers and the policy. */
     public record Choices(String layerName, String parameterPrefix, String ssmKmsKeyId, List<String> functions,
                           Map<String, String> functionTags, List<DesiredState.Target> targets, Integer renewAtPercent,
-                          Integer jitterPercent, int canary, boolean verifyInvoke) {
+                          Integer jitterPercent, int canary, boolean verifyInvoke, Integer pruneGraceDays) {
+
+        /** Without a retention policy: the rotator prunes nothing. */
+        public Choices(String layerName, String parameterPrefix, String ssmKmsKeyId, List<String> functions,
+                       Map<String, String> functionTags, List<DesiredState.Target> targets, Integer renewAtPercent,
+                       Integer jitterPercent, int canary, boolean verifyInvoke) {
+            this(layerName, parameterPrefix, ssmKmsKeyId, functions, functionTags, targets, renewAtPercent, jitterPercent, canary,
+                    verifyInvoke, null);
+        }
     }
 
     public static DesiredState from(ExistingWorkspace workspace, String service, Choices choices) {
         ScheduledIssuer issuer = ScheduledIssuer.of(workspace, service);
         return new DesiredState(service, choices.layerName(), choices.parameterPrefix(), choices.ssmKmsKeyId(), issuer,
                 trustAnchors(workspace, service), choices.functions(), choices.functionTags(), choices.targets(),
-                choices.renewAtPercent(), choices.jitterPercent(), choices.canary(), choices.verifyInvoke());
+                choices.renewAtPercent(), choices.jitterPercent(), choices.canary(), choices.verifyInvoke(),
+                choices.pruneGraceDays());
     }
 
     /** The trusted certificates of the service's truststore, in alias order (a truststore holds no key). */

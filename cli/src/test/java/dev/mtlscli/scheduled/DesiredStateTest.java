@@ -157,6 +157,30 @@ class DesiredStateTest {
     }
 
     @Test
+    void aRetentionPolicyIsStoredOnlyWhenSetSoThatARotatorThatCannotPruneRefusesIt() {
+        ScheduleExport.Choices keepAll = choices();
+        ScheduleExport.Choices prune = new ScheduleExport.Choices("mtls-service-1", "/mtls/service-1/", null, List.of("orders"),
+                Map.of("team", "payments"), HOME, null, null, 1, true, 3);
+        ScheduleExport.Choices negative = new ScheduleExport.Choices("l", "/p/", null, List.of(), Map.of(), HOME, null, null, 0, false, -1);
+
+        DesiredState withoutPolicy = ScheduleExport.from(kmsWorkspace, "service-1", keepAll);
+        DesiredState withPolicy = ScheduleExport.from(kmsWorkspace, "service-1", prune);
+
+        assertFalse(withoutPolicy.toJson().contains("pruneGraceDays"), withoutPolicy.toJson());
+        assertEquals(null, DesiredState.parse(withoutPolicy.toJson(), "state").pruneGraceDays());
+        assertEquals(3, DesiredState.parse(withPolicy.toJson(), "state").pruneGraceDays());
+        assertEquals(withPolicy, DesiredState.parse(withPolicy.toJson(), "state"));
+        // a reader of the same schema version without the field is what an older rotator is
+        MtlsException older = assertThrows(MtlsException.class, () -> dev.mtlscli.json.Json.parseObject(
+                withPolicy.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8), "state").allowOnly(java.util.Set.of(
+                "schemaVersion", "service", "layerName", "parameterPrefix", "ssmKmsKeyId", "issuer", "trustAnchors", "functions",
+                "functionTags", "targets", "renewAtPercent", "jitterPercent", "canary", "verifyInvoke")));
+        assertTrue(older.getMessage().contains("pruneGraceDays"), older.getMessage());
+        assertTrue(assertThrows(MtlsException.class, () -> ScheduleExport.from(kmsWorkspace, "service-1", negative)).getMessage()
+                .contains("0 or more days"));
+    }
+
+    @Test
     void aLocalCaIsRefusedWithWhyAndHowToMove() {
         Path local = temp.resolve("local");
         Workspace.create(local, "ec-p256", "pkcs12", null);

@@ -106,6 +106,35 @@ class RotateScheduleTest {
     }
 
     @Test
+    void pruneWithGraceDaysIsTheRetentionPolicyOfTheState() throws Exception {
+        Cli.Result result = schedule("--prune", "--grace-days", "3").assertExit(0, "schedule with pruning");
+
+        assertEquals(3, stored().state().pruneGraceDays());
+        assertTrue(result.out().contains("prunes unused layer versions older than 3 day(s)"), result.out());
+
+        schedule("--prune").assertExit(0, "the default grace");
+        assertEquals(7, stored().state().pruneGraceDays());
+        assertEquals(2, stored().revision());
+
+        Cli.Result none = schedule("--output", "json").assertExit(0, "no pruning");
+        assertEquals(null, stored().state().pruneGraceDays());
+        assertTrue(JSON.readTree(none.out()).path("desiredState").path("pruneGraceDays").isMissingNode(), none.out());
+    }
+
+    @Test
+    void badGraceDaysAreRefusedInOneLineAndNothingIsWritten() {
+        aws.clearRequests();
+
+        assertOneLine(schedule("--prune", "--grace-days", "-1"), "--grace-days must be 0 or more days");
+        assertOneLine(schedule("--grace-days", "3"), "--grace-days goes with --prune");
+        Cli.Result notANumber = schedule("--prune", "--grace-days", "three");
+        assertEquals(2, notANumber.exitCode(), notANumber.err());
+        assertEquals(1, notANumber.errLines().size(), notANumber.err());
+        assertTrue(notANumber.err().startsWith("mtls-cli: ") && notANumber.err().contains("--grace-days"), notANumber.err());
+        assertTrue(aws.requests().stream().noneMatch(r -> "dynamodb".equals(r.service())), "nothing was read or written");
+    }
+
+    @Test
     void aDryRunWritesNothing() {
         Cli.Result result = schedule("--dry-run").assertExit(0, "dry run");
 
@@ -134,6 +163,7 @@ class RotateScheduleTest {
                 "needs --lease-table");
         assertOneLine(schedule("--rollback"), "rotates nothing");
         assertOneLine(schedule("--renew-at-percent", "100"), "renewal at 100%");
+        assertOneLine(schedule("--functions", "fn-a", "--accounts", MEMBER, "--role-name", "mtls-rotator"), "--function-tag");
         assertTrue(aws.requests().stream().noneMatch(r -> "dynamodb".equals(r.service())), "nothing was read or written");
     }
 

@@ -208,7 +208,12 @@ public final class FakeAws implements AutoCloseable {
 
     /** The ACM Private CA state: its CAs (seeded with {@link FakeAcmPca#createRootCa}) and what they issued. */
     public FakeAcmPca acmPca() {
-        return partition(ACCOUNT_ID, region).acmPca();
+        return acmPca(region);
+    }
+
+    /** The ACM Private CA state of one of the regions served, of the home account: each region has its own CAs. */
+    public FakeAcmPca acmPca(String servedRegion) {
+        return partition(ACCOUNT_ID, servedRegion).acmPca();
     }
 
     /** The Lambda state of the home region: layers, functions, and how Invoke and function updates behave. */

@@ -16,7 +16,9 @@ import dev.mtlscli.pki.CertificateIssuer;
 import dev.mtlscli.pki.Fingerprints;
 import dev.mtlscli.pki.KmsCertificateAuthority;
 import dev.mtlscli.pki.KmsKey;
+import dev.mtlscli.rotation.FunctionInventory;
 import dev.mtlscli.rotation.InventoryLayer;
+import dev.mtlscli.rotation.LayerVersionsInUse;
 import dev.mtlscli.rotation.JournalStore;
 import dev.mtlscli.rotation.MaterialStep;
 import dev.mtlscli.rotation.RotationJournal;
@@ -28,6 +30,7 @@ import dev.mtlscli.rotation.RotationService;
 import dev.mtlscli.rotation.RunOptions;
 import dev.mtlscli.rotation.StatusInventory;
 import dev.mtlscli.rotation.StatusQuery;
+import dev.mtlscli.rotation.StatusReport;
 import dev.mtlscli.scheduled.DesiredState;
 import dev.mtlscli.scheduled.RunRecord;
 import dev.mtlscli.scheduled.RunRecordTable;
@@ -47,6 +50,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,11 +102,26 @@ public final class Rotator {
         return this;
     }
 
-    /** An account-region of the run: a Map item of the state machine. */
+    /**
+     * An account-region of the run: a Map item of the state machine. Without a role it is the
+     * rotator's own account, which publishes each service's layer in the region; with one, a member
+     * account whose functions use those layer versions.
+     */
     public record Target(String account, String region, String roleArn) {
+        public boolean publishing() {
+            return roleArn == null;
+        }
     }
 
+    /** The account-regions of a run: the publishing ones first, since the members move to what they publish. */
     public record Targets(String runId, List<Target> targets) {
+        public List<Target> publishers() {
+            return targets.stream().filter(Target::publishing).toList();
+        }
+
+        public List<Target> members() {
+            return targets.stream().filter(t -> !t.publishing()).toList();
+        }
     }
 
     /** What a slice did; {@code cursor} is where the next slice starts when not {@code done}. */
@@ -111,7 +131,8 @@ public final class Rotator {
     /**
      * The union of the account-regions of every service's desired state, each once (with the role
      * the first state names for it), since a slice rotates every service of its account-region; a
-     * service without a desired state fails the run.
+     * service without a desired state fails the run. The state machine runs the publishing ones
+     * first, then the members.
      */
     public Targets targets(String runId) {
         Map<String, Target> targets = new LinkedHashMap<>();
@@ -125,7 +146,10 @@ public final class Rotator {
 
     /**
      * Rotates, in one account-region, each service whose desired state lists it, from {@code cursor}
-     * on, and stops before a service when less than the margin is left.
+     * on, and stops before a service when less than the margin is left. In the publishing account
+     * that is the whole rotation (renew, publish, move its functions); in a member account it moves
+     * the member's functions to the version the publishing account's slice of the region released
+     * (as {@code rotate --accounts} does), under the member's own lease and journal.
      *
      * @param remainingMillis the time left to this invocation
      * @throws LeaseBusy when another rotation holds a service's lease
@@ -168,13 +192,13 @@ public final class Rotator {
                     ServiceRun run;
                     try (LeaseKeeper held = LeaseKeeper.hold(leases, List.of(scope), holder, LEASE_TTL, clock, LEASE_TTL.dividedBy(3))) {
                         keeper.set(held);
-                        run = rotate(state, target, clients, home, holder);
+                        run = rotate(state, target, clients, regional, home, holder);
                     } catch (LeaseHeldException e) {
                         throw new LeaseBusy(e.getMessage(), e);
                     } finally {
                         keeper.set(null);
                     }
-                    emit(state, clients, run);
+                    emit(state, target, regional, clients, run);
                     moved += run.moved();
                     renewed += run.renewed();
                     failures += run.failures();
@@ -250,35 +274,75 @@ public final class Rotator {
     private record ServiceRun(long renewed, long moved, long failures, RuntimeException throttled) {
     }
 
-    private ServiceRun rotate(DesiredState state, Target target, AwsClients clients, AwsClients home, String holder) {
+    /**
+     * @param clients   the target's (assumed in a member account)
+     * @param publisher the rotator's own account in the target's region, where the layer is published
+     */
+    private ServiceRun rotate(DesiredState state, Target target, AwsClients clients, AwsClients publisher, AwsClients home, String holder) {
         try {
             if (!state.parameterPrefix().startsWith(settings.parameterPrefix())) {
                 // the construct grants SSM rights under MTLS_PARAMETER_PREFIX only
                 throw new MtlsException("its parameter prefix " + state.parameterPrefix() + " is outside the rotator's "
                         + settings.parameterPrefix() + " (MTLS_PARAMETER_PREFIX); deploy the rotator with that prefix or move the passwords");
             }
-            AwsMaterialSource material = new AwsMaterialSource(state, clients.lambda(), clients.ssm(), issuer -> issuer(issuer, home), random);
+            AwsClients layers = target.publishing() ? clients : publisher;
+            AwsMaterialSource material = new AwsMaterialSource(state, layers.lambda(), layers.ssm(), issuer -> issuer(issuer, home), random);
             RotationRequest request = new RotationRequest(state.service(), state.layerName(), renewBefore(state, material.currentCertificate()),
                     false, state.functions(), state.functionTags(), RotationRequest.CaRolloverRequest.NONE);
             RotationService.Journals journals = (service, layerName, region, at) -> RotationJournal.inStore(journalStores.apply(
                     new TableJournalStore(home.dynamoDb(), settings.stateTable(), new LeaseScope(target.account(), region, layerName))),
                     service, layerName, region, at, holder);
-            RotationService service = new RotationService(journals, clients, clock, listener(state))
+            RotationService service = new RotationService(journals, layers, clock, listener(state))
                     .announcingOn(new ReleaseEvents(home.events(), settings.eventBus()));
+            if (!target.publishing()) {
+                service.movingConsumersOf(target.account(), clients.lambda());
+            }
             RotationOutcome outcome = service.rotate(request, material, new RunOptions(state.canary(), RunOptions.DEFAULT_CONCURRENCY,
                     state.verifyInvoke() ? "{}" : null), state.ssmKmsKeyId(), false);
             if (outcome instanceof RotationOutcome.Done done) {
                 log.println(state.service() + " in " + describe(target) + ": rotation " + done.result().rotationId() + " done, "
                         + done.result().moved().size() + " function(s) moved to " + done.result().targetArn());
-                return new ServiceRun(done.materialStep() == MaterialStep.RENEW ? 1 : 0, done.result().moved().size(), 0, null);
+                return new ServiceRun(done.materialStep() == MaterialStep.RENEW ? 1 : 0, done.result().moved().size(),
+                        prune(state, target, clients, service), null);
             }
             if (outcome instanceof RotationOutcome.NothingToDo nothing) {
                 log.println(state.service() + " in " + describe(target) + ": nothing to do: " + nothing.reason());
+                return new ServiceRun(0, 0, prune(state, target, clients, service), null);
             }
             return new ServiceRun(0, 0, 0, null);
         } catch (RuntimeException e) {
             log.println(state.service() + " in " + describe(target) + " FAILED: " + e.getMessage());
             return new ServiceRun(0, 0, 1, throttling(e) ? e : null);
+        }
+    }
+
+    /**
+     * The state's retention policy, in the slice of a home account-region only: its layer lives
+     * there, and the functions of the state's member accounts of the region use it too, so their
+     * versions are kept as well; a member that cannot be read prunes nothing (fail safe) and is a
+     * failure (loud).
+     *
+     * @return the failures: 0 or 1
+     */
+    private long prune(DesiredState state, Target target, AwsClients clients, RotationService service) {
+        if (state.pruneGraceDays() == null || target.roleArn() != null) {
+            return 0;
+        }
+        try {
+            List<LayerVersionsInUse.Account> members = state.targets().stream()
+                    .filter(t -> t.roleArn() != null && t.region().equals(target.region()))
+                    .map(t -> new LayerVersionsInUse.Account(t.account(), roleName(t.roleArn()))).toList();
+            Set<String> kept = new HashSet<>(LayerVersionsInUse.inAccounts(clients, members));
+            // what the last rotation moved functions off stays, so that rotate --rollback can still move them back
+            kept.addAll(service.rollbackTargets(state.service(), state.layerName()));
+            RotationOutcome.Pruned pruned = (RotationOutcome.Pruned) service.prune(state.service(), state.layerName(),
+                    Duration.ofDays(state.pruneGraceDays()), false, kept);
+            log.println(state.service() + " in " + describe(target) + ": pruned " + pruned.deleted().size() + " layer version(s) older than "
+                    + state.pruneGraceDays() + " day(s) that no function here or in " + members.size() + " member account(s) uses");
+            return 0;
+        } catch (RuntimeException e) {
+            log.println(state.service() + " in " + describe(target) + ": pruning FAILED: " + e.getMessage());
+            return 1;
         }
     }
 
@@ -298,17 +362,29 @@ public final class Rotator {
             return KmsCertificateAuthority.connect(key, kms.chain().get(0), random, clock);
         }
         ScheduledIssuer.AcmPca pca = (ScheduledIssuer.AcmPca) issuer;
-        return AcmPcaIssuer.connect(home.acmPca(), pca.caArn());
+        // a Private CA issues only in its own region, which need not be the rotator's
+        String region = Arns.region(pca.caArn());
+        if (region == null) {
+            throw new MtlsException("the desired state's Private CA " + pca.caArn() + " is not an ACM PCA ARN with a region");
+        }
+        return AcmPcaIssuer.connect(home.acmPca(Region.of(region)), pca.caArn());
     }
 
     /** The service's EMF line, from a fresh read of what is deployed; a read that fails reports it unreadable, never healthy. */
-    private void emit(DesiredState state, AwsClients clients, ServiceRun run) {
+    private void emit(DesiredState state, Target target, AwsClients publisher, AwsClients clients, ServiceRun run) {
         Instant now = clock.instant();
         ServiceHealth health;
         try {
-            InventoryLayer layer = new StatusInventory(clients.lambda())
-                    .read(StatusQuery.of(List.of(state.layerName()), null, StatusQuery.DEFAULT_RENEW_BEFORE_DAYS, now))
-                    .layers().stream().filter(l -> l.layerName().equals(state.layerName())).findFirst().orElse(null);
+            StatusQuery query = StatusQuery.of(List.of(state.layerName()), null, StatusQuery.DEFAULT_RENEW_BEFORE_DAYS, now);
+            // a member's functions pin the publishing account's versions: its pins are what its metric tells
+            StatusReport report = target.publishing() ? new StatusInventory(clients.lambda()).read(query)
+                    : new StatusInventory(publisher.lambda()).read(query, List.of(target.account()),
+                    account -> FunctionInventory.read(clients.lambda()), StatusInventory.AccountsProgress.NONE);
+            if (!report.failedAccounts().isEmpty()) {
+                throw new MtlsException("the functions of " + describe(target) + " could not be read: "
+                        + String.join("; ", report.failedAccounts().values()));
+            }
+            InventoryLayer layer = report.layers().stream().filter(l -> l.layerName().equals(state.layerName())).findFirst().orElse(null);
             health = ServiceHealth.of(state.service(), layer, now);
         } catch (RuntimeException e) {
             log.println(state.service() + ": its layer could not be read for the metrics: " + e.getMessage());

@@ -55,7 +55,9 @@ public final class RotatorHandler implements RequestStreamHandler {
         Rotator.Targets targets = rotator.targets(request.string("runId"));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("runId", targets.runId());
-        answer.put("targets", targets.targets().stream().map(RotatorHandler::target).toList());
+        // two Maps, one after the other: the members move to what the publishers released
+        answer.put("publishers", targets.publishers().stream().map(RotatorHandler::target).toList());
+        answer.put("members", targets.members().stream().map(RotatorHandler::target).toList());
         return answer;
     }
 
@@ -76,8 +78,12 @@ public final class RotatorHandler implements RequestStreamHandler {
     private Map<String, Object> report(JsonObject request) {
         String runId = required(request.string("runId"), "runId");
         List<Rotator.ReportedResult> results = new ArrayList<>();
-        List<JsonObject> items = request.objects("results");
-        for (JsonObject item : items == null ? List.<JsonObject>of() : items) {
+        List<JsonObject> items = new ArrayList<>();
+        for (String field : List.of("results", "memberResults")) {
+            List<JsonObject> some = request.objects(field);
+            items.addAll(some == null ? List.of() : some);
+        }
+        for (JsonObject item : items) {
             Integer failures = item.integer("failures");
             results.add(new Rotator.ReportedResult(target(required(item.object("target"), "results[].target")),
                     failures == null ? 0 : failures, Boolean.TRUE.equals(item.bool("busy")), item.string("error")));

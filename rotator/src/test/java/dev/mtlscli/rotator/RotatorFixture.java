@@ -58,11 +58,26 @@ final class RotatorFixture implements AutoCloseable {
 
     /** The services published as version 1 of mtls-&lt;service&gt;, each used by the functions named. */
     static RotatorFixture create(Path dir, Map<String, List<String>> consumers, boolean verifyInvoke) {
-        FakeAws aws = FakeAws.start();
+        return create(FakeAws.start(), dir, List.of("--ca", "aws-kms"), consumers, verifyInvoke, List.of(), null);
+    }
+
+    /**
+     * The same on a fake of the test's (several regions or accounts), the workspace's CA made with
+     * these options of certs create, in the desired states the home account-region of the fake
+     * followed by {@code moreTargets} and the retention policy {@code pruneGraceDays}.
+     */
+    static RotatorFixture create(FakeAws aws, Path dir, List<String> caOptions, Map<String, List<String>> consumers,
+                                 boolean verifyInvoke, List<DesiredState.Target> moreTargets, Integer pruneGraceDays) {
         aws.dynamoDb().createTable(TABLE, "scope");
         Path workspace = dir.resolve("ws");
-        FakeAwsCli.runOk(aws, "certs", "create", "--ca", "aws-kms", "--out", workspace.toString());
+        List<String> create = new ArrayList<>(List.of("certs", "create"));
+        create.addAll(caOptions);
+        create.addAll(List.of("--out", workspace.toString()));
+        FakeAwsCli.runOk(aws, create.toArray(String[]::new));
         RotatorFixture fixture = new RotatorFixture(aws, workspace);
+        List<DesiredState.Target> targets = new ArrayList<>();
+        targets.add(new DesiredState.Target(FakeAws.ACCOUNT_ID, aws.region(), null));
+        targets.addAll(moreTargets);
         try (DynamoDbClient dynamo = FakeAwsCli.dynamoDb(aws, aws.region())) {
             for (Map.Entry<String, List<String>> service : consumers.entrySet()) {
                 FakeAwsCli.runOk(aws, "layer", "publish", "--workspace", workspace.toString(), "--service", service.getKey());
@@ -72,7 +87,7 @@ final class RotatorFixture implements AutoCloseable {
                 }
                 DesiredState state = ScheduleExport.from(ExistingWorkspace.open(workspace), service.getKey(), new ScheduleExport.Choices(
                         layer(service.getKey()), "/mtls/" + service.getKey() + "/", null, List.of(), Map.of(),
-                        List.of(new DesiredState.Target(FakeAws.ACCOUNT_ID, aws.region(), null)), null, null, 1, verifyInvoke));
+                        targets, null, null, 1, verifyInvoke, pruneGraceDays));
                 new DesiredStateTable(dynamo, TABLE).write(state, null, "test", Instant.now());
             }
         }
@@ -117,6 +132,10 @@ final class RotatorFixture implements AutoCloseable {
     }
 
     X509Certificate clientCertificate(String service) {
+        return clientCertificate(workspace, service);
+    }
+
+    static X509Certificate clientCertificate(Path workspace, String service) {
         try {
             return (X509Certificate) Workspace.open(workspace, "pkcs12").loadKeyStore(service).getCertificate(service);
         } catch (Exception e) {

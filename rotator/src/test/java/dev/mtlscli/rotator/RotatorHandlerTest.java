@@ -71,8 +71,8 @@ class RotatorHandlerTest {
             X509Certificate before = fixture.clientCertificate("service-1");
 
             JsonNode targets = invoke(handler, Map.of("action", "targets"), InvocationContext.fresh());
-            assertEquals(1, targets.get("targets").size(), targets.toString());
-            JsonNode target = targets.get("targets").get(0);
+            assertEquals(1, targets.get("publishers").size(), targets.toString());
+            JsonNode target = targets.get("publishers").get(0);
             assertEquals(FakeAws.ACCOUNT_ID, target.get("account").asText());
             assertEquals(fixture.aws.region(), target.get("region").asText());
             assertTrue(target.get("roleArn").isNull());
@@ -125,6 +125,28 @@ class RotatorHandlerTest {
     }
 
     @Test
+    void aPrivateCaInAnotherRegionThanTheRotatorsIssuesTheRenewalInItsOwnRegion() throws Exception {
+        FakeAws aws = FakeAws.startRegions("us-east-1", "eu-central-1");
+        String caArn = aws.acmPca("eu-central-1").createRootCa("EC_prime256v1", "mtls-cli private CA in eu-central-1");
+        try (RotatorFixture fixture = RotatorFixture.create(aws, temp, List.of("--ca", "acm-pca", "--ca-arn", caArn,
+                "--region", "eu-central-1"), Map.of("service-2", List.of("orders")), false, List.of(), null)) {
+            RotatorHandler handler = new RotatorHandler(fixture.rotator(List.of("service-2"), fixture.atLifetime("service-2", 0.8)));
+            JsonNode targets = invoke(handler, Map.of("action", "targets"), InvocationContext.fresh());
+            assertEquals(List.of("us-east-1"), targets.get("publishers").findValuesAsText("region"), "the rotator works in us-east-1");
+            aws.clearRequests();
+
+            JsonNode slice = slice(handler, targets, targets.get("publishers").get(0), null, InvocationContext.fresh());
+
+            assertEquals(1, slice.get("renewed").asInt(), slice + " " + fixture.log);
+            assertEquals(0, slice.get("failures").asInt(), fixture.log.toString());
+            assertEquals(List.of("eu-central-1"), aws.requests("IssueCertificate").stream().map(r -> r.signedRegion()).toList());
+            X509Certificate renewed = (X509Certificate) fixture.keyStoreOf("service-2", 2).getCertificate("service-2");
+            renewed.verify(aws.acmPca("eu-central-1").caCertificate(caArn).getPublicKey());
+            assertEquals(List.of(fixture.versions("service-2").get(1).layerVersionArn()), fixture.layersOf("orders"));
+        }
+    }
+
+    @Test
     void nothingDuePublishesNothingAndTheMetricsSayHowLongTheCertificateHasLeft() throws Exception {
         try (RotatorFixture fixture = RotatorFixture.create(temp, Map.of("service-1", CONSUMERS), false)) {
             RotatorHandler handler = new RotatorHandler(fixture.rotator(List.of("service-1"), Clock.systemUTC()));
@@ -132,7 +154,7 @@ class RotatorHandlerTest {
             assertEquals("execution-7", targets.get("runId").asText());
 
             // a slice input without a cursor at all, as well as a null one, starts at the first service
-            JsonNode slice = invoke(handler, Map.of("action", "slice", "runId", "execution-7", "target", targets.get("targets").get(0)),
+            JsonNode slice = invoke(handler, Map.of("action", "slice", "runId", "execution-7", "target", targets.get("publishers").get(0)),
                     InvocationContext.fresh());
 
             assertTrue(slice.get("done").asBoolean(), slice.toString());
@@ -169,7 +191,7 @@ class RotatorHandlerTest {
             RotatorHandler handler = new RotatorHandler(fixture.rotator(List.of("service-1"), expired));
             JsonNode targets = invoke(handler, Map.of("action", "targets"), InvocationContext.fresh());
 
-            JsonNode slice = slice(handler, targets, targets.get("targets").get(0), null, InvocationContext.fresh());
+            JsonNode slice = slice(handler, targets, targets.get("publishers").get(0), null, InvocationContext.fresh());
 
             assertEquals(1, slice.get("failures").asInt(), slice.toString());
             JsonNode metrics = fixture.lastMetricsOf("service-1");
@@ -193,7 +215,7 @@ class RotatorHandlerTest {
                     "/certs"));
             JsonNode targets = invoke(handler, Map.of("action", "targets"), InvocationContext.fresh());
 
-            JsonNode slice = slice(handler, targets, targets.get("targets").get(0), null, InvocationContext.fresh());
+            JsonNode slice = slice(handler, targets, targets.get("publishers").get(0), null, InvocationContext.fresh());
 
             assertEquals(1, slice.get("failures").asInt(), slice.toString());
             assertEquals(1, fixture.versions("service-1").size());
@@ -208,7 +230,7 @@ class RotatorHandlerTest {
             Clock due = fixture.atLifetime("service-1", 0.8);
             RotatorHandler handler = new RotatorHandler(fixture.rotator(List.of("service-1", "service-2"), due));
             JsonNode targets = invoke(handler, Map.of("action", "targets"), InvocationContext.fresh());
-            JsonNode target = targets.get("targets").get(0);
+            JsonNode target = targets.get("publishers").get(0);
             // plenty of time for the first service, then less than the margin
             AtomicInteger asked = new AtomicInteger();
             InvocationContext shrinking = new InvocationContext(() -> asked.getAndIncrement() == 0 ? 600_000 : 10_000);
@@ -242,19 +264,19 @@ class RotatorHandlerTest {
             RotatorHandler handler = new RotatorHandler(fixture.rotator(List.of("service-1"), due));
             JsonNode targets = invoke(handler, Map.of("action", "targets"), InvocationContext.fresh());
 
-            LeaseBusy busy = assertThrows(LeaseBusy.class, () -> slice(handler, targets, targets.get("targets").get(0), null,
+            LeaseBusy busy = assertThrows(LeaseBusy.class, () -> slice(handler, targets, targets.get("publishers").get(0), null,
                     InvocationContext.fresh()));
 
             assertTrue(busy.getMessage().contains("scheduled rotator other-run"), busy.getMessage());
             assertEquals(1, fixture.versions("service-1").size(), "nothing published");
             // a busy target is not a failure of the run
-            Map<String, Object> busyResult = Map.of("target", targets.get("targets").get(0), "busy", true, "moved", 0, "renewed", 0,
+            Map<String, Object> busyResult = Map.of("target", targets.get("publishers").get(0), "busy", true, "moved", 0, "renewed", 0,
                     "failures", 0, "error", "dev.mtlscli.rotator.LeaseBusy", "cause", "held");
             assertEquals(0, invoke(handler, Map.of("action", "report", "runId", "r", "results", List.of(busyResult)),
                     InvocationContext.fresh()).get("failed").asInt());
 
             leases.release(held);
-            JsonNode slice = slice(handler, targets, targets.get("targets").get(0), null, InvocationContext.fresh());
+            JsonNode slice = slice(handler, targets, targets.get("publishers").get(0), null, InvocationContext.fresh());
             assertEquals(1, slice.get("renewed").asInt(), "the next try acts once the lease is free");
         }
     }

@@ -117,7 +117,7 @@ public final class MtlsRotator extends Construct {
                 .retention(RetentionDays.THREE_MONTHS)
                 .build();
         stateMachine = StateMachine.Builder.create(this, "StateMachine")
-                .comment("mtls-cli rotation run: targets, each account-region in bounded slices, report")
+                .comment("mtls-cli rotation run: targets, the publishing account-regions then the member ones in bounded slices, report")
                 .stateMachineType(StateMachineType.STANDARD)
                 .definitionBody(DefinitionBody.fromChainable(RotatorDefinition.build(this, function, props.maxConcurrency())))
                 // a run that outlasts the period would overlap the next one; it is ended and alarmed instead

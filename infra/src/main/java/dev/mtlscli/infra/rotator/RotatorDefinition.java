@@ -22,11 +22,14 @@ import java.util.Map;
 /**
  * The rotation run as a state machine (the handler's contract: actions targets, slice, report):
  * <pre>
- *   Targets -> Each target (Map over $.targets) -> Report
+ *   Targets -> Each target (Map over $.publishers) -> Each member target (Map over $.members) -> Report
  *                 Slice -> More to do? --done:false--> Next slice -> Slice
  *                                      --otherwise--> Target done
  *                 Slice caught: LeaseBusy -> Target busy; anything else -> Target failed
  * </pre>
+ * The publishers are the rotator's own account-regions, which renew and publish each layer; the
+ * members' functions move to what they published, so their Map (the same loop, its states named
+ * "Member ...") starts when the publishers' has finished.
  * An item carries {runId, target, cursor, moved, renewed, failures}: the counters add up over
  * the slices, so that each item ends as one slice output for the whole target. A caught error
  * ends the item, not the run: Target failed counts one more failure (the report then fails the
@@ -35,6 +38,9 @@ import java.util.Map;
 final class RotatorDefinition {
     static final String TARGETS = "Targets";
     static final String EACH_TARGET = "Each target";
+    static final String EACH_MEMBER = "Each member target";
+    /** Before the names of the member Map's states. */
+    static final String MEMBER = "Member ";
     static final String SLICE = "Slice";
     static final String MORE_TO_DO = "More to do?";
     static final String NEXT_SLICE = "Next slice";
@@ -49,10 +55,32 @@ final class RotatorDefinition {
 
     static IChainable build(Construct scope, IFunction function, int maxConcurrency) {
         LambdaInvoke targets = invoke(scope, TARGETS, function, Map.of("action", "targets"),
-                Map.of("runId.$", "$.Payload.runId", "targets.$", "$.Payload.targets"), null);
+                Map.of("runId.$", "$.Payload.runId", "publishers.$", "$.Payload.publishers", "members.$", "$.Payload.members"), null);
         retryTransient(targets);
 
-        LambdaInvoke slice = invoke(scope, SLICE, function,
+        software.amazon.awscdk.services.stepfunctions.Map publishers = eachTarget(scope, "", EACH_TARGET, "$.publishers",
+                "$.results", function, maxConcurrency);
+        software.amazon.awscdk.services.stepfunctions.Map members = eachTarget(scope, MEMBER, EACH_MEMBER, "$.members",
+                "$.memberResults", function, maxConcurrency);
+
+        LambdaInvoke report = invoke(scope, REPORT, function,
+                Map.of("action", "report", "runId.$", "$.runId", "results.$", "$.results", "memberResults.$", "$.memberResults"),
+                Map.of("failed.$", "$.Payload.failed"), null);
+        // RotationFailed is the run's verdict: never retried, it fails the execution
+        retryTransient(report);
+
+        // the members move to the versions the publishers released in this run, so they come after them
+        return targets.next(publishers).next(members).next(report);
+    }
+
+    /**
+     * A Map over the targets at {@code itemsPath}, each a loop of slices; the states of the member
+     * Map carry {@code prefix} in their names, since a state machine names each state once.
+     */
+    private static software.amazon.awscdk.services.stepfunctions.Map eachTarget(Construct scope, String prefix, String name,
+                                                                               String itemsPath, String resultPath, IFunction function,
+                                                                               int maxConcurrency) {
+        LambdaInvoke slice = invoke(scope, prefix + SLICE, function,
                 Map.of("action", "slice", "runId.$", "$.runId", "target.$", "$.target", "cursor.$", "$.cursor"),
                 Map.of("done.$", "$.Payload.done", "cursor.$", "$.Payload.cursor",
                         "moved.$", "$.Payload.moved", "renewed.$", "$.Payload.renewed", "failures.$", "$.Payload.failures"),
@@ -65,14 +93,14 @@ final class RotatorDefinition {
         slice.addRetry(RetryProps.builder().errors(RotatorErrors.LEASE_BUSY).interval(Duration.seconds(60)).backoffRate(2)
                 .maxAttempts(5).maxDelay(MAX_DELAY).build());
 
-        Pass nextSlice = Pass.Builder.create(scope, NEXT_SLICE)
+        Pass nextSlice = Pass.Builder.create(scope, prefix + NEXT_SLICE)
                 .comment("the next slice starts where this one stopped, with the counters so far")
                 .parameters(item("$.slice.cursor", true))
                 .build();
-        Pass targetDone = Pass.Builder.create(scope, TARGET_DONE)
+        Pass targetDone = Pass.Builder.create(scope, prefix + TARGET_DONE)
                 .parameters(outcome(item("$.slice.cursor", true)))
                 .build();
-        Choice moreToDo = Choice.Builder.create(scope, MORE_TO_DO).build()
+        Choice moreToDo = Choice.Builder.create(scope, prefix + MORE_TO_DO).build()
                 .when(Condition.booleanEquals("$.slice.done", false), nextSlice.next(slice))
                 .otherwise(targetDone);
 
@@ -80,7 +108,7 @@ final class RotatorDefinition {
         busy.put("busy", true);
         busy.put("error.$", "$.error.Error");
         busy.put("cause.$", "$.error.Cause");
-        Pass targetBusy = Pass.Builder.create(scope, TARGET_BUSY)
+        Pass targetBusy = Pass.Builder.create(scope, prefix + TARGET_BUSY)
                 .comment("another rotation holds this target's lease: not a failure of this run")
                 .parameters(busy)
                 .build();
@@ -89,7 +117,7 @@ final class RotatorDefinition {
         failed.put("failures", JsonPath.mathAdd(JsonPath.numberAt("$.failures"), 1));
         failed.put("error.$", "$.error.Error");
         failed.put("cause.$", "$.error.Cause");
-        Pass targetFailed = Pass.Builder.create(scope, TARGET_FAILED)
+        Pass targetFailed = Pass.Builder.create(scope, prefix + TARGET_FAILED)
                 .comment("this target failed; the others go on, and the report fails the execution")
                 .parameters(failed)
                 .build();
@@ -105,22 +133,15 @@ final class RotatorDefinition {
         firstItem.put("moved", 0);
         firstItem.put("renewed", 0);
         firstItem.put("failures", 0);
-        software.amazon.awscdk.services.stepfunctions.Map eachTarget = software.amazon.awscdk.services.stepfunctions.Map.Builder
-                .create(scope, EACH_TARGET)
-                .itemsPath("$.targets")
+        software.amazon.awscdk.services.stepfunctions.Map each = software.amazon.awscdk.services.stepfunctions.Map.Builder
+                .create(scope, name)
+                .itemsPath(itemsPath)
                 .maxConcurrency(maxConcurrency)
                 .itemSelector(firstItem)
-                .resultPath("$.results")
+                .resultPath(resultPath)
                 .build();
-        eachTarget.itemProcessor(slice.next(moreToDo));
-
-        LambdaInvoke report = invoke(scope, REPORT, function,
-                Map.of("action", "report", "runId.$", "$.runId", "results.$", "$.results"),
-                Map.of("failed.$", "$.Payload.failed"), null);
-        // RotationFailed is the run's verdict: never retried, it fails the execution
-        retryTransient(report);
-
-        return targets.next(eachTarget).next(report);
+        each.itemProcessor(slice.next(moreToDo));
+        return each;
     }
 
     /**

@@ -362,36 +362,61 @@ class MtlsRotatorTest {
     // ---------------------------------------------------------------- state machine
 
     @Test
-    void theRunIsTargetsThenAMapOverTargetsThenTheReport() throws IOException {
+    void theRunIsTargetsThenTheMapOfPublishersThenTheMapOfMembersThenTheReport() throws IOException {
         JsonNode definition = definition(fullJson);
         assertEquals("Targets", definition.get("StartAt").asText());
         JsonNode states = definition.get("States");
-        assertEquals(Set.of("Targets", "Each target", "Report"), fieldNames(states));
+        assertEquals(Set.of("Targets", "Each target", "Each member target", "Report"), fieldNames(states));
         assertEquals(6 * 3600, definition.get("TimeoutSeconds").asInt(), "a run ends before the next one starts");
 
         JsonNode targets = states.get("Targets");
         assertEquals("Each target", targets.get("Next").asText());
         assertEquals("targets", targets.at("/Parameters/Payload/action").asText());
-        assertEquals(Map.of("runId.$", "$.Payload.runId", "targets.$", "$.Payload.targets"), fields(targets.get("ResultSelector")));
+        assertEquals(Map.of("runId.$", "$.Payload.runId", "publishers.$", "$.Payload.publishers", "members.$", "$.Payload.members"),
+                fields(targets.get("ResultSelector")));
 
         JsonNode map = states.get("Each target");
         assertEquals("Map", map.get("Type").asText());
-        assertEquals("$.targets", map.get("ItemsPath").asText());
+        assertEquals("$.publishers", map.get("ItemsPath").asText());
         assertEquals(7, map.get("MaxConcurrency").asInt());
         assertEquals("$.results", map.get("ResultPath").asText());
-        assertEquals("Report", map.get("Next").asText());
+        assertEquals("Each member target", map.get("Next").asText(), "the members move after the publishers released");
         assertEquals(Map.of("runId.$", "$.runId", "target.$", "$$.Map.Item.Value", "cursor.$", "States.StringToJson('null')",
                 "moved", "0", "renewed", "0", "failures", "0"), fields(map.get("ItemSelector")));
         assertEquals(10, definition(defaultsJson).at("/States/Each target/MaxConcurrency").asInt());
 
+        JsonNode members = states.get("Each member target");
+        assertEquals("Map", members.get("Type").asText());
+        assertEquals("$.members", members.get("ItemsPath").asText());
+        assertEquals(7, members.get("MaxConcurrency").asInt());
+        assertEquals("$.memberResults", members.get("ResultPath").asText(), "the publishers' results stay for the report");
+        assertEquals("Report", members.get("Next").asText());
+        assertEquals(fields(map.get("ItemSelector")), fields(members.get("ItemSelector")));
+        JsonNode memberStates = members.at("/ItemProcessor/States");
+        assertEquals(Set.of("Member Slice", "Member More to do?", "Member Next slice", "Member Target done", "Member Target busy",
+                "Member Target failed"), fieldNames(memberStates));
+        // the same loop as the publishers': same payload, same retries and catches, its own state names
+        JsonNode publisherSlice = map.at("/ItemProcessor/States/Slice");
+        JsonNode memberSlice = memberStates.get("Member Slice");
+        assertEquals(publisherSlice.get("Parameters"), memberSlice.get("Parameters"));
+        assertEquals(publisherSlice.get("Retry"), memberSlice.get("Retry"));
+        assertEquals(List.of("Member Target busy", "Member Target failed"),
+                List.of(memberSlice.at("/Catch/0/Next").asText(), memberSlice.at("/Catch/1/Next").asText()));
+        for (JsonNode state : memberStates) {
+            for (JsonNode next : state.findValues("Next")) {
+                assertTrue(memberStates.has(next.asText()), next.asText());
+            }
+        }
+
         JsonNode report = states.get("Report");
         assertTrue(report.get("End").asBoolean());
-        assertEquals(Map.of("action", "report", "runId.$", "$.runId", "results.$", "$.results"), fields(report.at("/Parameters/Payload")));
+        assertEquals(Map.of("action", "report", "runId.$", "$.runId", "results.$", "$.results", "memberResults.$", "$.memberResults"),
+                fields(report.at("/Parameters/Payload")));
         assertFalse(report.has("Catch"), "RotationFailed fails the execution");
 
         // every task invokes the rotator function through the Lambda integration
         String function = "${GetAtt:" + logicalId(fullJson, "AWS::Lambda::Function") + ".Arn}";
-        for (JsonNode task : List.of(targets, report, map.at("/ItemProcessor/States/Slice"))) {
+        for (JsonNode task : List.of(targets, report, publisherSlice, memberSlice)) {
             assertEquals("arn:${Partition}:states:::lambda:invoke", task.get("Resource").asText());
             assertEquals(function, task.at("/Parameters/FunctionName").asText());
         }
