@@ -266,6 +266,7 @@ public class RotatorFleetBench {
             List<RecordedRequest> requests = aws.requests();
 
             // what each account-region's quota counted
+            Map<String, Integer> refused = new java.util.TreeMap<>();
             long quota429 = 0, controlPlaneAll = 0, busiestHome = 0, busiestMember = 0, busiestGetFunction = 0;
             for (String region : regions) {
                 for (String account : accounts) {
@@ -273,6 +274,7 @@ public class RotatorFleetBench {
                     for (FakeLambda.CountedCall c : aws.lambda(account, region).countedCalls()) {
                         if (!c.admitted()) {
                             quota429++;
+                            refused.merge(key(account, region) + " " + c.operation() + " (" + c.quota() + ")", 1, Integer::sum);
                         } else if (c.quota().equals(GET_FUNCTION)) {
                             getFunction++;
                         } else if (c.quota().equals(CONTROL_PLANE)) {
@@ -308,6 +310,7 @@ public class RotatorFleetBench {
                     (double) controlPlaneAll / total, busiestHome, busiestMember, busiestGetFunction, quota429, idealMs, wallMs / idealMs,
                     phasedIdealMs, wallMs / phasedIdealMs, slices.get(), leaseBusy.get(), throttled.get(), killed.get(), childMillis.get(),
                     versionsPerRegion(aws), problems.isEmpty());
+            refused.forEach((what, n) -> stdout.println("RESULT quota_429 " + n + " x " + what));
             for (String k : killLog) {
                 stdout.println("RESULT kill " + k);
             }
