@@ -31,14 +31,37 @@ public final class ControlPlaneRateLimiter {
     }
 
     private final LambdaRates rates;
+    private final int shares;
     private final LongSupplier nanoTime;
     private final Sleeper sleeper;
     private final Map<Key, Bucket> buckets = new ConcurrentHashMap<>();
 
     public ControlPlaneRateLimiter(LambdaRates rates, LongSupplier nanoTime, Sleeper sleeper) {
+        this(rates, 1, nanoTime, sleeper);
+    }
+
+    private ControlPlaneRateLimiter(LambdaRates rates, int shares, LongSupplier nanoTime, Sleeper sleeper) {
         this.rates = Objects.requireNonNull(rates);
+        this.shares = shares;
         this.nanoTime = nanoTime;
         this.sleeper = sleeper;
+    }
+
+    /**
+     * One of {@code shares} callers that reach the same account-region side by side from
+     * different processes, which no limiter can count together (the rotator's member slices,
+     * each its own Lambda invocation, all reading the publishing account's layer): the rates and
+     * the quota's headroom are divided among them, at least one call a second and a burst of one
+     * each.
+     */
+    public static ControlPlaneRateLimiter share(LambdaRates rates, int shares) {
+        return share(rates, shares, System::nanoTime, TimeUnit.NANOSECONDS::sleep);
+    }
+
+    static ControlPlaneRateLimiter share(LambdaRates rates, int shares, LongSupplier nanoTime, Sleeper sleeper) {
+        int n = Math.max(1, shares);
+        LambdaRates share = new LambdaRates(Math.max(1, rates.controlPlanePerSecond() / n), Math.max(1, rates.getFunctionPerSecond() / n));
+        return new ControlPlaneRateLimiter(share, n, nanoTime, sleeper);
     }
 
     /** On the JVM's monotonic clock, sleeping the calling thread. */
@@ -62,7 +85,7 @@ public final class ControlPlaneRateLimiter {
             return;
         }
         Bucket bucket = buckets.computeIfAbsent(new Key(account, region, callClass),
-                key -> new Bucket(perSecond, burst(callClass, perSecond), nanoTime.getAsLong()));
+                key -> new Bucket(perSecond, burst(callClass.quotaPerSecond() / shares, perSecond), nanoTime.getAsLong()));
         long wait = bucket.reserve(nanoTime.getAsLong());
         if (wait > 0) {
             sleeper.sleepNanos(wait);
@@ -70,8 +93,8 @@ public final class ControlPlaneRateLimiter {
     }
 
     /** The calls a bucket holds: half the quota's headroom over the rate, at least one. */
-    static int burst(LambdaCallClass callClass, int perSecond) {
-        return Math.max(1, (callClass.quotaPerSecond() - perSecond) / 2);
+    static int burst(int quotaPerSecond, int perSecond) {
+        return Math.max(1, (quotaPerSecond - perSecond) / 2);
     }
 
     /**

@@ -59,6 +59,20 @@ class ControlPlaneRateLimiterTest {
     }
 
     @Test
+    void sharesThatCannotCountTogetherStayWithinTheQuotaAllAtOnce() throws InterruptedException {
+        for (int shares : List.of(2, 4, 7)) {
+            ControlPlaneRateLimiter share = ControlPlaneRateLimiter.share(LambdaRates.DEFAULT, shares, now::get, nanos -> now.addAndGet(nanos));
+            int most = mostInOneSecond(sendTimes(share, 60, LambdaCallClass.CONTROL_PLANE));
+            // each share starts full and at once as the others: their worst seconds add up
+            assertTrue(shares * most <= LambdaCallClass.CONTROL_PLANE.quotaPerSecond(), shares + " shares of " + most + " calls");
+            int mostGets = mostInOneSecond(sendTimes(share, 300, LambdaCallClass.GET_FUNCTION));
+            assertTrue(shares * mostGets <= LambdaCallClass.GET_FUNCTION.quotaPerSecond(), shares + " shares of " + mostGets + " GetFunction");
+        }
+        ControlPlaneRateLimiter whole = ControlPlaneRateLimiter.share(LambdaRates.DEFAULT, 1, now::get, nanos -> now.addAndGet(nanos));
+        assertEquals(12, mostInOneSecond(sendTimes(whole, 60, LambdaCallClass.CONTROL_PLANE)), "one share is the whole limiter");
+    }
+
+    @Test
     void getFunctionHasItsOwnBucketAtFiftyASecondUnderItsQuotaOfAHundred() throws InterruptedException {
         ControlPlaneRateLimiter limiter = limiter(LambdaRates.DEFAULT);
         sendTimes(limiter, 2, LambdaCallClass.CONTROL_PLANE);

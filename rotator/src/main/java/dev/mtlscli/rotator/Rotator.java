@@ -179,7 +179,7 @@ public final class Rotator {
             // account's layer there: each takes only its share of that account-region's quota
             AwsClients publisher = target.publishing() ? regional
                     : AwsClients.connect(settings.aws().withRegion(target.region()),
-                    ControlPlaneRateLimiter.of(shareOf(LambdaRates.DEFAULT, membersIn(all, target.region()))));
+                    ControlPlaneRateLimiter.share(LambdaRates.DEFAULT, membersIn(all, target.region())));
             if (publisher != regional) {
                 publisher.guardChanges(guard);
             }
@@ -484,12 +484,6 @@ public final class Rotator {
     static int membersIn(List<DesiredState> states, String region) {
         return (int) states.stream().flatMap(state -> state.targets().stream())
                 .filter(t -> t.roleArn() != null && t.region().equals(region)).map(DesiredState.Target::account).distinct().count();
-    }
-
-    /** An even share of the rates among {@code slices}, at least one call a second each. */
-    static LambdaRates shareOf(LambdaRates rates, int slices) {
-        int n = Math.max(1, slices);
-        return new LambdaRates(Math.max(1, rates.controlPlanePerSecond() / n), Math.max(1, rates.getFunctionPerSecond() / n));
     }
 
     /** Throttled past the SDK's retries: the state machine retries the slice later, with backoff. */
