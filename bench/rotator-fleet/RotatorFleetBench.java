@@ -254,6 +254,7 @@ public class RotatorFleetBench {
             PrintStream logStream = new PrintStream(log, true, StandardCharsets.UTF_8);
             results.addAll(phase(run.runId(), phase1, aws, home, offset, logStream));
             long phase1Ms = (System.nanoTime() - t0) / 1_000_000;
+            Instant phase1Ended = Instant.now();
             results.addAll(phase(run.runId(), phase2, aws, home, offset, logStream));
             String reportError = null;
             try {
@@ -274,7 +275,8 @@ public class RotatorFleetBench {
                     for (FakeLambda.CountedCall c : aws.lambda(account, region).countedCalls()) {
                         if (!c.admitted()) {
                             quota429++;
-                            refused.merge(key(account, region) + " " + c.operation() + " (" + c.quota() + ")", 1, Integer::sum);
+                            refused.merge(key(account, region) + " " + c.operation() + " (" + c.quota() + ") in phase "
+                                    + (c.at().isBefore(phase1Ended) ? 1 : 2), 1, Integer::sum);
                         } else if (c.quota().equals(GET_FUNCTION)) {
                             getFunction++;
                         } else if (c.quota().equals(CONTROL_PLANE)) {
