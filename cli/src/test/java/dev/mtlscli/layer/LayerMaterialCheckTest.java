@@ -11,6 +11,7 @@ import dev.mtlscli.testing.LayerZips;
 import dev.mtlscli.testing.Pem;
 import dev.mtlscli.testing.Workspace;
 import dev.mtlscli.workspace.ExistingWorkspace;
+import dev.mtlscli.testing.TreeCopy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,9 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
-import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,7 +34,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,7 +79,7 @@ class LayerMaterialCheckTest {
 
     @Test
     void aKeystoreHoldingTheCaKeyIsRefused() throws Exception {
-        Path copy = copy(ws.root(), temp.resolve("ca-key-in-keystore"));
+        Path copy = TreeCopy.copy(ws.root(), temp.resolve("ca-key-in-keystore"));
         char[] caKeyPassword = ws.password(Workspace.caKey("service-1")).toCharArray();
         PrivateKey caKey = PemFiles.readEncryptedPrivateKey(copy.resolve(Workspace.caKey("service-1")), caKeyPassword);
         X509Certificate caCertificate = Pem.certificate(copy.resolve(Workspace.caCertificate("service-1")));
@@ -93,7 +91,7 @@ class LayerMaterialCheckTest {
 
     @Test
     void aKeystoreWithTwoPrivateKeysIsRefused() throws Exception {
-        Path copy = copy(ws.root(), temp.resolve("two-keys"));
+        Path copy = TreeCopy.copy(ws.root(), temp.resolve("two-keys"));
         char[] password = ws.password(ws.keyStore("service-1")).toCharArray();
         KeyStore one = ws.loadKeyStore("service-1");
         KeyStore two = ws.loadKeyStore("service-2");
@@ -111,7 +109,7 @@ class LayerMaterialCheckTest {
 
     @Test
     void aKeyThatDoesNotMatchItsCertificateIsRefused() throws Exception {
-        Path copy = copy(ws.root(), temp.resolve("mismatch"));
+        Path copy = TreeCopy.copy(ws.root(), temp.resolve("mismatch"));
         char[] password = ws.password(ws.keyStore("service-1")).toCharArray();
         KeyStore one = ws.loadKeyStore("service-1");
         KeyStore two = ws.loadKeyStore("service-2");
@@ -123,7 +121,7 @@ class LayerMaterialCheckTest {
 
     @Test
     void aWrongPasswordIsRefused() throws Exception {
-        Path copy = copy(ws.root(), temp.resolve("wrong-password"));
+        Path copy = TreeCopy.copy(ws.root(), temp.resolve("wrong-password"));
         String passwords = Files.readString(copy.resolve("passwords.json"))
                 .replace(ws.password(ws.keyStore("service-1")), "x".repeat(32));
         Files.writeString(copy.resolve("passwords.json"), passwords);
@@ -133,7 +131,7 @@ class LayerMaterialCheckTest {
 
     @Test
     void aTruststoreWithoutTheServerCaIsRefused() throws Exception {
-        Path copy = copy(ws.root(), temp.resolve("other-truststore"));
+        Path copy = TreeCopy.copy(ws.root(), temp.resolve("other-truststore"));
         Files.copy(other.file(other.trustStore("service-1")), copy.resolve(ws.trustStore("service-1")), StandardCopyOption.REPLACE_EXISTING);
         String passwords = Files.readString(copy.resolve("passwords.json"))
                 .replace(ws.password(ws.trustStore("service-1")), other.password(other.trustStore("service-1")));
@@ -144,7 +142,7 @@ class LayerMaterialCheckTest {
 
     @Test
     void aChainFromAnotherCaIsRefused() throws Exception {
-        Path copy = copy(ws.root(), temp.resolve("other-ca"));
+        Path copy = TreeCopy.copy(ws.root(), temp.resolve("other-ca"));
         Files.copy(other.file(Workspace.caCertificate("service-1")), copy.resolve(Workspace.caCertificate("service-1")),
                 StandardCopyOption.REPLACE_EXISTING);
 
@@ -241,22 +239,6 @@ class LayerMaterialCheckTest {
         store.setKeyEntry(alias, key, password, chain);
         try (OutputStream out = Files.newOutputStream(file)) {
             store.store(out, password);
-        }
-    }
-
-    private static Path copy(Path from, Path to) {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            return to;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

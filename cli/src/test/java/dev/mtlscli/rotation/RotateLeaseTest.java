@@ -8,6 +8,7 @@ import dev.mtlscli.lease.RotationLease;
 import dev.mtlscli.testing.Cli;
 import dev.mtlscli.testing.FakeAwsCli;
 import dev.mtlscli.testing.PausingWriter;
+import dev.mtlscli.testing.TreeCopy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,10 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.io.IOException;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -157,7 +155,7 @@ class RotateLeaseTest {
 
     @Test
     void ofTwoRotationsStartedAtOnceTheOneHoldingTheLeaseActsAndTheOtherExitsBusy() throws Exception {
-        Path colleague = copy(fleet.ws.root(), temp.resolve("colleague-ws"));
+        Path colleague = TreeCopy.copy(fleet.ws.root(), temp.resolve("colleague-ws"));
         PausingWriter firstOut = new PausingWriter("rotation of service-1");
         StringWriter firstErr = new StringWriter();
         CompletableFuture<Integer> first = startHeldAtItsPlan(firstOut, firstErr, fleet.ws.root());
@@ -285,21 +283,5 @@ class RotateLeaseTest {
         Cli.Result bad = fleet.rotate("--lease-table", "a b");
         assertEquals(1, bad.exitCode(), bad.err());
         assertTrue(bad.err().contains("--lease-table must be a DynamoDB table name"), bad.err());
-    }
-
-    private static Path copy(Path from, Path to) {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-            return to;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

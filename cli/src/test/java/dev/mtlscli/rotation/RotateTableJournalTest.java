@@ -11,6 +11,7 @@ import dev.mtlscli.scheduled.TableJournalStore;
 import dev.mtlscli.testing.Cli;
 import dev.mtlscli.testing.FakeAwsCli;
 import dev.mtlscli.testing.LayerZips;
+import dev.mtlscli.testing.TreeCopy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,10 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -103,7 +101,7 @@ class RotateTableJournalTest {
 
     /** The rotator's run of the core on the service: its journal in the table, its material not in the person's workspace. */
     private void rotatorRotates(RotationListener listener) {
-        coreRotates(copy(fleet.ws.root(), temp.resolve("rotator-memory")), RotationRequest.CaRolloverRequest.NONE, listener);
+        coreRotates(TreeCopy.copy(fleet.ws.root(), temp.resolve("rotator-memory")), RotationRequest.CaRolloverRequest.NONE, listener);
     }
 
     /** The core as the rotator runs it, journaling in the table, with the material of {@code elsewhere}. */
@@ -296,7 +294,7 @@ class RotateTableJournalTest {
 
     @Test
     void aCertificateFromANewCaThatAnotherCopyOfTheWorkspaceIssuedIsRefusedInOneLineNotPublishedFromHere() {
-        Path colleague = copy(fleet.ws.root(), temp.resolve("colleague-ws"));
+        Path colleague = TreeCopy.copy(fleet.ws.root(), temp.resolve("colleague-ws"));
         Cli.Result prepared = FakeAwsCli.run(aws, "rotate", "--service", "service-1", "--workspace", colleague.toString(), "--new-ca",
                 "--lease-table", TABLE);
         assertEquals(3, prepared.exitCode(), prepared.err());
@@ -346,21 +344,5 @@ class RotateTableJournalTest {
         assertTrue(operations.stream().noneMatch(WRITES::contains), "nothing written: " + operations);
         assertEquals(lines, tableJournal().read().size());
         assertTrue(aws.dynamoDb().item(TABLE, scope.key()).isEmpty(), "no lease taken");
-    }
-
-    private static Path copy(Path from, Path to) {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-            return to;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
