@@ -44,6 +44,25 @@ final class JournalWatch {
         fail("the journal never showed " + moves + " moved functions");
     }
 
+    /**
+     * The same for a run with a lease table, whose journal is in the table (the lease's scope):
+     * read again every 100 ms, as a table offers no watch.
+     */
+    static void waitForMovesInTable(java.util.function.Supplier<java.util.List<String>> journalLines, int moves, Process rotation)
+            throws Exception {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            if (journalLines.get().stream().filter(line -> line.contains("\"function-moved\"")).count() >= moves) {
+                return;
+            }
+            if (!rotation.isAlive()) {
+                fail("the rotation ended before it could be killed");
+            }
+            rotation.waitFor(100, TimeUnit.MILLISECONDS);
+        }
+        fail("the table's journal never showed " + moves + " moved functions");
+    }
+
     static long count(Path file, String needle) throws IOException {
         return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(line -> line.contains(needle)).count();
     }

@@ -1,6 +1,10 @@
 package dev.mtlscli.launcher;
 
 import dev.mtlscli.fakeaws.FakeAws;
+import dev.mtlscli.lease.LeaseScope;
+import dev.mtlscli.scheduled.TableJournalStore;
+import dev.mtlscli.testing.FakeAwsCli;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,11 +56,14 @@ class RotateLeaseInterruptIT {
             String scope = FakeAws.ACCOUNT_ID + "/" + aws.region() + "/mtls-service-1";
             aws.latency(Duration.ofMillis(60));
 
-            Path journal = ws.resolve("rotations/service-1.jsonl");
             Path stoppedLog = temp.resolve("stopped.log");
             Process rotation = mtlsCli(aws, "rotate", "--service", "service-1", "--workspace", ws.toString(), "--force",
                     "--concurrency", "1", "--lease-table", TABLE).redirectOutput(stoppedLog.toFile()).start();
-            JournalWatch.waitForMoves(ws, journal, 3, rotation);
+            // with a lease table the journal is in the table, beside the scheduled rotator's
+            try (DynamoDbClient dynamo = FakeAwsCli.dynamoDb(aws, aws.region())) {
+                TableJournalStore table = new TableJournalStore(dynamo, TABLE, new LeaseScope(FakeAws.ACCOUNT_ID, aws.region(), "mtls-service-1"));
+                JournalWatch.waitForMovesInTable(table::lines, 3, rotation);
+            }
             assertTrue(aws.dynamoDb().item(TABLE, scope).orElseThrow().containsKey("holder"), "held while it runs");
             rotation.destroy(); // SIGTERM
             assertTrue(rotation.waitFor(30, TimeUnit.SECONDS));
