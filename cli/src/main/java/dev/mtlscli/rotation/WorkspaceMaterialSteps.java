@@ -39,7 +39,6 @@ public final class WorkspaceMaterialSteps implements MaterialSource {
     private final Consumer<String> notices;
     private final SecureRandom random;
     /** The material step this process made in the workspace, so it is the one published. */
-    private MaterialStep appliedHere;
 
     public WorkspaceMaterialSteps(Path workspace, String service, Supplier<AcmPcaClient> acmPca, SecureRandom random) {
         this(workspace, service, acmPca, null, random);
@@ -76,7 +75,6 @@ public final class WorkspaceMaterialSteps implements MaterialSource {
     public void apply(MaterialStep step) {
         // opened for each step: the previous one rewrote files and passwords
         ExistingWorkspace ws = ExistingWorkspace.open(workspace);
-        appliedHere = step;
         switch (step) {
             case RENEW -> new ClientRenewal(random).renew(ws, service, WorkspaceIssuers.current(ws, service, acmPca, kms, random));
             case CA_PREPARE -> new CaRollover(random, kms).prepare(ws, service);
@@ -100,38 +98,6 @@ public final class WorkspaceMaterialSteps implements MaterialSource {
     public LayerMaterial publishable(Instant now) {
         // opened again: the material step has just rewritten the keystore and passwords.json
         return publishable(workspace, service, now);
-    }
-
-    /**
-     * A resumed rotation whose material step the journal records as done was not necessarily done
-     * in this workspace: the scheduled rotator renews in memory, and a colleague in another copy
-     * of the workspace, both journaling in the shared lease table. Publishing this workspace's
-     * material then would release the old certificate as if it were new. A renewal whose
-     * certificate is not here (the workspace's expires no later than the plan's current one) is
-     * made again here; a certificate from a new CA is not issued elsewhere than where the CA was
-     * prepared, so that one is refused. (The other CA steps keep the client certificate.)
-     */
-    @Override
-    public LayerMaterial publishable(RotationPlan plan, Instant now) {
-        LayerMaterial material = publishable(now);
-        boolean newCertificate = plan.materialStep() == MaterialStep.RENEW || plan.materialStep() == MaterialStep.CA_ISSUE;
-        if (appliedHere == plan.materialStep() || !newCertificate) {
-            return material;
-        }
-        Instant expires = material.clientCertificate().getNotAfter().toInstant();
-        if (expires.isAfter(plan.currentNotAfter())) {
-            return material;
-        }
-        if (plan.materialStep() != MaterialStep.RENEW) {
-            throw new MtlsException("rotation " + plan.rotationId() + " of " + service + " journals its " + plan.materialStep()
-                    + " step as done, but this workspace does not hold its result (its client certificate expires " + expires
-                    + ", not after the deployed one's " + plan.currentNotAfter() + "); resume it from the copy of the workspace "
-                    + "that made the step, or undo it with rotate --rollback");
-        }
-        notices.accept("The renewal of rotation " + plan.rotationId() + " was made outside this workspace (the scheduled "
-                + "rotator renews in memory) and is not here: renewing again here");
-        apply(MaterialStep.RENEW);
-        return publishable(now);
     }
 
     /** A service's material in a workspace, checked as `layer publish` checks it. */

@@ -174,25 +174,6 @@ class RotateTableJournalTest {
     }
 
     @Test
-    void aRenewalTheRotatorJournaledButNeverPublishedIsMadeAgainInTheWorkspaceNotPublishedStale() {
-        LayerManifest before = manifest(1);
-        rotatorCutAfter("material", 1);
-        assertEquals(1, fleet.versions().size(), "cut off before it published");
-
-        Cli.Result resumed = rotate();
-
-        resumed.assertExit(0, "rotate --lease-table after the rotator was cut off after its renewal");
-        assertTrue(resumed.out().contains("renewing again here"), resumed.out());
-        assertEquals(2, fleet.versions().size(), "one new version");
-        LayerManifest published = manifest(2);
-        assertNotEquals(before.certificateSha256(), published.certificateSha256(), "not the old certificate as if it were new");
-        assertTrue(published.certificateNotAfter().isAfter(before.certificateNotAfter()));
-        assertEquals("/mtls/service-1/keystore-password:2", published.keyStore().password().selector(), "a new password version");
-        assertAllOn(fleet.versions().get(1).layerVersionArn());
-        assertTrue(tableJournal().unfinished().isEmpty());
-    }
-
-    @Test
     void rollbackWithTheLeaseTableUndoesTheRotationTheRotatorCompletedInTheTable() {
         rotatorRotates(RotationListener.NONE);
         assertAllOn(fleet.versions().get(1).layerVersionArn());
@@ -290,30 +271,6 @@ class RotateTableJournalTest {
         assertEquals(3, fleet.versions().size(), "no version published by the person");
         assertAllOn(fleet.versions().get(2).layerVersionArn());
         assertTrue(tableJournal().unfinished().isEmpty());
-    }
-
-    @Test
-    void aCertificateFromANewCaThatAnotherCopyOfTheWorkspaceIssuedIsRefusedInOneLineNotPublishedFromHere() {
-        Path colleague = TreeCopy.copy(fleet.ws.root(), temp.resolve("colleague-ws"));
-        Cli.Result prepared = FakeAwsCli.run(aws, "rotate", "--service", "service-1", "--workspace", colleague.toString(), "--new-ca",
-                "--lease-table", TABLE);
-        assertEquals(3, prepared.exitCode(), prepared.err());
-        // the colleague's issue from the new CA, journaled in the table, cut off before it published
-        assertThrows(RuntimeException.class, () -> coreRotates(colleague, RotationRequest.CaRolloverRequest.NEW_CA_CONFIRMED,
-                cutAfter("material", 1)));
-        assertEquals(2, fleet.versions().size());
-        aws.clearRequests();
-
-        Cli.Result refused = rotate();
-
-        assertEquals(1, refused.exitCode(), refused.err());
-        assertEquals(1, refused.errLines().size(), refused.err());
-        assertTrue(refused.errLines().get(0).startsWith("mtls-cli: rotation "), refused.err());
-        assertTrue(refused.err().contains("journals its CA_ISSUE step as done, but this workspace does not hold its result"),
-                refused.err());
-        assertEquals(List.of(), aws.requests("PublishLayerVersion"));
-        assertEquals(List.of(), aws.requests("UpdateFunctionConfiguration"));
-        assertEquals(2, fleet.versions().size());
     }
 
     @Test
