@@ -291,6 +291,7 @@ public final class Rotator {
     /**
      * @param clients   the target's (assumed in a member account)
      * @param publisher the rotator's own account in the target's region, where the layer is published
+     *                  (the target's own clients when the target is that account)
      */
     private ServiceRun rotate(DesiredState state, Target target, AwsClients clients, AwsClients publisher, AwsClients home, String holder) {
         try {
@@ -299,14 +300,14 @@ public final class Rotator {
                 throw new MtlsException("its parameter prefix " + state.parameterPrefix() + " is outside the rotator's "
                         + settings.parameterPrefix() + " (MTLS_PARAMETER_PREFIX); deploy the rotator with that prefix or move the passwords");
             }
-            AwsClients layers = target.publishing() ? clients : publisher;
-            AwsMaterialSource material = new AwsMaterialSource(state, layers.lambda(), layers.ssm(), issuer -> issuer(issuer, home), random);
+            AwsMaterialSource material = new AwsMaterialSource(state, publisher.lambda(), publisher.ssm(), issuer -> issuer(issuer, home),
+                    random);
             RotationRequest request = new RotationRequest(state.service(), state.layerName(), renewBefore(state, material.currentCertificate()),
                     false, state.functions(), state.functionTags(), RotationRequest.CaRolloverRequest.NONE);
             RotationService.Journals journals = (service, layerName, region, at) -> RotationJournal.inStore(journalStores.apply(
                     new TableJournalStore(home.dynamoDb(), settings.stateTable(), new LeaseScope(target.account(), region, layerName))),
                     service, layerName, region, at, holder);
-            RotationService service = new RotationService(journals, layers, clock, listener(state))
+            RotationService service = new RotationService(journals, publisher, clock, listener(state))
                     .announcingOn(new ReleaseEvents(home.events(), settings.eventBus()));
             if (!target.publishing()) {
                 service.movingConsumersOf(target.account(), clients.lambda());
@@ -317,11 +318,11 @@ public final class Rotator {
                 log.println(state.service() + " in " + describe(target) + ": rotation " + done.result().rotationId() + " done, "
                         + done.result().moved().size() + " function(s) moved to " + done.result().targetArn());
                 return new ServiceRun(done.materialStep() == MaterialStep.RENEW ? 1 : 0, done.result().moved().size(),
-                        prune(state, target, clients, service), null);
+                        prune(state, target, publisher, service), null);
             }
             if (outcome instanceof RotationOutcome.NothingToDo nothing) {
                 log.println(state.service() + " in " + describe(target) + ": nothing to do: " + nothing.reason());
-                return new ServiceRun(0, 0, prune(state, target, clients, service), null);
+                return new ServiceRun(0, 0, prune(state, target, publisher, service), null);
             }
             return new ServiceRun(0, 0, 0, null);
         } catch (RuntimeException e) {
@@ -338,15 +339,15 @@ public final class Rotator {
      *
      * @return the failures: 0 or 1
      */
-    private long prune(DesiredState state, Target target, AwsClients clients, RotationService service) {
-        if (state.pruneGraceDays() == null || target.roleArn() != null) {
+    private long prune(DesiredState state, Target target, AwsClients publisher, RotationService service) {
+        if (state.pruneGraceDays() == null || !target.publishing()) {
             return 0;
         }
         try {
             List<LayerVersionsInUse.Account> members = state.targets().stream()
                     .filter(t -> t.roleArn() != null && t.region().equals(target.region()))
                     .map(t -> new LayerVersionsInUse.Account(t.account(), roleName(t.roleArn()))).toList();
-            Set<String> kept = new HashSet<>(LayerVersionsInUse.inAccounts(clients, members));
+            Set<String> kept = new HashSet<>(LayerVersionsInUse.inAccounts(publisher, members));
             // what the last rotation moved functions off stays, so that rotate --rollback can still move them back
             kept.addAll(service.rollbackTargets(state.service(), state.layerName()));
             RotationOutcome.Pruned pruned = (RotationOutcome.Pruned) service.prune(state.service(), state.layerName(),
@@ -398,8 +399,8 @@ public final class Rotator {
         try {
             StatusQuery query = StatusQuery.of(List.of(state.layerName()), null, StatusQuery.DEFAULT_RENEW_BEFORE_DAYS, now);
             // a member's functions pin the publishing account's versions: its pins are what its metric tells
-            StatusReport report = target.publishing() ? new StatusInventory(clients.lambda()).read(query)
-                    : new StatusInventory(publisher.lambda()).read(query, List.of(target.account()),
+            StatusInventory inventory = new StatusInventory(publisher.lambda());
+            StatusReport report = target.publishing() ? inventory.read(query) : inventory.read(query, List.of(target.account()),
                     account -> FunctionInventory.read(clients.lambda()), StatusInventory.AccountsProgress.NONE);
             if (!report.failedAccounts().isEmpty()) {
                 throw new MtlsException("the functions of " + describe(target) + " could not be read: "
